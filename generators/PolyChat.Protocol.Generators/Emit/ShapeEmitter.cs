@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text;
+using PolyChat.Protocol.Generators.Helpers;
+using PolyChat.Protocol.Generators.Model;
+
+namespace PolyChat.Protocol.Generators.Emit;
+
+/// <summary>Emits one object shape: a sealed record and the converter that reads and writes it.</summary>
+internal static class ShapeEmitter
+{
+    private const string Reader = "global::System.Text.Json.Utf8JsonReader";
+    private const string Writer = "global::System.Text.Json.Utf8JsonWriter";
+    private const string Options = "global::System.Text.Json.JsonSerializerOptions";
+    private const string AdditionalType = "global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Text.Json.JsonElement>";
+
+    public static string Emit(ShapeEmitModel model)
+    {
+        var (ns, shape) = (model.Namespace, model.Shape);
+        var writer = new SourceWriter();
+        Headers.Write(writer, ns);
+        EmitRecord(writer, ns, shape);
+        writer.WriteLine();
+        EmitConverter(writer, ns, shape);
+        return writer.ToString();
+    }
+
+    private static void EmitRecord(SourceWriter writer, string ns, ShapeSpec shape)
+    {
+        DocComments.Summary(writer, shape.Description, $"The <c>{shape.Name}</c> shape of the event schema.");
+        writer.WriteLine(Headers.GeneratedCode);
+        writer.WriteLine($"public sealed partial record {shape.Name}");
+        writer.OpenBrace();
+        foreach (var property in shape.Properties)
+        {
+            DocComments.Summary(writer, property.Description, $"The <c>{property.JsonName}</c> property.");
+            var remarks = new StringBuilder($"/// <remarks>JSON name <c>{DocComments.Escape(property.JsonName)}</c>");
+            remarks.Append(property.IsRequired ? "; required." : "; optional, <see langword=\"null\"/> when absent.");
+            if (property.IsDeprecated)
+            {
+                remarks.Append(" Deprecated by the schema: read it only as a fallback.");
+            }
+
+            writer.WriteLine(remarks.Append("</remarks>").ToString());
+            var required = property.IsRequired ? "required " : string.Empty;
+            writer.WriteLine($"public {required}{TypeSyntax.NullableName(property.Type, ns, property.IsNullable)} {property.ClrName} {{ get; init; }}");
+            writer.WriteLine();
+        }
+
+        writer.WriteLine("/// <summary>Properties received that the schema does not declare, written back unchanged so nothing is lost.</summary>");
+        writer.WriteLine($"public {AdditionalType}? AdditionalProperties {{ get; init; }}");
+        writer.CloseBrace();
+    }
+
+    private static void EmitConverter(SourceWriter writer, string ns, ShapeSpec shape)
+    {
+        var type = $"global::{ns}.{shape.Name}";
+        writer.WriteLine($"/// <summary>Reads and writes <see cref=\"{shape.Name}\"/> without reflection.</summary>");
+        writer.WriteLine(Headers.GeneratedCode);
+        writer.WriteLine($"internal sealed class {shape.Name}JsonConverter : global::System.Text.Json.Serialization.JsonConverter<{type}>");
+        writer.OpenBrace();
+        writer.WriteLine($"public static readonly {shape.Name}JsonConverter Instance = new();");
+        writer.WriteLine();
+        foreach (var property in shape.Properties)
+        {
+            writer.WriteLine($"private static readonly global::System.Text.Json.JsonEncodedText {property.ClrName}PropertyName = global::System.Text.Json.JsonEncodedText.Encode({TypeSyntax.Literal(property.JsonName)});");
+        }
+
+        if (!shape.Properties.IsEmpty)
+        {
+            writer.WriteLine();
+        }
+
+        writer.WriteLine($"public override {type} Read(ref {Reader} reader, global::System.Type typeToConvert, {Options} options) => ReadValue(ref reader, options);");
+        writer.WriteLine();
+        writer.WriteLine($"public override void Write({Writer} writer, {type} value, {Options} options) => WriteValue(writer, value, options);");
+        writer.WriteLine();
+        EmitReadValue(writer, ns, shape, type);
+        writer.WriteLine();
+        EmitWriteValue(writer, ns, shape, type);
+        if (!shape.Properties.IsEmpty)
+        {
+            writer.WriteLine();
+            PropertyMatcher.Emit(writer, shape.Properties);
+        }
+
+        foreach (var property in shape.Properties)
+        {
+            CollectionEmitter.EmitMethods(writer, ns, property.Type, property.ClrName, property.JsonName);
+        }
+
+        writer.CloseBrace();
+    }
+
+    private static void EmitReadValue(SourceWriter writer, string ns, ShapeSpec shape, string type)
+    {
+        writer.WriteLine($"public static {type} ReadValue(ref {Reader} reader, {Options}? options)");
+        writer.OpenBrace();
+        writer.WriteLine($"{TypeSyntax.Helpers}.ExpectStartObject(ref reader, {TypeSyntax.Literal(shape.Name)});");
+        foreach (var property in shape.Properties)
+        {
+            var local = Local(property);
+            var nonNullValueLocal = property.IsRequired && !property.IsNullable && property.Type.IsValueType;
+            writer.WriteLine(nonNullValueLocal
+                ? $"{TypeSyntax.Name(property.Type, ns)} {local} = default;"
+                : $"{TypeSyntax.Name(property.Type, ns)}? {local} = default;");
+            if (property.IsRequired)
+            {
+                writer.WriteLine($"var has{property.ClrName} = false;");
+            }
+        }
+
+        writer.WriteLine("global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;");
+        writer.WriteLine($"while ({TypeSyntax.Helpers}.NextProperty(ref reader))");
+        writer.OpenBrace();
+        if (shape.Properties.IsEmpty)
+        {
+            writer.WriteLine($"{TypeSyntax.Helpers}.ReadAdditionalProperty(ref reader, ref additionalProperties);");
+        }
+        else
+        {
+            writer.WriteLine("switch (MatchProperty(ref reader))");
+            writer.OpenBrace();
+            for (var i = 0; i < shape.Properties.Count; i++)
+            {
+                var property = shape.Properties[i];
+                writer.WriteLine($"case {i.ToString(CultureInfo.InvariantCulture)}:");
+                writer.Indent();
+                writer.WriteLine("reader.Read();");
+                var read = TypeSyntax.ReadExpression(property.Type, ns, property.JsonName, "Read" + property.ClrName);
+                writer.WriteLine(property.IsNullable
+                    ? $"{Local(property)} = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : {read};"
+                    : $"{Local(property)} = {read};");
+                if (property.IsRequired)
+                {
+                    writer.WriteLine($"has{property.ClrName} = true;");
+                }
+
+                writer.WriteLine("break;");
+                writer.Unindent();
+            }
+
+            writer.WriteLine("default:");
+            writer.Indent();
+            writer.WriteLine($"{TypeSyntax.Helpers}.ReadAdditionalProperty(ref reader, ref additionalProperties);");
+            writer.WriteLine("break;");
+            writer.Unindent();
+            writer.CloseBrace();
+        }
+
+        writer.CloseBrace();
+        foreach (var property in shape.Properties)
+        {
+            if (property.IsRequired)
+            {
+                writer.WriteLine();
+                writer.WriteLine($"if (!has{property.ClrName})");
+                writer.OpenBrace();
+                writer.WriteLine($"throw {TypeSyntax.Helpers}.MissingProperty(ref reader, {TypeSyntax.Literal(property.JsonName)}, {TypeSyntax.Literal(shape.Name)});");
+                writer.CloseBrace();
+            }
+        }
+
+        writer.WriteLine();
+        writer.WriteLine($"return new {type}");
+        writer.OpenBrace();
+        foreach (var property in shape.Properties)
+        {
+            var suffix = property.IsRequired && !property.IsNullable && !property.Type.IsValueType ? "!" : string.Empty;
+            writer.WriteLine($"{property.ClrName} = {Local(property)}{suffix},");
+        }
+
+        writer.WriteLine("AdditionalProperties = additionalProperties,");
+        writer.CloseBrace(";");
+        writer.CloseBrace();
+    }
+
+    private static void EmitWriteValue(SourceWriter writer, string ns, ShapeSpec shape, string type)
+    {
+        writer.WriteLine($"public static void WriteValue({Writer} writer, {type} value, {Options}? options)");
+        writer.OpenBrace();
+        writer.WriteLine("writer.WriteStartObject();");
+        foreach (var property in shape.Properties)
+        {
+            var encodedName = property.ClrName + "PropertyName";
+            var collectionWriter = "Write" + property.ClrName;
+            if (property.Type.IsValueType && !property.IsNullable)
+            {
+                writer.WriteLine(TypeSyntax.WritePropertyStatement(property.Type, ns, encodedName, "value." + property.ClrName, collectionWriter));
+                continue;
+            }
+
+            var local = Local(property);
+            writer.WriteLine($"if (value.{property.ClrName} is {{ }} {local})");
+            writer.OpenBrace();
+            writer.WriteLine(TypeSyntax.WritePropertyStatement(property.Type, ns, encodedName, local, collectionWriter));
+            writer.CloseBrace();
+            if (property.IsRequired)
+            {
+                // A required property is always present on the wire, as null if the caller left it null.
+                writer.WriteLine("else");
+                writer.OpenBrace();
+                writer.WriteLine($"writer.WriteNull({encodedName});");
+                writer.CloseBrace();
+            }
+
+            writer.WriteLine();
+        }
+
+        writer.WriteLine($"{TypeSyntax.Helpers}.WriteAdditionalProperties(writer, value.AdditionalProperties);");
+        writer.WriteLine("writer.WriteEndObject();");
+        writer.CloseBrace();
+    }
+
+    private static string Local(PropertySpec property) =>
+        char.ToLowerInvariant(property.ClrName[0]) + property.ClrName.Substring(1) + "Value";
+}
