@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace PolyChat.Protocol.Generators.Tests.Infrastructure;
+
+/// <summary>Runs <see cref="EventSchemaGenerator"/> over in-memory schemas, as the compiler would.</summary>
+public static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp12);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    {
+        var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        return platform
+            .Append(typeof(PolyChatJsonException).Assembly.Location)
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToImmutableArray();
+    });
+
+    public static string ReadSchema(string fileName) =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Schemas", fileName));
+
+    public static CSharpCompilation CreateCompilation(params string[] sources) => CSharpCompilation.Create(
+        "GeneratorTests",
+        sources.Select(source => CSharpSyntaxTree.ParseText(source, ParseOptions)),
+        References.Value,
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> schemas, TestOptionsProvider? options = null) =>
+        CSharpGeneratorDriver.Create(
+            new[] { new EventSchemaGenerator().AsSourceGenerator() },
+            schemas,
+            ParseOptions,
+            options ?? new TestOptionsProvider(),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator once on one schema and compiles the result.</summary>
+    public static GeneratorRun Run(string schemaText, string path = "/schemas/test.events.schema.json", TestOptionsProvider? options = null)
+    {
+        var driver = CreateDriver(new[] { new InMemoryAdditionalText(path, schemaText) }, options);
+        driver = driver.RunGeneratorsAndUpdateCompilation(CreateCompilation(), out var output, out var generatorDiagnostics);
+        var result = driver.GetRunResult();
+        return new GeneratorRun(result, output, generatorDiagnostics);
+    }
+}
+
+public sealed record GeneratorRun(GeneratorDriverRunResult Result, Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics)
+{
+    public IReadOnlyDictionary<string, string> Sources =>
+        Result.Results.SelectMany(r => r.GeneratedSources).ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+
+    public ImmutableArray<Diagnostic> Diagnostics => Result.Diagnostics;
+
+    /// <summary>Compiler errors in the generated code (the user's code is empty, so any error is ours).</summary>
+    public IReadOnlyList<Diagnostic> CompilationErrors =>
+        Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error || d.IsWarningAsError).ToList();
+
+    public IReadOnlyList<Diagnostic> CompilationWarnings =>
+        Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning && d.Id != "CS0436").ToList();
+}
+
+public sealed class InMemoryAdditionalText : AdditionalText
+{
+    private readonly SourceText _text;
+
+    public InMemoryAdditionalText(string path, string text)
+    {
+        Path = path;
+        _text = SourceText.From(text);
+    }
+
+    public override string Path { get; }
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+}
+
+/// <summary>Supplies MSBuild properties and per-file item metadata the way the SDK's editorconfig does.</summary>
+public sealed class TestOptionsProvider : AnalyzerConfigOptionsProvider
+{
+    private readonly TestOptions _global;
+    private readonly Dictionary<string, TestOptions> _files = new(StringComparer.Ordinal);
+
+    public TestOptionsProvider(IDictionary<string, string>? global = null) => _global = new TestOptions(global);
+
+    public override AnalyzerConfigOptions GlobalOptions => _global;
+
+    public TestOptionsProvider WithFile(string path, IDictionary<string, string> metadata)
+    {
+        _files[path] = new TestOptions(metadata);
+        return this;
+    }
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => TestOptions.Empty;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+        _files.TryGetValue(textFile.Path, out var options) ? options : TestOptions.Empty;
+
+    private sealed class TestOptions : AnalyzerConfigOptions
+    {
+        public static readonly TestOptions Empty = new(null);
+
+        private readonly Dictionary<string, string> _values;
+
+        public TestOptions(IDictionary<string, string>? values) =>
+            _values = values is null ? new Dictionary<string, string>() : new Dictionary<string, string>(values);
+
+        public override bool TryGetValue(string key, out string value) => _values.TryGetValue(key, out value!);
+    }
+}
