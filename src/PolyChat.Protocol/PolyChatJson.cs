@@ -91,6 +91,27 @@ public static class PolyChatJson
         }
     }
 
+    /// <summary>
+    /// Reads a frame's <c>id</c>, <c>sequence</c> and <c>type</c>, wherever they stand in the object, without
+    /// reading the payload into objects and, for UUID ids and known types, without allocating. It lets a
+    /// duplicate or stale frame be dropped before the cost of a full read.
+    /// </summary>
+    /// <param name="utf8Frame">The frame's bytes: one JSON object.</param>
+    /// <returns>The envelope.</returns>
+    /// <exception cref="PolyChatJsonException">The frame is not a JSON object with a string <c>type</c>, or an envelope field has the wrong JSON type.</exception>
+    public static EventEnvelope PeekEnvelope(ReadOnlySpan<byte> utf8Frame)
+    {
+        var reader = new Utf8JsonReader(utf8Frame, ReaderOptions);
+        try
+        {
+            return EnvelopePeek.Read(ref reader);
+        }
+        catch (Exception exception) when (IsReadFailure(exception))
+        {
+            throw Locate(exception, utf8Frame, reader.TokenStartIndex);
+        }
+    }
+
     /// <summary>Writes an event with its full envelope, as it would appear on the wire from the server.</summary>
     /// <param name="output">Receives the UTF-8 JSON.</param>
     /// <param name="value">The event.</param>

@@ -1,0 +1,17 @@
+namespace PolyChat.Protocol;
+
+/// <summary>What <see cref="EventReceiver.Receive"/> did with a frame.</summary>
+public enum FrameOutcome
+{
+    /// <summary>The frame was read and its event(s) handed to the sequencer (delivered or held).</summary>
+    Accepted,
+
+    /// <summary>The event's id was seen already; dropped on the envelope peek, its payload never read.</summary>
+    Duplicate,
+
+    /// <summary>The event's sequence is at or below the cursor; dropped on the envelope peek.</summary>
+    Stale,
+
+    /// <summary>The frame is not a valid event; nothing was changed. The error says why and where.</summary>
+    Invalid,
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace PolyChat.Protocol;
+
+/// <summary>
+/// The ready outputs, first in first out, in a ring allocated at construction.
+/// </summary>
+/// <remarks>
+/// The sequencer sizes the ring for the most outputs a single call can produce. It grows, by
+/// doubling, only when the application offers more events before taking the ready ones, and then
+/// only to hold what the application itself has not yet taken; it never shrinks.
+/// </remarks>
+/// <typeparam name="TEvent">The application's event type.</typeparam>
+internal sealed class OutputQueue<TEvent>
+{
+    private SequencerOutput<TEvent>[] _items;
+    private int _head;
+    private int _count;
+
+    /// <summary>Creates a queue with room for <paramref name="capacity"/> outputs.</summary>
+    public OutputQueue(int capacity)
+    {
+        _items = new SequencerOutput<TEvent>[capacity];
+    }
+
+    /// <summary>Gets the number of queued outputs.</summary>
+    public int Count => _count;
+
+    /// <summary>Appends an output.</summary>
+    public void Enqueue(in SequencerOutput<TEvent> output)
+    {
+        if (_count == _items.Length)
+        {
+            Grow();
+        }
+
+        int tail = _head + _count;
+        if (tail >= _items.Length)
+        {
+            tail -= _items.Length;
+        }
+
+        _items[tail] = output;
+        _count++;
+    }
+
+    /// <summary>Takes the oldest output, if any.</summary>
+    public bool TryDequeue(out SequencerOutput<TEvent> output)
+    {
+        if (_count == 0)
+        {
+            output = default;
+            return false;
+        }
+
+        output = _items[_head];
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<TEvent>())
+        {
+            // Once taken, the event belongs to the application; the queue must not keep it alive.
+            _items[_head] = default;
+        }
+
+        _head = _head + 1 == _items.Length ? 0 : _head + 1;
+        _count--;
+        return true;
+    }
+
+    private void Grow()
+    {
+        var larger = new SequencerOutput<TEvent>[_items.Length * 2];
+        int firstPart = Math.Min(_count, _items.Length - _head);
+        Array.Copy(_items, _head, larger, 0, firstPart);
+        Array.Copy(_items, 0, larger, firstPart, _count - firstPart);
+        _items = larger;
+        _head = 0;
+    }
+}

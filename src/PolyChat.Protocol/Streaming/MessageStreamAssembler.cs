@@ -1,0 +1,195 @@
+using System;
+using System.Collections.Generic;
+using PolyChat.Protocol.Events;
+
+namespace PolyChat.Protocol;
+
+/// <summary>
+/// Assembles streamed agent replies: groups <see cref="PolyAgentMessageChunkEvent"/>s by <c>message_id</c>,
+/// applies them in <c>chunk_index</c> order (from 1), concatenates text, appends attachments and suggestions,
+/// and completes a message on the chunk with <c>is_complete: true</c>
+/// (<see href="https://docs.poly.ai/api-reference/messaging/streaming">PolyAI streaming</see>).
+/// </summary>
+/// <remarks>
+/// <para>Out-of-order chunks are held until the gap fills; duplicates are ignored. Everything is bounded by
+/// <see cref="StreamAssemblyOptions"/>: a message that never completes is abandoned and reported through
+/// <see cref="TryTakeAbandoned"/>, never leaked.</para>
+/// <para>Not thread-safe: one receive loop owns an instance, as it owns the connection.</para>
+/// </remarks>
+public sealed class MessageStreamAssembler
+{
+    private readonly StreamAssemblyOptions _options;
+    private readonly Dictionary<string, StreamingMessage> _open = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _completed = new(StringComparer.Ordinal);
+    private readonly Queue<string> _completedOrder = new();
+    private readonly Queue<AbandonedMessage> _abandoned = new();
+
+    /// <summary>Creates an assembler.</summary>
+    /// <param name="options">Bounds and clock; defaults when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public MessageStreamAssembler(StreamAssemblyOptions? options = null)
+    {
+        _options = options ?? new StreamAssemblyOptions();
+        _options.Validate();
+    }
+
+    /// <summary>How many messages are open (started, not complete, not abandoned).</summary>
+    public int OpenMessages => _open.Count;
+
+    /// <summary>How many messages have been abandoned in total.</summary>
+    public long AbandonedCount { get; private set; }
+
+    /// <summary>Applies one chunk.</summary>
+    /// <param name="chunk">A chunk as received (after sequencing, so each is seen once in order of arrival).</param>
+    /// <param name="message">The message the chunk belongs to; null when the result is <see cref="ChunkResult.Duplicate"/> of a completed message.</param>
+    /// <returns>What happened; on <see cref="ChunkResult.Applied"/> check <see cref="StreamingMessage.IsComplete"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="chunk"/> is null.</exception>
+    public ChunkResult Add(PolyAgentMessageChunkEvent chunk, out StreamingMessage? message)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        var payload = chunk.Payload;
+        var now = _options.TimeProvider.GetTimestamp();
+        if (_completed.Contains(payload.MessageId))
+        {
+            message = null;
+            return ChunkResult.Duplicate;
+        }
+
+        if (!_open.TryGetValue(payload.MessageId, out message))
+        {
+            if (_open.Count >= _options.MaxOpenMessages)
+            {
+                AbandonOldest();
+            }
+
+            message = new StreamingMessage(payload.MessageId, now);
+            _open.Add(payload.MessageId, message);
+        }
+
+        message.LastActivity = now;
+        var index = payload.ChunkIndex;
+        if (index < message.NextIndex || message.IsHeld(index))
+        {
+            return ChunkResult.Duplicate;
+        }
+
+        if (index > message.NextIndex)
+        {
+            if (message.HeldChunks >= _options.MaxHeldChunks)
+            {
+                Abandon(message, AbandonReason.TooManyHeldChunks);
+                return ChunkResult.Rejected;
+            }
+
+            message.Hold(chunk);
+            return ChunkResult.Held;
+        }
+
+        var next = chunk;
+        while (true)
+        {
+            if (!message.Apply(next, _options.MaxTextLength))
+            {
+                Abandon(message, AbandonReason.TextTooLong);
+                return ChunkResult.Rejected;
+            }
+
+            if (message.IsComplete)
+            {
+                _open.Remove(message.MessageId);
+                RememberCompleted(message.MessageId);
+                return ChunkResult.Applied;
+            }
+
+            if (!message.TryTakeHeld(out next))
+            {
+                return ChunkResult.Applied;
+            }
+        }
+    }
+
+    /// <summary>Gets an open message by id, to show its text while it streams.</summary>
+    /// <param name="messageId">The <c>message_id</c>.</param>
+    /// <param name="message">The open message, if any.</param>
+    /// <returns>Whether the message is open.</returns>
+    public bool TryGetOpen(string messageId, out StreamingMessage message) =>
+        _open.TryGetValue(messageId, out message!);
+
+    /// <summary>Abandons messages idle for longer than <see cref="StreamAssemblyOptions.IncompleteTimeout"/>; call it from a timer.</summary>
+    public void Poll()
+    {
+        List<StreamingMessage>? expired = null;
+        foreach (var message in _open.Values)
+        {
+            if (_options.TimeProvider.GetElapsedTime(message.LastActivity) >= _options.IncompleteTimeout)
+            {
+                (expired ??= new List<StreamingMessage>()).Add(message);
+            }
+        }
+
+        foreach (var message in expired ?? [])
+        {
+            Abandon(message, AbandonReason.Timeout);
+        }
+    }
+
+    /// <summary>At the end of a stream: abandons every open message with <see cref="AbandonReason.EndOfStream"/>.</summary>
+    public void Flush()
+    {
+        foreach (var message in new List<StreamingMessage>(_open.Values))
+        {
+            Abandon(message, AbandonReason.EndOfStream);
+        }
+    }
+
+    /// <summary>Takes the next abandoned-message report.</summary>
+    /// <param name="abandoned">The report.</param>
+    /// <returns>Whether there was one.</returns>
+    /// <remarks>At most <see cref="StreamAssemblyOptions.MaxOpenMessages"/> reports wait here; older ones are dropped (still counted in <see cref="AbandonedCount"/>).</remarks>
+    public bool TryTakeAbandoned(out AbandonedMessage abandoned) => _abandoned.TryDequeue(out abandoned);
+
+    private void AbandonOldest()
+    {
+        StreamingMessage? oldest = null;
+        foreach (var message in _open.Values)
+        {
+            if (oldest is null || message.LastActivity < oldest.LastActivity)
+            {
+                oldest = message;
+            }
+        }
+
+        Abandon(oldest!, AbandonReason.TooManyOpenMessages);
+    }
+
+    private void Abandon(StreamingMessage message, AbandonReason reason)
+    {
+        _open.Remove(message.MessageId);
+
+        // An abandoned id counts as settled: its late chunks must not reopen it and leak again.
+        RememberCompleted(message.MessageId);
+        AbandonedCount++;
+        if (_abandoned.Count >= _options.MaxOpenMessages)
+        {
+            _abandoned.Dequeue();
+        }
+
+        _abandoned.Enqueue(new AbandonedMessage(message, reason));
+    }
+
+    private void RememberCompleted(string messageId)
+    {
+        if (_options.CompletedIdWindow == 0)
+        {
+            return;
+        }
+
+        if (_completedOrder.Count >= _options.CompletedIdWindow)
+        {
+            _completed.Remove(_completedOrder.Dequeue());
+        }
+
+        _completed.Add(messageId);
+        _completedOrder.Enqueue(messageId);
+    }
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using CsCheck;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PolyChat.Protocol.Tests;
+
+public class OpenAddressingSetTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void BehavesLikeHashSetUnderRandomAddsAndRemoves()
+    {
+        // Keys from a small range collide and form long probe runs, which is what backward-shift
+        // deletion must get right.
+        Gen<(bool Add, long Key)[]> operations = Gen.Select(Gen.Bool, Gen.Long[1, 96]).Array[0, 2000];
+
+        operations.Sample(ops =>
+        {
+            const int MaxCount = 64;
+            var set = new OpenAddressingSet<long>(MaxCount);
+            var model = new HashSet<long>();
+            foreach ((bool add, long key) in ops)
+            {
+                if (add && model.Count < MaxCount)
+                {
+                    Assert.Equal(model.Add(key), set.Add(key));
+                }
+                else
+                {
+                    Assert.Equal(model.Remove(key), set.Remove(key));
+                }
+
+                Assert.Equal(model.Count, set.Count);
+            }
+
+            for (long key = 1; key <= 96; key++)
+            {
+                Assert.Equal(model.Contains(key), set.Contains(key));
+            }
+        }, iter: 500);
+    }
+
+    [Fact]
+    public void WindowBehavesLikeAQueueOfRecentIds()
+    {
+        Gen<int[]> keys = Gen.Int[1, 40].Array[0, 500];
+
+        keys.Sample(stream =>
+        {
+            const int Capacity = 16;
+            var window = new EventIdWindow(Capacity);
+            var model = new Queue<int>();
+            foreach (int key in stream)
+            {
+                EventId id = TestIds.Uuid(key);
+                Assert.Equal(model.Contains(key), window.Contains(id));
+                if (!model.Contains(key))
+                {
+                    window.Add(id);
+                    model.Enqueue(key);
+                    if (model.Count > Capacity)
+                    {
+                        model.Dequeue();
+                    }
+                }
+            }
+
+            for (int key = 1; key <= 40; key++)
+            {
+                Assert.Equal(model.Contains(key), window.Contains(TestIds.Uuid(key)));
+            }
+        }, iter: 500);
+    }
+
+    [Fact]
+    public void MillionsOfInsertionsDoNotDegradeTheWindow()
+    {
+        const int Capacity = 1024;
+        const int Count = 2_000_000;
+        var window = new EventIdWindow(Capacity);
+        Span<byte> buffer = stackalloc byte[32];
+
+        var clock = Stopwatch.StartNew();
+        long firstQuarter = 0;
+        for (int n = 0; n < Count; n++)
+        {
+            EventId id = TestIds.Utf8(n, buffer);
+            if (window.Contains(id))
+            {
+                Assert.Fail($"Id {n} was reported before it was added.");
+            }
+
+            window.Add(id);
+            if (n == Count / 4)
+            {
+                firstQuarter = clock.ElapsedMilliseconds;
+            }
+        }
+
+        clock.Stop();
+        output.WriteLine($"{Count:N0} insertions into a {Capacity}-id window: {clock.ElapsedMilliseconds} ms (first quarter {firstQuarter} ms)");
+
+        // A table clogged with tombstones would scan all 2048 slots per miss: billions of probes.
+        Assert.True(clock.ElapsedMilliseconds < 15_000, $"{clock.ElapsedMilliseconds} ms");
+        for (int n = Count - Capacity; n < Count; n++)
+        {
+            Assert.True(window.Contains(TestIds.Utf8(n, buffer)));
+        }
+
+        for (int n = Count - (2 * Capacity); n < Count - Capacity; n++)
+        {
+            Assert.False(window.Contains(TestIds.Utf8(n, buffer)));
+        }
+    }
+}
