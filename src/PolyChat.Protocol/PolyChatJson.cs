@@ -37,6 +37,7 @@ public static class PolyChatJson
     /// <exception cref="PolyChatJsonException">The frame is not a valid event.</exception>
     public static Event Read(ReadOnlySpan<byte> utf8Frame)
     {
+        ThrowIfBlank(utf8Frame);
         var reader = new Utf8JsonReader(utf8Frame, ReaderOptions);
         try
         {
@@ -101,6 +102,7 @@ public static class PolyChatJson
     /// <exception cref="PolyChatJsonException">The frame is not a JSON object with a string <c>type</c>, or an envelope field has the wrong JSON type.</exception>
     public static EventEnvelope PeekEnvelope(ReadOnlySpan<byte> utf8Frame)
     {
+        ThrowIfBlank(utf8Frame);
         var reader = new Utf8JsonReader(utf8Frame, ReaderOptions);
         try
         {
@@ -184,6 +186,15 @@ public static class PolyChatJson
         // Only whitespace may follow the event; the reader throws on anything else.
         reader.Read();
         return value;
+    }
+
+    private static void ThrowIfBlank(ReadOnlySpan<byte> utf8Frame)
+    {
+        if (utf8Frame.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+        {
+            throw PolyChatJsonException.Located(
+                "The frame is empty; an event object was expected.", 0, new FrameLocation("$", 0, 0), inner: null);
+        }
     }
 
     private static Utf8JsonWriter RentWriter(IBufferWriter<byte> output)

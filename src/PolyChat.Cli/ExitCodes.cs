@@ -1,0 +1,17 @@
+namespace PolyChat.Cli;
+
+/// <summary>The process exit codes, as documented in <c>polychat --help</c>.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Everything was read and delivered.</summary>
+    public const int Success = 0;
+
+    /// <summary>At least one line or file could not be read as an event.</summary>
+    public const int Rejected = 1;
+
+    /// <summary>The command line is wrong.</summary>
+    public const int Usage = 2;
+
+    /// <summary>Everything was read, but sequences were missing (a gap was declared).</summary>
+    public const int Gap = 3;
+}
