@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using Xunit.Sdk;
 
@@ -20,10 +21,9 @@ public static class Snapshot
     public static void Verify(
         IReadOnlyDictionary<string, string> files,
         string testClass,
-        [CallerMemberName] string testMethod = "",
-        [CallerFilePath] string callerPath = "")
+        [CallerMemberName] string testMethod = "")
     {
-        var directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
+        var directory = Path.Combine(ProjectDirectory, "Snapshots");
         var prefix = $"{testClass}.{testMethod}#";
         var accept = Environment.GetEnvironmentVariable(AcceptVariable) == "1"
             && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
@@ -83,8 +83,12 @@ public static class Snapshot
     }
 
     /// <summary>Checks one text.</summary>
-    public static void Verify(string text, string name, string testClass, [CallerMemberName] string testMethod = "", [CallerFilePath] string callerPath = "") =>
-        Verify(new Dictionary<string, string> { [name] = text }, testClass, testMethod, callerPath);
+    public static void Verify(string text, string name, string testClass, [CallerMemberName] string testMethod = "") =>
+        Verify(new Dictionary<string, string> { [name] = text }, testClass, testMethod);
+
+    private static string ProjectDirectory =>
+        typeof(Snapshot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "ProjectDirectory").Value!;
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimStart('\uFEFF');
 }
