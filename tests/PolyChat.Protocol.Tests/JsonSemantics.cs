@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using Xunit;
+
+namespace PolyChat.Protocol.Tests;
+
+/// <summary>
+/// Compares JSON documents by meaning: object key order is ignored, numbers compare by value
+/// (<c>1</c>, <c>1.0</c> and <c>1e0</c> are equal), and a property whose value is null equals an absent one.
+/// Array order and string contents are significant.
+/// </summary>
+public static class JsonSemantics
+{
+    /// <summary>Fails with the JSON path of the first difference when the documents differ in meaning.</summary>
+    public static void AssertEquivalent(string expected, string actual)
+    {
+        if (FirstDifference(expected, actual) is { } difference)
+        {
+            Assert.Fail($"JSON differs at {difference}{Environment.NewLine}expected: {expected}{Environment.NewLine}actual:   {actual}");
+        }
+    }
+
+    /// <summary>The path and nature of the first difference, or null when the documents are equivalent.</summary>
+    public static string? FirstDifference(string expected, string actual)
+    {
+        using var left = JsonDocument.Parse(expected);
+        using var right = JsonDocument.Parse(actual);
+        return FirstDifference(left.RootElement, right.RootElement, "$");
+    }
+
+    private static string? FirstDifference(JsonElement expected, JsonElement actual, string path)
+    {
+        if (expected.ValueKind != actual.ValueKind && !(IsBoolean(expected) && IsBoolean(actual)))
+        {
+            return $"{path}: expected {Describe(expected)} but found {Describe(actual)}";
+        }
+
+        switch (expected.ValueKind)
+        {
+            case JsonValueKind.Object:
+                return ObjectDifference(expected, actual, path);
+            case JsonValueKind.Array:
+                var left = expected.EnumerateArray().ToArray();
+                var right = actual.EnumerateArray().ToArray();
+                for (var i = 0; i < Math.Min(left.Length, right.Length); i++)
+                {
+                    if (FirstDifference(left[i], right[i], $"{path}[{i}]") is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                return left.Length == right.Length
+                    ? null
+                    : $"{path}: expected {left.Length} items but found {right.Length}";
+            case JsonValueKind.String:
+                return string.Equals(expected.GetString(), actual.GetString(), StringComparison.Ordinal)
+                    ? null
+                    : $"{path}: expected {Describe(expected)} but found {Describe(actual)}";
+            case JsonValueKind.Number:
+                return NumbersEqual(expected, actual)
+                    ? null
+                    : $"{path}: expected {expected.GetRawText()} but found {actual.GetRawText()}";
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                return expected.ValueKind == actual.ValueKind
+                    ? null
+                    : $"{path}: expected {Describe(expected)} but found {Describe(actual)}";
+            default:
+                return null;
+        }
+    }
+
+    private static string? ObjectDifference(JsonElement expected, JsonElement actual, string path)
+    {
+        // Last occurrence wins for duplicate keys, as in most JSON readers.
+        var left = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in expected.EnumerateObject())
+        {
+            left[property.Name] = property.Value;
+        }
+
+        var right = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in actual.EnumerateObject())
+        {
+            right[property.Name] = property.Value;
+        }
+
+        foreach (var name in left.Keys.Concat(right.Keys.Where(k => !left.ContainsKey(k))))
+        {
+            var hasLeft = left.TryGetValue(name, out var l) && l.ValueKind != JsonValueKind.Null;
+            var hasRight = right.TryGetValue(name, out var r) && r.ValueKind != JsonValueKind.Null;
+            var childPath = ChildPath(path, name);
+            if (!hasLeft && !hasRight)
+            {
+                continue;
+            }
+
+            if (!hasRight)
+            {
+                return $"{childPath}: expected {Describe(l)} but the property is missing or null";
+            }
+
+            if (!hasLeft)
+            {
+                return $"{childPath}: unexpected property with {Describe(r)}";
+            }
+
+            if (FirstDifference(l, r, childPath) is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool NumbersEqual(JsonElement expected, JsonElement actual)
+    {
+        if (expected.TryGetDecimal(out var left) && actual.TryGetDecimal(out var right))
+        {
+            return left == right;
+        }
+
+        return expected.TryGetDouble(out var l) && actual.TryGetDouble(out var r) && l.Equals(r);
+    }
+
+    private static bool IsBoolean(JsonElement element) => element.ValueKind is JsonValueKind.True or JsonValueKind.False;
+
+    private static string ChildPath(string path, string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') && !char.IsAsciiDigit(name[0])
+            ? $"{path}.{name}"
+            : $"{path}['{name.Replace("'", "\\'", StringComparison.Ordinal)}']";
+
+    private static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => $"an array of {element.GetArrayLength().ToString(CultureInfo.InvariantCulture)}",
+        JsonValueKind.String => $"\"{element.GetString()}\"",
+        _ => element.GetRawText(),
+    };
+}
