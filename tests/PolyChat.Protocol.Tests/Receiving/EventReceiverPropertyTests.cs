@@ -16,6 +16,7 @@ namespace PolyChat.Protocol.Tests.Receiving;
 /// window and overlapped by replays of earlier slices. Nothing is lost for good, so the receiver owes every event
 /// exactly once, permanent ones in sequence order, and no gap.
 /// </summary>
+[Collection(SerialPropertyCollection.Name)]
 public class EventReceiverPropertyTests
 {
     private static readonly DateTimeOffset Start = new(2026, 5, 20, 9, 15, 0, TimeSpan.Zero);

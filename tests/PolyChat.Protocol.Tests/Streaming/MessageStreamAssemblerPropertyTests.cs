@@ -11,6 +11,7 @@ namespace PolyChat.Protocol.Tests.Streaming;
 /// Random streamed replies: each message's text cut into chunks at random points, random attachments on random
 /// chunks, the chunks of several messages interleaved in a random order with random repeats.
 /// </summary>
+[Collection(SerialPropertyCollection.Name)]
 public class MessageStreamAssemblerPropertyTests
 {
     private static readonly Gen<string> Texts = Gen.String[Gen.Char["abc xyzé😀.,"], 0, 120];
