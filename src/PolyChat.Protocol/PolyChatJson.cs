@@ -193,7 +193,7 @@ public static class PolyChatJson
         if (utf8Frame.IndexOfAnyExcept(" \t\r\n"u8) < 0)
         {
             throw PolyChatJsonException.Located(
-                "The frame is empty; an event object was expected.", 0, new FrameLocation("$", 0, 0), inner: null);
+                "The frame is empty; an event object was expected.", utf8Frame.Length, FrameLocation.Find(utf8Frame, utf8Frame.Length), inner: null);
         }
     }
 

@@ -40,7 +40,7 @@ internal static class CollectionEmitter
             writer.WriteLine($"var map = new global::System.Collections.Generic.Dictionary<string, {elementName}>(global::System.StringComparer.Ordinal);");
             writer.WriteLine($"while ({TypeSyntax.Helpers}.NextProperty(ref reader))");
             writer.OpenBrace();
-            writer.WriteLine("var key = reader.GetString()!;");
+            writer.WriteLine($"var key = {TypeSyntax.Helpers}.GetString(ref reader);");
             writer.WriteLine("reader.Read();");
             writer.WriteLine($"map[key] = {readElement};");
             writer.CloseBrace();

@@ -123,7 +123,7 @@ internal static class EnumEmitter
             writer.WriteLine();
         }
 
-        writer.WriteLine($"return new {type}(reader.GetString()!);");
+        writer.WriteLine($"return new {type}({TypeSyntax.Helpers}.GetString(ref reader));");
         writer.CloseBrace();
         writer.WriteLine();
         writer.WriteLine($"public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, {type} value)");

@@ -55,6 +55,7 @@ public static global::{{ns}}.Event ReadValue(ref global::System.Text.Json.Utf8Js
     var eventCase = -1;
     string? rawType = null;
     var typeKnown = false;
+    var typeRead = false;
     string? id = null;
     long? sequence = null;
     global::System.DateTimeOffset? timestamp = null;
@@ -67,13 +68,22 @@ public static global::{{ns}}.Event ReadValue(ref global::System.Text.Json.Utf8Js
         switch (MatchEnvelopeProperty(ref reader))
         {
             case 0:
-                reader.Read();
-                if (!typeKnown)
+                if (typeRead)
                 {
-                    eventCase = ReadType(ref reader, out rawType);
-                    typeKnown = true;
+                    // Two discriminators make the frame ambiguous: a forged second one must not win.
+                    throw {{TypeSyntax.Helpers}}.Error(ref reader, "The event has more than one 'type' property.");
                 }
 
+                typeRead = true;
+                reader.Read();
+                if (typeKnown)
+                {
+                    // Already read by the look-ahead; it was a string.
+                    break;
+                }
+
+                eventCase = ReadType(ref reader, out rawType);
+                typeKnown = true;
                 break;
             case 1:
                 reader.Read();
@@ -167,7 +177,7 @@ private static int ReadType(ref global::System.Text.Json.Utf8JsonReader reader, 
 {
     {{TypeSyntax.Helpers}}.ExpectString(ref reader, "type");
     var eventCase = MatchEventType(ref reader);
-    rawType = eventCase < 0 ? reader.GetString() : null;
+    rawType = eventCase < 0 ? {{TypeSyntax.Helpers}}.GetString(ref reader) : null;
     return eventCase;
 }
 
@@ -215,7 +225,7 @@ private static int FindType(global::System.Text.Json.Utf8JsonReader lookahead, o
 
         writer.WriteLine("default:");
         writer.Indent();
-        writer.WriteLine("rawPayload = global::System.Text.Json.JsonElement.ParseValue(ref reader);");
+        writer.WriteLine($"rawPayload = {TypeSyntax.Helpers}.ReadElement(ref reader);");
         writer.WriteLine("return null;");
         writer.Unindent();
         writer.CloseBrace();

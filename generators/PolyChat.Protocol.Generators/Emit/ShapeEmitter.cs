@@ -126,6 +126,27 @@ internal static class ShapeEmitter
                 writer.WriteLine($"case {i.ToString(CultureInfo.InvariantCulture)}:");
                 writer.Indent();
                 writer.WriteLine("reader.Read();");
+                if (!property.IsRequired && TryFormat(property.Type) is { } tryRead)
+                {
+                    // Lenient on input: an optional value in the wrong format is kept as received, not fatal.
+                    writer.WriteLine("if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)");
+                    writer.OpenBrace();
+                    writer.WriteLine($"{Local(property)} = null;");
+                    writer.CloseBrace();
+                    writer.WriteLine($"else if ({TypeSyntax.Helpers}.{tryRead}(ref reader, out var {Local(property)}Parsed))");
+                    writer.OpenBrace();
+                    writer.WriteLine($"{Local(property)} = {Local(property)}Parsed;");
+                    writer.CloseBrace();
+                    writer.WriteLine("else");
+                    writer.OpenBrace();
+                    writer.WriteLine($"{TypeSyntax.Helpers}.KeepAsAdditional(ref reader, {TypeSyntax.Literal(property.JsonName)}, ref additionalProperties);");
+                    writer.CloseBrace();
+                    writer.WriteLine();
+                    writer.WriteLine("break;");
+                    writer.Unindent();
+                    continue;
+                }
+
                 var read = TypeSyntax.ReadExpression(property.Type, ns, property.JsonName, "Read" + property.ClrName);
                 writer.WriteLine(property.IsNullable
                     ? $"{Local(property)} = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : {read};"
@@ -210,6 +231,14 @@ internal static class ShapeEmitter
         writer.WriteLine("writer.WriteEndObject();");
         writer.CloseBrace();
     }
+
+    private static string? TryFormat(TypeSpec type) => type.Kind switch
+    {
+        ValueKind.DateTime => "TryReadDateTimeOffset",
+        ValueKind.Uri => "TryReadUri",
+        ValueKind.Uuid => "TryReadGuid",
+        _ => null,
+    };
 
     private static string Local(PropertySpec property) =>
         char.ToLowerInvariant(property.ClrName[0]) + property.ClrName.Substring(1) + "Value";

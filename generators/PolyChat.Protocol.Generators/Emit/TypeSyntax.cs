@@ -42,7 +42,7 @@ internal static class TypeSyntax
         ValueKind.Shape => $"global::{ns}.{type.Name}JsonConverter.ReadValue(ref reader, options)",
         ValueKind.Enum => $"global::{ns}.{type.Name}JsonConverter.ReadValue(ref reader, {Literal(jsonName)})",
         ValueKind.Event => $"global::{ns}.EventJsonConverter.ReadValue(ref reader, options)",
-        ValueKind.Any => "global::System.Text.Json.JsonElement.ParseValue(ref reader)",
+        ValueKind.Any => $"{Helpers}.ReadElement(ref reader)",
         ValueKind.Array or ValueKind.Map => $"{collectionReader}(ref reader, options)",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };

@@ -45,4 +45,7 @@ internal sealed class EventIdWindow
         _order[_next] = id;
         _next = _next + 1 == _order.Length ? 0 : _next + 1;
     }
+
+    /// <summary>The longest probe in the member set; see <see cref="OpenAddressingSet{T}.LongestProbe"/>.</summary>
+    public int LongestProbe() => _members.LongestProbe();
 }

@@ -105,6 +105,24 @@ internal sealed class OpenAddressingSet<T>
         return true;
     }
 
+    /// <summary>
+    /// The longest distance of any member from its home slot: what the slowest lookup scans.
+    /// For tests and diagnostics; it walks the whole table.
+    /// </summary>
+    public int LongestProbe()
+    {
+        int longest = 0;
+        for (int index = 0; index < _slots.Length; index++)
+        {
+            if (!IsVacant(_slots[index]))
+            {
+                longest = Math.Max(longest, ((index - HomeSlot(_slots[index])) & _mask) + 1);
+            }
+        }
+
+        return longest;
+    }
+
     private static bool IsVacant(T key) => key.Equals(default(T));
 
     private int IndexOf(T key)

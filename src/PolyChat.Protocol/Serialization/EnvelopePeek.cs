@@ -40,6 +40,12 @@ internal static class EnvelopePeek
             }
             else if (reader.ValueTextEquals("type"u8))
             {
+                if ((seen & 4) != 0)
+                {
+                    // As in the full read: two discriminators make the frame ambiguous.
+                    throw new PolyChatJsonException("The event has more than one 'type' property.", reader.TokenStartIndex);
+                }
+
                 reader.Read();
                 type = EventTypeJsonConverter.ReadValue(ref reader, "type");
                 seen |= 4;

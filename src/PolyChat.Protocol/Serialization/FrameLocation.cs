@@ -53,8 +53,36 @@ internal readonly record struct FrameLocation(string Path, long Line, long Colum
         var reader = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = 1024 });
         try
         {
-            while (reader.Read() && reader.TokenStartIndex < offset)
+            while (reader.Read())
             {
+                if (reader.TokenStartIndex >= offset)
+                {
+                    // The token the error points at decides the last segment: the end of an object
+                    // means the object itself (a missing property), and a value inside an array is
+                    // an element that must be counted.
+                    if (reader.TokenStartIndex == offset && stack.Count > 0)
+                    {
+                        switch (reader.TokenType)
+                        {
+                            case JsonTokenType.EndObject:
+                                stack[^1] = (false, null, -1);
+                                break;
+                            case JsonTokenType.EndArray:
+                                break;
+                            case JsonTokenType.PropertyName:
+                                // A name that cannot be decoded cannot be a path segment: point at its object.
+                                var name = SafeName(ref reader);
+                                stack[^1] = (false, name == InvalidName ? null : name, -1);
+                                break;
+                            default:
+                                CountArrayItem(stack);
+                                break;
+                        }
+                    }
+
+                    break;
+                }
+
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
@@ -111,6 +139,8 @@ internal readonly record struct FrameLocation(string Path, long Line, long Colum
         }
     }
 
+    private const string InvalidName = "<invalid UTF-8>";
+
     private static string SafeName(ref Utf8JsonReader reader)
     {
         try
@@ -119,7 +149,7 @@ internal readonly record struct FrameLocation(string Path, long Line, long Colum
         }
         catch (InvalidOperationException)
         {
-            return "<invalid UTF-8>";
+            return InvalidName;
         }
     }
 }

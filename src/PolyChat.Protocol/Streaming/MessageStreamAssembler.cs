@@ -23,6 +23,7 @@ public sealed class MessageStreamAssembler
     private readonly HashSet<string> _completed = new(StringComparer.Ordinal);
     private readonly Queue<string> _completedOrder = new();
     private readonly Queue<AbandonedMessage> _abandoned = new();
+    private long _opened;
 
     /// <summary>Creates an assembler.</summary>
     /// <param name="options">Bounds and clock; defaults when null.</param>
@@ -55,24 +56,31 @@ public sealed class MessageStreamAssembler
             return ChunkResult.Duplicate;
         }
 
+        var index = payload.ChunkIndex;
         if (!_open.TryGetValue(payload.MessageId, out message))
         {
+            if (index < 1)
+            {
+                // Indices start at 1: an ignored chunk must not open (or evict) anything.
+                return ChunkResult.Duplicate;
+            }
+
             if (_open.Count >= _options.MaxOpenMessages)
             {
                 AbandonOldest();
             }
 
-            message = new StreamingMessage(payload.MessageId, now);
+            message = new StreamingMessage(payload.MessageId, now, ++_opened);
             _open.Add(payload.MessageId, message);
         }
 
-        message.LastActivity = now;
-        var index = payload.ChunkIndex;
         if (index < message.NextIndex || message.IsHeld(index))
         {
+            // A repeated chunk is not progress, so it does not keep an incomplete message alive.
             return ChunkResult.Duplicate;
         }
 
+        message.LastActivity = now;
         if (index > message.NextIndex)
         {
             if (message.HeldChunks >= _options.MaxHeldChunks)
@@ -153,7 +161,9 @@ public sealed class MessageStreamAssembler
         StreamingMessage? oldest = null;
         foreach (var message in _open.Values)
         {
-            if (oldest is null || message.LastActivity < oldest.LastActivity)
+            // Ties (a coarse or frozen clock) go to the message opened first.
+            if (oldest is null || message.LastActivity < oldest.LastActivity
+                || (message.LastActivity == oldest.LastActivity && message.OpenOrder < oldest.OpenOrder))
             {
                 oldest = message;
             }

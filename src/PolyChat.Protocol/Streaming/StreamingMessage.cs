@@ -17,10 +17,11 @@ public sealed class StreamingMessage
     private string? _textSnapshot;
     private PolyAgentMessageChunkEvent? _lastApplied;
 
-    internal StreamingMessage(string messageId, long startedAt)
+    internal StreamingMessage(string messageId, long startedAt, long openOrder)
     {
         MessageId = messageId;
         LastActivity = startedAt;
+        OpenOrder = openOrder;
     }
 
     /// <summary>The <c>message_id</c> shared by the chunks.</summary>
@@ -50,6 +51,8 @@ public sealed class StreamingMessage
     internal long NextIndex { get; private set; } = 1;
 
     internal long LastActivity { get; set; }
+
+    internal long OpenOrder { get; }
 
     /// <summary>
     /// The message in the shape of an unstreamed <see cref="PolyAgentMessageEvent"/>, so an application handles
@@ -106,12 +109,13 @@ public sealed class StreamingMessage
             _textSnapshot = null;
         }
 
-        if (payload.Attachments is { Count: > 0 } attachments)
+        // A present but empty list is kept as such, so the assembled message says "none" as the wire did.
+        if (payload.Attachments is { } attachments)
         {
             (_attachments ??= new List<Attachment>()).AddRange(attachments);
         }
 
-        if (payload.ResponseSuggestions is { Count: > 0 } suggestions)
+        if (payload.ResponseSuggestions is { } suggestions)
         {
             (_suggestions ??= new List<ResponseSuggestion>()).AddRange(suggestions);
         }

@@ -285,7 +285,7 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
         var map = new global::System.Collections.Generic.Dictionary<string, string>(global::System.StringComparer.Ordinal);
         while (EventJsonHelpers.NextProperty(ref reader))
         {
-            var key = reader.GetString()!;
+            var key = EventJsonHelpers.GetString(ref reader);
             reader.Read();
             map[key] = EventJsonHelpers.ReadString(ref reader, "labels");
         }
@@ -322,7 +322,7 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
         var map = new global::System.Collections.Generic.Dictionary<string, global::Focus.Arrays.Point>(global::System.StringComparer.Ordinal);
         while (EventJsonHelpers.NextProperty(ref reader))
         {
-            var key = reader.GetString()!;
+            var key = EventJsonHelpers.GetString(ref reader);
             reader.Read();
             map[key] = global::Focus.Arrays.PointJsonConverter.ReadValue(ref reader, options);
         }
@@ -359,7 +359,7 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
         var items = new global::System.Collections.Generic.List<global::System.Text.Json.JsonElement>();
         while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
         {
-            items.Add(global::System.Text.Json.JsonElement.ParseValue(ref reader));
+            items.Add(EventJsonHelpers.ReadElement(ref reader));
         }
 
         return items;

@@ -89,7 +89,7 @@ internal sealed class ColorJsonConverter : global::System.Text.Json.Serializatio
             }
         }
 
-        return new global::Focus.Enums.Color(reader.GetString()!);
+        return new global::Focus.Enums.Color(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Enums.Color value)

@@ -25,7 +25,7 @@ internal static class EventJsonHelpers
 
     /// <summary>The unescaped UTF-8 bytes of the current property name or string (the rare escaped case).</summary>
     public static byte[] UnescapedBytes(ref global::System.Text.Json.Utf8JsonReader reader) =>
-        global::System.Text.Encoding.UTF8.GetBytes(reader.GetString()!);
+        global::System.Text.Encoding.UTF8.GetBytes(GetString(ref reader));
 
     public static string ReadString(ref global::System.Text.Json.Utf8JsonReader reader, string property)
     {
@@ -34,8 +34,68 @@ internal static class EventJsonHelpers
             throw Unexpected(ref reader, property, "a string");
         }
 
-        return reader.GetString()!;
+        return GetString(ref reader);
     }
+
+    /// <summary>The current string or property name; text that is not valid UTF-8 (or UTF-16) is an error at its token.</summary>
+    public static string GetString(ref global::System.Text.Json.Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (global::System.InvalidOperationException)
+        {
+            throw Error(ref reader, "A string or property name is not valid UTF-8 (or escapes a lone surrogate).");
+        }
+    }
+
+    /// <summary>
+    /// Reads any JSON value as a <see cref="global::System.Text.Json.JsonElement"/> to keep as received.
+    /// JsonElement does not validate string contents, so they are checked first: a value that could not
+    /// be written back unchanged is rejected rather than silently altered.
+    /// </summary>
+    public static global::System.Text.Json.JsonElement ReadElement(ref global::System.Text.Json.Utf8JsonReader reader)
+    {
+        ValidateStrings(reader);
+        return global::System.Text.Json.JsonElement.ParseValue(ref reader);
+    }
+
+    private static void ValidateStrings(global::System.Text.Json.Utf8JsonReader copy)
+    {
+        ValidateToken(ref copy);
+        if (!IsOpen(copy.TokenType))
+        {
+            return;
+        }
+
+        // A container's end token reports the container's own depth, which ends the walk.
+        var depth = copy.CurrentDepth;
+        while (copy.Read() && copy.CurrentDepth > depth)
+        {
+            ValidateToken(ref copy);
+        }
+    }
+
+    private static void ValidateToken(ref global::System.Text.Json.Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (global::System.Text.Json.JsonTokenType.String or global::System.Text.Json.JsonTokenType.PropertyName))
+        {
+            return;
+        }
+
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            GetString(ref reader);
+        }
+        else if (!global::System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+        {
+            throw Error(ref reader, "A string or property name is not valid UTF-8.");
+        }
+    }
+
+    private static bool IsOpen(global::System.Text.Json.JsonTokenType token) =>
+        token is global::System.Text.Json.JsonTokenType.StartObject or global::System.Text.Json.JsonTokenType.StartArray;
 
     public static long ReadInt64(ref global::System.Text.Json.Utf8JsonReader reader, string property)
     {
@@ -65,35 +125,56 @@ internal static class EventJsonHelpers
         _ => throw Unexpected(ref reader, property, "true or false"),
     };
 
-    public static global::System.DateTimeOffset ReadDateTimeOffset(ref global::System.Text.Json.Utf8JsonReader reader, string property)
+    public static global::System.DateTimeOffset ReadDateTimeOffset(ref global::System.Text.Json.Utf8JsonReader reader, string property) =>
+        TryReadDateTimeOffset(ref reader, out var value) ? value : throw Unexpected(ref reader, property, "an ISO 8601 date-time string");
+
+    /// <summary>Reads an ISO 8601 date-time; one without an offset is taken as UTC, never as the machine's local time.</summary>
+    public static bool TryReadDateTimeOffset(ref global::System.Text.Json.Utf8JsonReader reader, out global::System.DateTimeOffset value)
     {
-        if (reader.TokenType != global::System.Text.Json.JsonTokenType.String || !reader.TryGetDateTimeOffset(out var value))
+        value = default;
+        if (reader.TokenType != global::System.Text.Json.JsonTokenType.String || !reader.TryGetDateTimeOffset(out value))
         {
-            throw Unexpected(ref reader, property, "an ISO 8601 date-time string");
+            return false;
         }
 
-        return value;
+        if (reader.TryGetDateTime(out var dateTime) && dateTime.Kind == global::System.DateTimeKind.Unspecified)
+        {
+            value = new global::System.DateTimeOffset(dateTime, global::System.TimeSpan.Zero);
+        }
+
+        return true;
     }
 
-    public static global::System.Uri ReadUri(ref global::System.Text.Json.Utf8JsonReader reader, string property)
-    {
-        if (reader.TokenType != global::System.Text.Json.JsonTokenType.String
-            || !global::System.Uri.TryCreate(reader.GetString(), global::System.UriKind.RelativeOrAbsolute, out var value))
-        {
-            throw Unexpected(ref reader, property, "a URI string");
-        }
+    public static global::System.Uri ReadUri(ref global::System.Text.Json.Utf8JsonReader reader, string property) =>
+        TryReadUri(ref reader, out var value) ? value : throw Unexpected(ref reader, property, "a URI string");
 
-        return value;
+    public static bool TryReadUri(ref global::System.Text.Json.Utf8JsonReader reader, out global::System.Uri value)
+    {
+        value = null!;
+        return reader.TokenType == global::System.Text.Json.JsonTokenType.String
+            && global::System.Uri.TryCreate(GetString(ref reader), global::System.UriKind.RelativeOrAbsolute, out value!);
     }
 
-    public static global::System.Guid ReadGuid(ref global::System.Text.Json.Utf8JsonReader reader, string property)
-    {
-        if (reader.TokenType != global::System.Text.Json.JsonTokenType.String || !reader.TryGetGuid(out var value))
-        {
-            throw Unexpected(ref reader, property, "a UUID string");
-        }
+    public static global::System.Guid ReadGuid(ref global::System.Text.Json.Utf8JsonReader reader, string property) =>
+        TryReadGuid(ref reader, out var value) ? value : throw Unexpected(ref reader, property, "a UUID string");
 
-        return value;
+    public static bool TryReadGuid(ref global::System.Text.Json.Utf8JsonReader reader, out global::System.Guid value)
+    {
+        value = default;
+        return reader.TokenType == global::System.Text.Json.JsonTokenType.String && reader.TryGetGuid(out value);
+    }
+
+    /// <summary>
+    /// Keeps a value that does not fit its optional property's format (a malformed URL, say) among the
+    /// additional properties under its own name: the event is still read, and the value written back.
+    /// </summary>
+    public static void KeepAsAdditional(
+        ref global::System.Text.Json.Utf8JsonReader reader,
+        string property,
+        ref global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? properties)
+    {
+        properties ??= new global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>(global::System.StringComparer.Ordinal);
+        properties[property] = ReadElement(ref reader);
     }
 
     public static void ExpectString(ref global::System.Text.Json.Utf8JsonReader reader, string property)
@@ -117,10 +198,10 @@ internal static class EventJsonHelpers
         ref global::System.Text.Json.Utf8JsonReader reader,
         ref global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? properties)
     {
-        var name = reader.GetString()!;
+        var name = GetString(ref reader);
         reader.Read();
         properties ??= new global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>(global::System.StringComparer.Ordinal);
-        properties[name] = global::System.Text.Json.JsonElement.ParseValue(ref reader);
+        properties[name] = ReadElement(ref reader);
     }
 
     public static void WriteAdditionalProperties(

@@ -73,7 +73,7 @@ internal sealed class EventTypeJsonConverter : global::System.Text.Json.Serializ
             }
         }
 
-        return new global::Focus.Enums.EventType(reader.GetString()!);
+        return new global::Focus.Enums.EventType(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Enums.EventType value)

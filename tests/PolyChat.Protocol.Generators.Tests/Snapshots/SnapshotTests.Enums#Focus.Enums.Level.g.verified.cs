@@ -81,7 +81,7 @@ internal sealed class LevelJsonConverter : global::System.Text.Json.Serializatio
             }
         }
 
-        return new global::Focus.Enums.Level(reader.GetString()!);
+        return new global::Focus.Enums.Level(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Enums.Level value)

@@ -81,7 +81,7 @@ internal sealed class LightChangedPayloadModeJsonConverter : global::System.Text
             }
         }
 
-        return new global::Focus.Enums.LightChangedPayloadMode(reader.GetString()!);
+        return new global::Focus.Enums.LightChangedPayloadMode(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Enums.LightChangedPayloadMode value)

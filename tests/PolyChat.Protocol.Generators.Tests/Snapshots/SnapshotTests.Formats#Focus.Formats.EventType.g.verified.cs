@@ -73,7 +73,7 @@ internal sealed class EventTypeJsonConverter : global::System.Text.Json.Serializ
             }
         }
 
-        return new global::Focus.Formats.EventType(reader.GetString()!);
+        return new global::Focus.Formats.EventType(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Formats.EventType value)

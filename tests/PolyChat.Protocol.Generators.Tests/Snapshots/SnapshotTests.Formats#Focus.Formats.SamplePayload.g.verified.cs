@@ -107,11 +107,35 @@ internal sealed class SamplePayloadJsonConverter : global::System.Text.Json.Seri
                     break;
                 case 1:
                     reader.Read();
-                    linkValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadUri(ref reader, "link");
+                    if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+                    {
+                        linkValue = null;
+                    }
+                    else if (EventJsonHelpers.TryReadUri(ref reader, out var linkValueParsed))
+                    {
+                        linkValue = linkValueParsed;
+                    }
+                    else
+                    {
+                        EventJsonHelpers.KeepAsAdditional(ref reader, "link", ref additionalProperties);
+                    }
+
                     break;
                 case 2:
                     reader.Read();
-                    sampleIdValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadGuid(ref reader, "sample_id");
+                    if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+                    {
+                        sampleIdValue = null;
+                    }
+                    else if (EventJsonHelpers.TryReadGuid(ref reader, out var sampleIdValueParsed))
+                    {
+                        sampleIdValue = sampleIdValueParsed;
+                    }
+                    else
+                    {
+                        EventJsonHelpers.KeepAsAdditional(ref reader, "sample_id", ref additionalProperties);
+                    }
+
                     break;
                 case 3:
                     reader.Read();
@@ -133,7 +157,7 @@ internal sealed class SamplePayloadJsonConverter : global::System.Text.Json.Seri
                     break;
                 case 7:
                     reader.Read();
-                    rawValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::System.Text.Json.JsonElement.ParseValue(ref reader);
+                    rawValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadElement(ref reader);
                     break;
                 default:
                     EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);

@@ -81,7 +81,7 @@ internal sealed class EventTypeJsonConverter : global::System.Text.Json.Serializ
             }
         }
 
-        return new global::Focus.Nested.EventType(reader.GetString()!);
+        return new global::Focus.Nested.EventType(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Nested.EventType value)

@@ -79,11 +79,35 @@ internal sealed class AttachmentJsonConverter : global::System.Text.Json.Seriali
                     break;
                 case 1:
                     reader.Read();
-                    previewImageUrlValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadUri(ref reader, "preview_image_url");
+                    if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+                    {
+                        previewImageUrlValue = null;
+                    }
+                    else if (EventJsonHelpers.TryReadUri(ref reader, out var previewImageUrlValueParsed))
+                    {
+                        previewImageUrlValue = previewImageUrlValueParsed;
+                    }
+                    else
+                    {
+                        EventJsonHelpers.KeepAsAdditional(ref reader, "preview_image_url", ref additionalProperties);
+                    }
+
                     break;
                 case 2:
                     reader.Read();
-                    contentUrlValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadUri(ref reader, "content_url");
+                    if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+                    {
+                        contentUrlValue = null;
+                    }
+                    else if (EventJsonHelpers.TryReadUri(ref reader, out var contentUrlValueParsed))
+                    {
+                        contentUrlValue = contentUrlValueParsed;
+                    }
+                    else
+                    {
+                        EventJsonHelpers.KeepAsAdditional(ref reader, "content_url", ref additionalProperties);
+                    }
+
                     break;
                 case 3:
                     reader.Read();

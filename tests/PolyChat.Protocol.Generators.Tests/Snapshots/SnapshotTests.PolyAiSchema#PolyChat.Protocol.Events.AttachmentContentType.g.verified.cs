@@ -81,7 +81,7 @@ internal sealed class AttachmentContentTypeJsonConverter : global::System.Text.J
             }
         }
 
-        return new global::PolyChat.Protocol.Events.AttachmentContentType(reader.GetString()!);
+        return new global::PolyChat.Protocol.Events.AttachmentContentType(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.AttachmentContentType value)

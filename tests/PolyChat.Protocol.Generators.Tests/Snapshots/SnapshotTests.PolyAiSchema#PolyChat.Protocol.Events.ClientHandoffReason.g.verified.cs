@@ -89,7 +89,7 @@ internal sealed class ClientHandoffReasonJsonConverter : global::System.Text.Jso
             }
         }
 
-        return new global::PolyChat.Protocol.Events.ClientHandoffReason(reader.GetString()!);
+        return new global::PolyChat.Protocol.Events.ClientHandoffReason(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.ClientHandoffReason value)

@@ -281,7 +281,7 @@ internal sealed class EventTypeJsonConverter : global::System.Text.Json.Serializ
             }
         }
 
-        return new global::PolyChat.Protocol.Events.EventType(reader.GetString()!);
+        return new global::PolyChat.Protocol.Events.EventType(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.EventType value)

@@ -67,7 +67,19 @@ internal sealed class LiveAgentJsonConverter : global::System.Text.Json.Serializ
                     break;
                 case 2:
                     reader.Read();
-                    avatarUrlValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadUri(ref reader, "avatar_url");
+                    if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+                    {
+                        avatarUrlValue = null;
+                    }
+                    else if (EventJsonHelpers.TryReadUri(ref reader, out var avatarUrlValueParsed))
+                    {
+                        avatarUrlValue = avatarUrlValueParsed;
+                    }
+                    else
+                    {
+                        EventJsonHelpers.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
+                    }
+
                     break;
                 default:
                     EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);

@@ -127,7 +127,19 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
                     break;
                 case 6:
                     reader.Read();
-                    avatarUrlValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadUri(ref reader, "avatar_url");
+                    if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+                    {
+                        avatarUrlValue = null;
+                    }
+                    else if (EventJsonHelpers.TryReadUri(ref reader, out var avatarUrlValueParsed))
+                    {
+                        avatarUrlValue = avatarUrlValueParsed;
+                    }
+                    else
+                    {
+                        EventJsonHelpers.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
+                    }
+
                     break;
                 case 7:
                     reader.Read();

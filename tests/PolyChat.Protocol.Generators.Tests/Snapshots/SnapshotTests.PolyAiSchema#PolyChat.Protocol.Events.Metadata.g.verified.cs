@@ -87,7 +87,7 @@ internal sealed class MetadataJsonConverter : global::System.Text.Json.Serializa
         var map = new global::System.Collections.Generic.Dictionary<string, string>(global::System.StringComparer.Ordinal);
         while (EventJsonHelpers.NextProperty(ref reader))
         {
-            var key = reader.GetString()!;
+            var key = EventJsonHelpers.GetString(ref reader);
             reader.Read();
             map[key] = EventJsonHelpers.ReadString(ref reader, "custom");
         }

@@ -63,11 +63,35 @@ internal sealed class PolyAgentJoinedPayloadJsonConverter : global::System.Text.
                     break;
                 case 1:
                     reader.Read();
-                    agentAvatarUrlValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadUri(ref reader, "agent_avatar_url");
+                    if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+                    {
+                        agentAvatarUrlValue = null;
+                    }
+                    else if (EventJsonHelpers.TryReadUri(ref reader, out var agentAvatarUrlValueParsed))
+                    {
+                        agentAvatarUrlValue = agentAvatarUrlValueParsed;
+                    }
+                    else
+                    {
+                        EventJsonHelpers.KeepAsAdditional(ref reader, "agent_avatar_url", ref additionalProperties);
+                    }
+
                     break;
                 case 2:
                     reader.Read();
-                    avatarUrlValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadUri(ref reader, "avatar_url");
+                    if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+                    {
+                        avatarUrlValue = null;
+                    }
+                    else if (EventJsonHelpers.TryReadUri(ref reader, out var avatarUrlValueParsed))
+                    {
+                        avatarUrlValue = avatarUrlValueParsed;
+                    }
+                    else
+                    {
+                        EventJsonHelpers.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
+                    }
+
                     break;
                 default:
                     EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);

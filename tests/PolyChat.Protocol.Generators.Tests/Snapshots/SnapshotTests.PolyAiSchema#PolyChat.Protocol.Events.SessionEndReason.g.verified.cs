@@ -89,7 +89,7 @@ internal sealed class SessionEndReasonJsonConverter : global::System.Text.Json.S
             }
         }
 
-        return new global::PolyChat.Protocol.Events.SessionEndReason(reader.GetString()!);
+        return new global::PolyChat.Protocol.Events.SessionEndReason(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.SessionEndReason value)

@@ -89,7 +89,7 @@ internal sealed class SystemMessageLevelJsonConverter : global::System.Text.Json
             }
         }
 
-        return new global::PolyChat.Protocol.Events.SystemMessageLevel(reader.GetString()!);
+        return new global::PolyChat.Protocol.Events.SystemMessageLevel(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.SystemMessageLevel value)

@@ -81,7 +81,7 @@ internal sealed class TypingStateJsonConverter : global::System.Text.Json.Serial
             }
         }
 
-        return new global::PolyChat.Protocol.Events.TypingState(reader.GetString()!);
+        return new global::PolyChat.Protocol.Events.TypingState(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.TypingState value)

@@ -34,6 +34,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
         var eventCase = -1;
         string? rawType = null;
         var typeKnown = false;
+        var typeRead = false;
         string? id = null;
         long? sequence = null;
         global::System.DateTimeOffset? timestamp = null;
@@ -46,13 +47,22 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
             switch (MatchEnvelopeProperty(ref reader))
             {
                 case 0:
-                    reader.Read();
-                    if (!typeKnown)
+                    if (typeRead)
                     {
-                        eventCase = ReadType(ref reader, out rawType);
-                        typeKnown = true;
+                        // Two discriminators make the frame ambiguous: a forged second one must not win.
+                        throw EventJsonHelpers.Error(ref reader, "The event has more than one 'type' property.");
                     }
 
+                    typeRead = true;
+                    reader.Read();
+                    if (typeKnown)
+                    {
+                        // Already read by the look-ahead; it was a string.
+                        break;
+                    }
+
+                    eventCase = ReadType(ref reader, out rawType);
+                    typeKnown = true;
                     break;
                 case 1:
                     reader.Read();
@@ -117,7 +127,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
     {
         EventJsonHelpers.ExpectString(ref reader, "type");
         var eventCase = MatchEventType(ref reader);
-        rawType = eventCase < 0 ? reader.GetString() : null;
+        rawType = eventCase < 0 ? EventJsonHelpers.GetString(ref reader) : null;
         return eventCase;
     }
 
@@ -154,7 +164,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
             case TickCase:
                 return global::Focus.Unknown.TickPayloadJsonConverter.ReadValue(ref reader, options);
             default:
-                rawPayload = global::System.Text.Json.JsonElement.ParseValue(ref reader);
+                rawPayload = EventJsonHelpers.ReadElement(ref reader);
                 return null;
         }
     }
@@ -265,7 +275,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
         var map = new global::System.Collections.Generic.Dictionary<string, string>(global::System.StringComparer.Ordinal);
         while (EventJsonHelpers.NextProperty(ref reader))
         {
-            var key = reader.GetString()!;
+            var key = EventJsonHelpers.GetString(ref reader);
             reader.Read();
             map[key] = EventJsonHelpers.ReadString(ref reader, "metadata");
         }

@@ -81,7 +81,7 @@ internal sealed class EventTypeJsonConverter : global::System.Text.Json.Serializ
             }
         }
 
-        return new global::Focus.Unknown.EventType(reader.GetString()!);
+        return new global::Focus.Unknown.EventType(EventJsonHelpers.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Unknown.EventType value)

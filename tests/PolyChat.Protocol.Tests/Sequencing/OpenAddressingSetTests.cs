@@ -82,8 +82,7 @@ public class OpenAddressingSetTests(ITestOutputHelper output)
         var window = new EventIdWindow(Capacity);
         Span<byte> buffer = stackalloc byte[32];
 
-        var clock = Stopwatch.StartNew();
-        long firstQuarter = 0;
+        var longestProbe = 0;
         for (int n = 0; n < Count; n++)
         {
             EventId id = TestIds.Utf8(n, buffer);
@@ -93,17 +92,17 @@ public class OpenAddressingSetTests(ITestOutputHelper output)
             }
 
             window.Add(id);
-            if (n == Count / 4)
+            if (n % 100_000 == 0)
             {
-                firstQuarter = clock.ElapsedMilliseconds;
+                longestProbe = Math.Max(longestProbe, window.LongestProbe());
             }
         }
 
-        clock.Stop();
-        output.WriteLine($"{Count:N0} insertions into a {Capacity}-id window: {clock.ElapsedMilliseconds} ms (first quarter {firstQuarter} ms)");
+        output.WriteLine($"{Count:N0} insertions into a {Capacity}-id window: longest probe {longestProbe} slots");
 
-        // A table clogged with tombstones would scan all 2048 slots per miss: billions of probes.
-        Assert.True(clock.ElapsedMilliseconds < 15_000, $"{clock.ElapsedMilliseconds} ms");
+        // A table clogged with tombstones would scan all 2048 slots per miss. Backward-shift deletion
+        // keeps probes as short as in a fresh table at this load factor (at most one half).
+        Assert.True(longestProbe <= 64, $"Longest probe {longestProbe} slots.");
         for (int n = Count - Capacity; n < Count; n++)
         {
             Assert.True(window.Contains(TestIds.Utf8(n, buffer)));
