@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using PolyChat.Protocol;
+using PolyChat.Protocol.Events;
+
+// Runs as a Native AOT binary: every event type round-trips through the generated converters (façade and
+// JsonSerializerContext), and the receiver sequences a transcript. Any mismatch exits non-zero.
+var failures = new List<string>();
+var assembly = typeof(Program).Assembly;
+var frames = assembly.GetManifestResourceNames().Where(n => n.EndsWith(".json", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+var types = new HashSet<string>(StringComparer.Ordinal);
+
+foreach (var name in frames)
+{
+    var bytes = ReadResource(name);
+    try
+    {
+        var value = PolyChatJson.Read(bytes);
+        types.Add(value.Type.Value);
+        if (value is UnknownEvent)
+        {
+            failures.Add($"{name}: read as UnknownEvent");
+        }
+
+        var viaFacade = PolyChatJson.Write(value);
+        var viaContext = JsonSerializer.Serialize(JsonSerializer.Deserialize(bytes, PolyChatJsonContext.Default.Event)!, PolyChatJsonContext.Default.Event);
+        if (!SameJson(bytes, viaFacade))
+        {
+            failures.Add($"{name}: façade round trip differs: {viaFacade}");
+        }
+
+        // The context uses the caller's options (default escaping), the façade relaxed escaping: same JSON values.
+        if (!SameJson(Encoding.UTF8.GetBytes(viaContext), viaFacade))
+        {
+            failures.Add($"{name}: context and façade disagree: {viaContext}");
+        }
+    }
+    catch (PolyChatJsonException exception)
+    {
+        failures.Add($"{name}: {exception.Message}");
+    }
+}
+
+if (types.Count < 27)
+{
+    failures.Add($"only {types.Count} of 27 event types were exercised");
+}
+
+var receiver = new EventReceiver();
+var delivered = new List<long>();
+foreach (var line in Encoding.UTF8.GetString(ReadResource("session.jsonl")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+{
+    if (receiver.Receive(Encoding.UTF8.GetBytes(line), out var error) == FrameOutcome.Invalid)
+    {
+        failures.Add($"transcript line rejected: {error!.Message}");
+    }
+
+    while (receiver.TryTake(out var output))
+    {
+        if (output.Kind == SequencerOutputKind.Event && output.Event.Sequence is { } sequence)
+        {
+            delivered.Add(sequence);
+        }
+    }
+}
+
+if (!delivered.SequenceEqual(Enumerable.Range(1, 12).Select(i => (long)i)))
+{
+    failures.Add($"transcript delivered {string.Join(",", delivered)}");
+}
+
+foreach (var failure in failures)
+{
+    Console.Error.WriteLine($"FAIL: {failure}");
+}
+
+Console.WriteLine($"aot: {frames.Count} frames, {types.Count} event types, {delivered.Count} sequenced events, {failures.Count} failures");
+return failures.Count == 0 ? 0 : 1;
+
+byte[] ReadResource(string name)
+{
+    using var stream = assembly.GetManifestResourceStream(name)!;
+    using var memory = new MemoryStream();
+    stream.CopyTo(memory);
+    return memory.ToArray();
+}
+
+static bool SameJson(byte[] expected, string actual) =>
+    Normalize(JsonDocument.Parse(expected).RootElement) == Normalize(JsonDocument.Parse(actual).RootElement);
+
+// Canonical text: keys sorted, null-valued properties dropped (null and absent mean the same here).
+static string Normalize(JsonElement element) => element.ValueKind switch
+{
+    JsonValueKind.Object => "{" + string.Join(",", element.EnumerateObject()
+        .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+        .OrderBy(p => p.Name, StringComparer.Ordinal)
+        .Select(p => JsonSerializer.Serialize(p.Name, AotJson.Default.String) + ":" + Normalize(p.Value))) + "}",
+    JsonValueKind.Array => "[" + string.Join(",", element.EnumerateArray().Select(Normalize)) + "]",
+    JsonValueKind.String => JsonSerializer.Serialize(element.GetString(), AotJson.Default.String),
+    _ => element.GetRawText(),
+};
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+internal sealed partial class AotJson : System.Text.Json.Serialization.JsonSerializerContext
+{
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Package checks for CI: pack PolyChat.Protocol to a local feed, build and run a fresh consumer from that
+# feed only, publish and run a Native AOT app over the library, and publish the polychat CLI as Native AOT.
+# Prints one "package-check: <name>: pass|fail" line per check and exits non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+artifacts="$root/artifacts"
+rm -rf "$artifacts/packages" "$artifacts/consumer-packages" "$artifacts/aot" "$artifacts/cli-aot"
+mkdir -p "$artifacts"
+version=0.1.0
+failed=0
+
+check() {
+  local name=$1
+  shift
+  local log="$artifacts/$name.log"
+  if "$@" >"$log" 2>&1; then
+    echo "package-check: $name: pass"
+  else
+    echo "package-check: $name: fail (log follows)"
+    tail -n 60 "$log"
+    failed=$((failed + 1))
+  fi
+}
+
+no_il_warnings() {
+  # IL2xxx/IL3xxx are trim and AOT warnings: there must be none, not even suppressed to one line.
+  ! grep -E "warning IL[23][0-9]{3}" "$1"
+}
+
+check pack dotnet pack src/PolyChat.Protocol/PolyChat.Protocol.csproj -c Release -o "$artifacts/packages" -p:Version=$version --nologo
+check package-layout bash -c "
+  set -e
+  nupkg='$artifacts/packages/PolyChat.Protocol.$version.nupkg'
+  test -f '$artifacts/packages/PolyChat.Protocol.$version.snupkg'
+  entries=\$(unzip -Z1 \"\$nupkg\")
+  for entry in lib/net8.0/PolyChat.Protocol.dll lib/net8.0/PolyChat.Protocol.xml lib/net10.0/PolyChat.Protocol.dll lib/net10.0/PolyChat.Protocol.xml \
+               analyzers/dotnet/cs/PolyChat.Protocol.Generators.dll buildTransitive/PolyChat.Protocol.props README.md; do
+    echo \"\$entries\" | grep -qx \"\$entry\" || { echo \"missing \$entry\"; exit 1; }
+  done
+  ! echo \"\$entries\" | grep -q 'Microsoft.CodeAnalysis' || { echo 'Roslyn must not be bundled'; exit 1; }
+  ! echo \"\$entries\" | grep -q '^lib/.*Generators' || { echo 'the generator must not be a lib reference'; exit 1; }
+  unzip -p \"\$nupkg\" PolyChat.Protocol.nuspec | grep -q '<license type=\"expression\">MIT</license>'
+  unzip -p \"\$nupkg\" PolyChat.Protocol.nuspec | grep -q '<readme>README.md</readme>'
+"
+check consumer bash -c "cd tests/PolyChat.Protocol.PackageTests/Consumer && rm -rf bin obj && dotnet run -c Release -p:PolyChatVersion=$version --nologo"
+check aot-app bash -c "
+  set -e
+  dotnet publish tests/PolyChat.Protocol.PackageTests/AotApp/AotApp.csproj -c Release -r linux-x64 -o '$artifacts/aot' --nologo 2>&1 | tee '$artifacts/aot-publish.log'
+  $(declare -f no_il_warnings); no_il_warnings '$artifacts/aot-publish.log'
+  '$artifacts/aot/AotApp'
+"
+check cli-aot bash -c "
+  set -e
+  dotnet publish src/PolyChat.Cli/PolyChat.Cli.csproj -c Release -r linux-x64 -p:PolyChatNativeAot=true -p:TrimmerSingleWarn=false -o '$artifacts/cli-aot' --nologo 2>&1 | tee '$artifacts/cli-aot-publish.log'
+  $(declare -f no_il_warnings); no_il_warnings '$artifacts/cli-aot-publish.log'
+  '$artifacts/cli-aot/polychat' replay src/PolyChat.Cli/samples/session.jsonl > /dev/null
+  echo \"polychat native binary: \$(stat -c %s '$artifacts/cli-aot/polychat') bytes\"
+"
+grep -h "polychat native binary" "$artifacts/cli-aot.log" 2>/dev/null || true
+
+total=5
+echo "package-checks: $((total - failed)) passed, $failed failed"
+exit $((failed > 0))
