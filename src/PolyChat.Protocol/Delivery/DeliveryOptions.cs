@@ -1,0 +1,110 @@
+using System;
+
+namespace PolyChat.Protocol;
+
+/// <summary>
+/// Settings for a <see cref="DeliveryTracker"/>. Each property is validated when it is set, so an options
+/// instance is always usable. The defaults follow PolyAI's advice: retry when no echo arrives within about
+/// 5 seconds, up to 3 retries with growing delays
+/// (<see href="https://docs.poly.ai/api-reference/messaging/best-practices">best practices</see>).
+/// </summary>
+/// <remarks>
+/// The wait after the n-th attempt on a connection is <see cref="RetryDelay"/> × n: with the defaults the
+/// first send goes at 0 s, retries at 5 s, 15 s and 30 s, and the message fails at 50 s if still no echo.
+/// </remarks>
+public sealed class DeliveryOptions
+{
+    /// <summary>The largest value accepted for <see cref="MaxPending"/> and <see cref="SettledWindow"/>: 65,536.</summary>
+    public const int MaxCapacity = 1 << 16;
+
+    /// <summary>The largest value accepted for <see cref="MaxRetries"/>: 100.</summary>
+    public const int MaxRetriesLimit = 100;
+
+    private readonly TimeSpan _retryDelay = TimeSpan.FromSeconds(5);
+    private readonly int _maxRetries = 3;
+    private readonly int _maxPending = 256;
+    private readonly int _settledWindow = 128;
+    private readonly TimeProvider _timeProvider = TimeProvider.System;
+
+    /// <summary>
+    /// Gets the unit of the retry schedule: after the n-th attempt the tracker waits <c>RetryDelay × n</c> for
+    /// the echo before the next attempt (or, after the last retry, before failing). Default 5 seconds; more
+    /// than zero and at most one day.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
+    public TimeSpan RetryDelay
+    {
+        get => _retryDelay;
+        init
+        {
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(RetryDelay), value, "The retry delay must be more than zero and at most one day.");
+            }
+
+            _retryDelay = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets how many times a message is re-sent, with the same <c>client_event_id</c>, when no echo arrives.
+    /// Default 3; from 0 (send once, then fail) to <see cref="MaxRetriesLimit"/>. A reconnect starts the count
+    /// again, because the re-send on a new connection is a first attempt there.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
+    public int MaxRetries
+    {
+        get => _maxRetries;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(MaxRetries));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxRetriesLimit, nameof(MaxRetries));
+            _maxRetries = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets how many messages may wait for their echo at once, including those queued while disconnected.
+    /// Default 256; from 1 to <see cref="MaxCapacity"/>. Sending one more throws
+    /// <see cref="PendingLimitExceededException"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
+    public int MaxPending
+    {
+        get => _maxPending;
+        init => _maxPending = ValidateCapacity(value, 1, nameof(MaxPending));
+    }
+
+    /// <summary>
+    /// Gets how many recently settled messages are remembered, so that an echo arriving after a message settled
+    /// is still recognised (<see cref="EchoMatch.Duplicate"/>, <see cref="EchoMatch.LateEcho"/>). Default 128;
+    /// from 0 to <see cref="MaxCapacity"/>. The oldest are forgotten first; an echo of a forgotten message is
+    /// reported as <see cref="EchoMatch.None"/>. The window keeps each message (with its sent event and echo)
+    /// alive until it is forgotten.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
+    public int SettledWindow
+    {
+        get => _settledWindow;
+        init => _settledWindow = ValidateCapacity(value, 0, nameof(SettledWindow));
+    }
+
+    /// <summary>Gets the clock for the retry schedule. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(TimeProvider));
+            _timeProvider = value;
+        }
+    }
+
+    private static int ValidateCapacity(int value, int minimum, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, minimum, name);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxCapacity, name);
+        return value;
+    }
+}

@@ -1,0 +1,928 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using PolyChat.Protocol.Events;
+
+namespace PolyChat.Protocol;
+
+/// <summary>
+/// The outbound side of a session: sends client events, matches the server's echoes to them as delivery receipts,
+/// retries when no echo comes, and reports each message's <see cref="DeliveryStatus"/>. Transport-agnostic: it
+/// sends through a delegate and is told about received events and connection changes.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The protocol's receipt is the echo: when the server processes a client event it sends the same type back with
+/// <c>id</c>, <c>sequence</c> and <c>timestamp</c> filled in (a user message also gains a server
+/// <c>message_id</c>), and with the client's <c>metadata.custom</c> unchanged. The docs suggest a
+/// <c>client_event_id</c> there to match echoes, and a retry when none arrives within about 5 seconds, up to 3
+/// times with growing delays (<see href="https://docs.poly.ai/api-reference/messaging/events-send">sending
+/// events</see>). Error system messages echo <c>metadata.custom</c> too
+/// (<see href="https://docs.poly.ai/api-reference/messaging/errors">errors</see>).
+/// </para>
+/// <para>How a message moves:</para>
+/// <list type="bullet">
+/// <item><description>
+/// <see cref="SendAsync"/> puts a new GUID in <c>metadata.custom.client_event_id</c> (keeping the caller's other
+/// pairs), tracks the message as <see cref="DeliveryStatus.Sending"/> and hands it to the transport.
+/// </description></item>
+/// <item><description>
+/// <see cref="OnEventReceived(Event)"/> with the echo, an event of the same type carrying that id, makes it
+/// <see cref="DeliveryStatus.Sent"/> and attaches the echo (server <c>message_id</c>, <c>id</c>,
+/// <c>sequence</c>). A second echo with another server id is the same message stored twice (a retry that was
+/// not needed): it is reported as <see cref="EchoMatch.Duplicate"/>, never as a new message.
+/// </description></item>
+/// <item><description>
+/// Without an echo, the same event (same <c>client_event_id</c>) is re-sent after
+/// <see cref="DeliveryOptions.RetryDelay"/> × n following the n-th attempt, up to
+/// <see cref="DeliveryOptions.MaxRetries"/> times; then the message fails. A transport that throws counts as an
+/// attempt that did not arrive: the schedule goes on.
+/// </description></item>
+/// <item><description>
+/// An ERROR system message carrying the id fails the message with the server's text.
+/// <c>EVENT_TYPE_SESSION_END</c>, <see cref="OnClosed"/> and <see cref="Dispose"/> fail every pending message
+/// with a reason; messages sent afterwards fail at once.
+/// </description></item>
+/// <item><description>
+/// <see cref="OnDisconnected"/> pauses the schedule (messages sent meanwhile are queued);
+/// <see cref="OnReconnectedAsync"/> re-sends every pending message in its original order, each starting its
+/// retry count again.
+/// </description></item>
+/// </list>
+/// <para>
+/// Bounded: at most <see cref="DeliveryOptions.MaxPending"/> messages are pending (one more throws
+/// <see cref="PendingLimitExceededException"/>) and the last <see cref="DeliveryOptions.SettledWindow"/> settled
+/// ones are remembered; a settled message is dropped from the pending list at once. One timer serves all
+/// messages, so nothing per message is left behind to cancel or dispose. Tracking a message allocates its
+/// <see cref="TrackedMessage"/>, the id string and the event copy that carries it (with its metadata); matching
+/// its echo allocates nothing.
+/// </para>
+/// <para>
+/// Thread-safe: the application's sends, the receive loop, the timer and reconnects may call in from different
+/// threads at once. State changes happen under one lock; the transport and <see cref="Updated"/> handlers are
+/// never called while it is held. Handlers are called one at a time, in the order the changes happened, on the
+/// thread that made the change (a sender, the receive loop or the timer) or on the one already running handlers,
+/// so they must be quick and must not block. The transport may be called from several threads at once (a retry may overlap a send) and must
+/// serialise its own writes, as a WebSocket requires.
+/// </para>
+/// </remarks>
+public sealed class DeliveryTracker : IDisposable
+{
+    /// <summary>The <c>metadata.custom</c> key that carries the id the echo is matched by: <c>client_event_id</c>.</summary>
+    public const string ClientEventIdKey = "client_event_id";
+
+    // "No deadline": the timer is disarmed for it, and it is only ever compared, never added to.
+    private static readonly TimeSpan Never = TimeSpan.MaxValue;
+
+    // Timer implementations cap their due time (about 49 days for System.Threading.Timer); a far deadline is
+    // reached in steps, each wake-up finding nothing due and re-arming.
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
+
+    // A deadline already passed still gets a positive delay: a zero due time may fire inside ITimer.Change on
+    // some providers (FakeTimeProvider runs due callbacks synchronously), re-entering the tracker there.
+    private static readonly TimeSpan MinTimerDelay = TimeSpan.FromMilliseconds(1);
+
+    private readonly Func<Event, CancellationToken, ValueTask> _transport;
+    private readonly TimeProvider _time;
+    private readonly long _origin;
+    private readonly TimeSpan _retryDelay;
+    private readonly int _maxRetries;
+    private readonly int _maxPending;
+    private readonly ITimer _timer;
+    private readonly CancellationTokenSource _lifetime = new();
+
+    // _lock guards all state below and every TrackedMessage's bookkeeping. _timerLock only orders ITimer.Change
+    // calls; it is always taken before _lock, never while holding it.
+    private readonly object _lock = new();
+    private readonly object _timerLock = new();
+
+    // Pending and recently settled messages by client_event_id.
+    private readonly Dictionary<string, TrackedMessage> _known;
+
+    // The settled window: a ring, the oldest overwritten first.
+    private readonly TrackedMessage?[] _settled;
+
+    // Updates waiting for Dispatch. It holds more than a few only while a slow handler runs and other threads go
+    // on changing messages; it is drained as soon as that handler returns.
+    private readonly Queue<DeliveryUpdate> _updates = new();
+
+    private TrackedMessage? _head;
+    private TrackedMessage? _tail;
+    private int _pending;
+    private int _settledNext;
+
+    // Bumped on every disconnect and reconnect; a message is armed for retries only when it was sent on the
+    // current one. 1 is the connection the tracker starts on.
+    private long _connection = 1;
+    private LinkState _state = LinkState.Connected;
+    private DeliveryFailure _endFailure;
+    private string? _endReason;
+    private bool _disposed;
+    private bool _dispatching;
+
+    // The latest time the timer must fire by (no later than the earliest armed deadline), and what it is armed for.
+    private TimeSpan _desiredDue = Never;
+    private TimeSpan _armedDue = Never;
+
+    /// <summary>Creates a tracker; it assumes the transport is connected until told otherwise.</summary>
+    /// <param name="transport">
+    /// Sends one client event, for example by writing <see cref="PolyChatJson.WriteClientEvent(Event)"/> to the
+    /// socket. Called for first sends, retries and re-sends; the token is cancelled when the tracker is disposed.
+    /// An exception it throws (synchronously or from the task) counts as a failed attempt.
+    /// </param>
+    /// <param name="options">Retry schedule, bounds and clock; defaults when null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="transport"/> is null.</exception>
+    public DeliveryTracker(Func<Event, CancellationToken, ValueTask> transport, DeliveryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        options ??= new DeliveryOptions();
+        _transport = transport;
+        _time = options.TimeProvider;
+        _origin = _time.GetTimestamp();
+        _retryDelay = options.RetryDelay;
+        _maxRetries = options.MaxRetries;
+        _maxPending = options.MaxPending;
+        _settled = new TrackedMessage?[options.SettledWindow];
+        _known = new Dictionary<string, TrackedMessage>(options.MaxPending + options.SettledWindow, StringComparer.Ordinal);
+
+        // One timer for every message, armed for the earliest deadline. While armed it keeps the tracker alive
+        // through its state; Dispose releases it.
+        _timer = _time.CreateTimer(static state => ((DeliveryTracker)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Raised for every change to a tracked message (see <see cref="DeliveryUpdateKind"/>). Handlers run one at a
+    /// time, in order, outside the tracker's lock, on the thread that made the change or the one already running
+    /// handlers; they must be quick and must not block. An
+    /// exception thrown by a handler is caught and dropped, so that one bad handler cannot stop delivery tracking
+    /// or crash the timer thread. To consume updates as an <c>IAsyncEnumerable</c>, write them to a
+    /// <see cref="System.Threading.Channels.Channel{T}"/> here.
+    /// </summary>
+    public event EventHandler<DeliveryUpdate>? Updated;
+
+    /// <summary>How many messages are <see cref="DeliveryStatus.Sending"/>.</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tracks a client event and sends it: assigns its <c>client_event_id</c>, hands it to the transport, and
+    /// returns once the transport has taken the first attempt.
+    /// </summary>
+    /// <param name="clientEvent">
+    /// An event the server echoes (<see cref="EventDirection.Both"/>): user message, join request, end session or
+    /// heartbeat. Its <c>metadata.custom</c> pairs are kept. If they already hold a <c>client_event_id</c>, that id
+    /// is used, so re-sending a failed message's <see cref="TrackedMessage.Event"/> keeps its identity.
+    /// </param>
+    /// <returns>
+    /// The tracked message, <see cref="DeliveryStatus.Sending"/> (also when the first attempt threw, or when it is
+    /// queued because the transport is disconnected), or <see cref="DeliveryStatus.Failed"/> at once, unsent, when
+    /// the session has already ended or closed.
+    /// </returns>
+    /// <remarks>
+    /// There is no cancellation token: once tracked, a message belongs to the tracker until it settles. Transport
+    /// calls get the tracker's own token, cancelled by <see cref="Dispose"/>. Argument and limit errors are thrown
+    /// synchronously, before anything is tracked or sent.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="clientEvent"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The event is one only the server sends; or one the server never echoes (so no receipt could come); or it
+    /// carries an empty <c>client_event_id</c>, or one that belongs to a message still pending.
+    /// </exception>
+    /// <exception cref="PendingLimitExceededException"><see cref="DeliveryOptions.MaxPending"/> messages are pending.</exception>
+    /// <exception cref="ObjectDisposedException">The tracker is disposed.</exception>
+    public ValueTask<TrackedMessage> SendAsync(Event clientEvent)
+    {
+        var (message, send) = Track(clientEvent);
+        Dispatch();
+        if (!send)
+        {
+            return new ValueTask<TrackedMessage>(message);
+        }
+
+        ApplySchedule();
+        var attempt = SendAttemptAsync(message);
+        if (attempt.IsCompletedSuccessfully)
+        {
+            // The transport finished synchronously: no state machine, nothing allocated for the wait.
+            attempt.GetAwaiter().GetResult();
+            return new ValueTask<TrackedMessage>(message);
+        }
+
+        return AwaitFirstAttemptAsync(attempt, message);
+    }
+
+    /// <summary>Looks up a pending or recently settled message by its <c>client_event_id</c>.</summary>
+    /// <param name="clientEventId">The id.</param>
+    /// <param name="message">The message, when known.</param>
+    /// <returns>Whether the id is pending or still in the settled window.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="clientEventId"/> is null.</exception>
+    public bool TryGetMessage(string clientEventId, out TrackedMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(clientEventId);
+        lock (_lock)
+        {
+            return _known.TryGetValue(clientEventId, out message!);
+        }
+    }
+
+    /// <summary>Matches a received event against the tracked messages. Call it for every event the receive loop delivers.</summary>
+    /// <param name="serverEvent">A received event; batches are best flattened first (as <see cref="EventReceiver"/> does).</param>
+    /// <returns>What the event was to this tracker; <see cref="EchoMatch.None"/> means handle it as usual.</returns>
+    /// <inheritdoc cref="OnEventReceived(Event, out TrackedMessage?)" path="/remarks"/>
+    /// <exception cref="ArgumentNullException"><paramref name="serverEvent"/> is null.</exception>
+    public EchoMatch OnEventReceived(Event serverEvent) => OnEventReceived(serverEvent, out _);
+
+    /// <summary>Matches a received event against the tracked messages. Call it for every event the receive loop delivers.</summary>
+    /// <param name="serverEvent">A received event; batches are best flattened first (as <see cref="EventReceiver"/> does).</param>
+    /// <param name="message">The tracked message the event belongs to, unless the result is <see cref="EchoMatch.None"/>.</param>
+    /// <returns>What the event was to this tracker; <see cref="EchoMatch.None"/> means handle it as usual.</returns>
+    /// <remarks>
+    /// <para>
+    /// An echo is an event with a server <c>id</c>, of the same type as the sent event, whose
+    /// <c>metadata.custom.client_event_id</c> is a known id. Other events carrying the id (the server copies
+    /// <c>metadata</c> onto events a client event causes) are not echoes. A SYSTEM_MESSAGE at level ERROR carrying
+    /// the id fails a pending message; INFO and WARNING ones change nothing.
+    /// </para>
+    /// <para>
+    /// <c>EVENT_TYPE_SESSION_END</c> fails every pending message (<see cref="DeliveryFailure.SessionEnded"/>) and
+    /// still returns <see cref="EchoMatch.None"/>, since the application handles it too. A batch passed whole has
+    /// each inner event matched and returns <see cref="EchoMatch.None"/>. After <see cref="Dispose"/> this does
+    /// nothing.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="serverEvent"/> is null.</exception>
+    public EchoMatch OnEventReceived(Event serverEvent, out TrackedMessage? message)
+    {
+        ArgumentNullException.ThrowIfNull(serverEvent);
+        message = null;
+        switch (serverEvent)
+        {
+            case SessionEndEvent end:
+                End(DeliveryFailure.SessionEnded, $"The session ended ({end.Payload.Reason.Value}) before the server echoed the message.");
+                return EchoMatch.None;
+            case EventBatchEvent batch:
+                foreach (var inner in batch.Payload.Events)
+                {
+                    OnEventReceived(inner, out _);
+                }
+
+                return EchoMatch.None;
+        }
+
+        if (serverEvent.Metadata?.Custom is not { } custom || !custom.TryGetValue(ClientEventIdKey, out var clientEventId))
+        {
+            return EchoMatch.None;
+        }
+
+        EchoMatch result;
+        lock (_lock)
+        {
+            if (_disposed || !_known.TryGetValue(clientEventId, out var tracked))
+            {
+                return EchoMatch.None;
+            }
+
+            result = Match(tracked, serverEvent);
+            if (result != EchoMatch.None)
+            {
+                message = tracked;
+            }
+        }
+
+        Dispatch();
+        return result;
+    }
+
+    /// <summary>
+    /// Reports that the connection dropped (not terminally): retries pause, since each would only fail, and messages
+    /// sent meanwhile are queued. Pending messages stay <see cref="DeliveryStatus.Sending"/> until
+    /// <see cref="OnReconnectedAsync"/>, <see cref="OnClosed"/> or <see cref="Dispose"/>.
+    /// </summary>
+    public void OnDisconnected()
+    {
+        lock (_lock)
+        {
+            if (_disposed || _state == LinkState.Ended)
+            {
+                return;
+            }
+
+            _connection++;
+            _state = LinkState.Disconnected;
+            _desiredDue = Never;
+        }
+
+        ApplySchedule();
+    }
+
+    /// <summary>
+    /// Reports a new connection: re-sends every pending message, one after another in the order they were first
+    /// sent, each with its retry count started again. Messages sent while this runs go out after them.
+    /// </summary>
+    /// <returns>How many messages were handed to the transport; fewer if the connection changed again meanwhile.</returns>
+    /// <remarks>
+    /// Call it once the server's history replay (the <c>EVENT_TYPE_EVENT_BATCH</c> frames that follow a connect)
+    /// has been passed to <see cref="OnEventReceived(Event)"/>: a message whose echo is in the replay is then
+    /// already sent, and not stored twice by a needless re-send. After the session ended or closed, and after
+    /// <see cref="Dispose"/>, it does nothing.
+    /// </remarks>
+    public async ValueTask<int> OnReconnectedAsync()
+    {
+        long connection;
+        lock (_lock)
+        {
+            if (_disposed || _state == LinkState.Ended)
+            {
+                return 0;
+            }
+
+            connection = ++_connection;
+            _state = LinkState.Replaying;
+            _desiredDue = Never;
+        }
+
+        var resent = 0;
+        while (true)
+        {
+            TrackedMessage? next = null;
+            lock (_lock)
+            {
+                // Another disconnect or reconnect supersedes this replay; a newer one re-sends everything itself.
+                if (_connection != connection)
+                {
+                    break;
+                }
+
+                for (var candidate = _head; candidate is not null; candidate = candidate.Next)
+                {
+                    if (candidate.Connection != connection)
+                    {
+                        next = candidate;
+                        break;
+                    }
+                }
+
+                if (next is null)
+                {
+                    // Checked and switched under one lock, so a message sent now cannot be left queued.
+                    _state = LinkState.Connected;
+                    break;
+                }
+
+                Arm(next, connection);
+            }
+
+            ApplySchedule();
+            Dispatch();
+            await SendAttemptAsync(next).ConfigureAwait(false);
+            resent++;
+        }
+
+        ApplySchedule();
+        Dispatch();
+        return resent;
+    }
+
+    /// <summary>
+    /// Reports a terminal close (no reconnect will follow, e.g. close code 1000 or the reconnect attempts ran out):
+    /// every pending message fails with <see cref="DeliveryFailure.ConnectionClosed"/> and the reason, and later
+    /// sends fail at once.
+    /// </summary>
+    /// <param name="reason">Why the connection closed, shown as each message's <see cref="TrackedMessage.FailureReason"/>.</param>
+    /// <returns>How many pending messages failed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="reason"/> is null.</exception>
+    public int OnClosed(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        return End(DeliveryFailure.ConnectionClosed, reason);
+    }
+
+    /// <summary>
+    /// Fails every pending message with <see cref="DeliveryFailure.Disposed"/>, cancels transport calls in progress
+    /// and disposes the timer. Later <see cref="SendAsync"/> calls throw <see cref="ObjectDisposedException"/>;
+    /// <see cref="OnEventReceived(Event)"/>, <see cref="OnDisconnected"/>, <see cref="OnReconnectedAsync"/> and
+    /// <see cref="OnClosed"/> do nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            EndLocked(DeliveryFailure.Disposed, "The delivery tracker was disposed before the server echoed the message.");
+            _disposed = true;
+        }
+
+        // The source is cancelled, not disposed: a transport call still running may yet register on its token.
+        _lifetime.Cancel();
+        lock (_timerLock)
+        {
+            _timer.Dispose();
+        }
+
+        Dispatch();
+    }
+
+    private static async ValueTask<TrackedMessage> AwaitFirstAttemptAsync(ValueTask attempt, TrackedMessage message)
+    {
+        await attempt.ConfigureAwait(false);
+        return message;
+    }
+
+    private static Event Stamp(Event clientEvent, string? suppliedId, out string clientEventId)
+    {
+        clientEventId = suppliedId ?? Guid.NewGuid().ToString();
+
+        // The caller's pairs are copied, so changing that dictionary later cannot change what retries send.
+        IReadOnlyDictionary<string, string> custom = clientEvent.Metadata?.Custom is { Count: > 0 } callers
+            ? new Dictionary<string, string>(callers, StringComparer.Ordinal) { [ClientEventIdKey] = clientEventId }
+            : new ClientEventIdOnly(clientEventId);
+
+        var metadata = clientEvent.Metadata is { } existing ? existing with { Custom = custom } : new Metadata { Custom = custom };
+
+        // The envelope fields are the server's to assign; the copy drops any the caller left, so Event is what is sent.
+        return clientEvent with { Id = null, Sequence = null, Timestamp = null, Metadata = metadata };
+    }
+
+    private (TrackedMessage Message, bool Send) Track(Event clientEvent)
+    {
+        ArgumentNullException.ThrowIfNull(clientEvent);
+        switch (clientEvent.Direction)
+        {
+            case EventDirection.Server:
+                throw new ArgumentException(
+                    $"{clientEvent.Type} is sent only by the server; the server answers a client that sends it with an error.",
+                    nameof(clientEvent));
+            case EventDirection.Client:
+                throw new ArgumentException(
+                    $"The server does not echo {clientEvent.Type}, so no receipt would ever arrive; send it directly, without tracking.",
+                    nameof(clientEvent));
+        }
+
+        string? suppliedId = null;
+        if (clientEvent.Metadata?.Custom is { } callerCustom && callerCustom.TryGetValue(ClientEventIdKey, out suppliedId)
+            && string.IsNullOrEmpty(suppliedId))
+        {
+            throw new ArgumentException($"metadata.custom.{ClientEventIdKey} is empty; leave it out and the tracker assigns one.", nameof(clientEvent));
+        }
+
+        // Built before taking the lock: the copy and the id are the only allocations of a send.
+        var stamped = Stamp(clientEvent, suppliedId, out var clientEventId);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var message = new TrackedMessage(clientEventId, stamped, _lock);
+            if (_state == LinkState.Ended)
+            {
+                message.Settle(DeliveryStatus.Failed, echo: null, _endFailure, _endReason);
+                Report(message, DeliveryUpdateKind.Failed);
+                return (message, false);
+            }
+
+            if (_pending >= _maxPending)
+            {
+                throw new PendingLimitExceededException(_maxPending);
+            }
+
+            if (_known.TryGetValue(clientEventId, out var previous))
+            {
+                if (previous.Status == DeliveryStatus.Sending)
+                {
+                    throw new ArgumentException(
+                        $"metadata.custom.{ClientEventIdKey} '{clientEventId}' belongs to a message still pending.", nameof(clientEvent));
+                }
+
+                // A settled message re-sent under its id: the new one takes the id over. Its ring slot is freed
+                // by reference when it is overwritten, so the newcomer is not forgotten with it.
+                _known.Remove(clientEventId);
+            }
+
+            _known.Add(clientEventId, message);
+            Append(message);
+            if (_state != LinkState.Connected)
+            {
+                // Queued: the reconnect replay picks it up after the messages before it.
+                return (message, false);
+            }
+
+            Arm(message, _connection);
+            return (message, true);
+        }
+    }
+
+    /// <summary>Marks the message as (re)sent on a connection and schedules its next retry. Under the lock.</summary>
+    private void Arm(TrackedMessage message, long connection)
+    {
+        message.Connection = connection;
+        message.RetriesOnConnection = 0;
+        message.CountAttempt();
+        message.DueAt = Now() + _retryDelay;
+        if (message.DueAt < _desiredDue)
+        {
+            _desiredDue = message.DueAt;
+        }
+
+        Report(message, DeliveryUpdateKind.Sending);
+    }
+
+    private EchoMatch Match(TrackedMessage message, Event received)
+    {
+        if (received is SystemMessageEvent system)
+        {
+            if (system.Payload.Level != SystemMessageLevel.Error)
+            {
+                return EchoMatch.None;
+            }
+
+            if (message.Status != DeliveryStatus.Sending)
+            {
+                return EchoMatch.ErrorAfterSettled;
+            }
+
+            Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.ServerError, system.Payload.Message);
+            return EchoMatch.Rejected;
+        }
+
+        // Only the echo proper is a receipt: the server also copies metadata onto the events the message causes.
+        if (received.Id is null || received.Type != message.Event.Type)
+        {
+            return EchoMatch.None;
+        }
+
+        if (message.Echo is { } first)
+        {
+            if (string.Equals(first.Id, received.Id, StringComparison.Ordinal))
+            {
+                return EchoMatch.Repeated;
+            }
+
+            message.RecordDuplicateEcho();
+            Report(message, DeliveryUpdateKind.DuplicateEcho);
+            return EchoMatch.Duplicate;
+        }
+
+        if (message.Status == DeliveryStatus.Failed)
+        {
+            message.RecordLateEcho(received);
+            Report(message, DeliveryUpdateKind.EchoAfterFailure);
+            return EchoMatch.LateEcho;
+        }
+
+        Settle(message, DeliveryStatus.Sent, received, DeliveryFailure.None, reason: null);
+        return EchoMatch.Delivered;
+    }
+
+    private int End(DeliveryFailure failure, string reason)
+    {
+        int failed;
+        lock (_lock)
+        {
+            if (_disposed || _state == LinkState.Ended)
+            {
+                return 0;
+            }
+
+            failed = EndLocked(failure, reason);
+        }
+
+        ApplySchedule();
+        Dispatch();
+        return failed;
+    }
+
+    private int EndLocked(DeliveryFailure failure, string reason)
+    {
+        _state = LinkState.Ended;
+        _endFailure = failure;
+        _endReason = reason;
+        _connection++;
+        _desiredDue = Never;
+        var failed = 0;
+        while (_head is { } message)
+        {
+            Settle(message, DeliveryStatus.Failed, echo: null, failure, reason);
+            failed++;
+        }
+
+        return failed;
+    }
+
+    /// <summary>Settles a pending message and moves it from the pending list to the settled window. Under the lock.</summary>
+    private void Settle(TrackedMessage message, DeliveryStatus status, Event? echo, DeliveryFailure failure, string? reason)
+    {
+        Unlink(message);
+        message.Settle(status, echo, failure, reason);
+        Report(message, status == DeliveryStatus.Sent ? DeliveryUpdateKind.Sent : DeliveryUpdateKind.Failed);
+
+        // The timer is left as it is: if it wakes for this message's old deadline it finds nothing due and,
+        // with nothing pending, stays disarmed. Re-arming on every settle would cost a timer change per message.
+        if (_settled.Length == 0)
+        {
+            _known.Remove(message.ClientEventId);
+            return;
+        }
+
+        if (_settled[_settledNext] is { } forgotten
+            && _known.TryGetValue(forgotten.ClientEventId, out var current)
+            && ReferenceEquals(current, forgotten))
+        {
+            _known.Remove(forgotten.ClientEventId);
+        }
+
+        _settled[_settledNext] = message;
+        _settledNext = (_settledNext + 1) % _settled.Length;
+    }
+
+    private void Append(TrackedMessage message)
+    {
+        message.Previous = _tail;
+        message.Next = null;
+        if (_tail is null)
+        {
+            _head = message;
+        }
+        else
+        {
+            _tail.Next = message;
+        }
+
+        _tail = message;
+        _pending++;
+    }
+
+    private void Unlink(TrackedMessage message)
+    {
+        if (message.Previous is null)
+        {
+            _head = message.Next;
+        }
+        else
+        {
+            message.Previous.Next = message.Next;
+        }
+
+        if (message.Next is null)
+        {
+            _tail = message.Previous;
+        }
+        else
+        {
+            message.Next.Previous = message.Previous;
+        }
+
+        message.Previous = null;
+        message.Next = null;
+        _pending--;
+    }
+
+    private void OnTimer()
+    {
+        // A timer callback must never throw: on the system timer that would take the process down.
+        try
+        {
+            List<TrackedMessage>? retries = null;
+            long connection;
+            lock (_lock)
+            {
+                // The timer is one-shot: whatever it was armed for, it is not armed now.
+                _armedDue = Never;
+                if (_disposed)
+                {
+                    return;
+                }
+
+                connection = _connection;
+                var now = Now();
+                var next = Never;
+                var message = _head;
+                while (message is not null)
+                {
+                    var following = message.Next;
+                    if (_state != LinkState.Disconnected && message.Connection == connection)
+                    {
+                        if (message.DueAt > now)
+                        {
+                            next = Min(next, message.DueAt);
+                        }
+                        else if (message.RetriesOnConnection >= _maxRetries)
+                        {
+                            Settle(
+                                message,
+                                DeliveryStatus.Failed,
+                                echo: null,
+                                DeliveryFailure.RetriesExhausted,
+                                $"No echo from the server after {message.Attempts} attempts.");
+                        }
+                        else
+                        {
+                            message.RetriesOnConnection++;
+                            message.CountAttempt();
+                            message.DueAt = now + TimeSpan.FromTicks(_retryDelay.Ticks * (message.RetriesOnConnection + 1));
+                            next = Min(next, message.DueAt);
+                            Report(message, DeliveryUpdateKind.Sending);
+                            (retries ??= new List<TrackedMessage>()).Add(message);
+                        }
+                    }
+
+                    message = following;
+                }
+
+                _desiredDue = next;
+            }
+
+            ApplySchedule();
+            Dispatch();
+            if (retries is not null)
+            {
+                _ = SendRetriesAsync(retries, connection);
+            }
+        }
+        catch (Exception exception) when (IsRecoverable(exception))
+        {
+            // Only a broken TimeProvider gets here; the next send or timer wake-up recomputes the schedule.
+        }
+    }
+
+    private async Task SendRetriesAsync(List<TrackedMessage> retries, long connection)
+    {
+        // One after another, so retries leave in the order the messages were first sent.
+        foreach (var message in retries)
+        {
+            lock (_lock)
+            {
+                // A reconnect since re-sends it itself; a settled message needs nothing more.
+                if (_connection != connection || message.Status != DeliveryStatus.Sending)
+                {
+                    continue;
+                }
+            }
+
+            await SendAttemptAsync(message).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Hands one attempt to the transport. Never throws: a failure is recorded and the schedule retries.</summary>
+    /// <remarks>
+    /// Not an async method: a transport that completes synchronously (the usual case) then costs no state machine,
+    /// which Debug builds would allocate even on the synchronous path.
+    /// </remarks>
+    private ValueTask SendAttemptAsync(TrackedMessage message)
+    {
+        ValueTask sending;
+        try
+        {
+            sending = _transport(message.Event, _lifetime.Token);
+        }
+        catch (Exception exception)
+        {
+            RecordSendError(message, exception);
+            return ValueTask.CompletedTask;
+        }
+
+        if (sending.IsCompletedSuccessfully)
+        {
+            sending.GetAwaiter().GetResult();
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitAttemptAsync(sending, message);
+    }
+
+    private async ValueTask AwaitAttemptAsync(ValueTask sending, TrackedMessage message)
+    {
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            RecordSendError(message, exception);
+        }
+    }
+
+    private void RecordSendError(TrackedMessage message, Exception exception)
+    {
+        lock (_lock)
+        {
+            if (_disposed || message.Status != DeliveryStatus.Sending)
+            {
+                return;
+            }
+
+            message.RecordSendError(exception);
+            Report(message, DeliveryUpdateKind.AttemptFailed);
+        }
+
+        Dispatch();
+    }
+
+    /// <summary>Queues an update for <see cref="Dispatch"/>. Under the lock, so updates queue in the order of the changes.</summary>
+    private void Report(TrackedMessage message, DeliveryUpdateKind kind)
+    {
+        if (Updated is not null)
+        {
+            _updates.Enqueue(new DeliveryUpdate(message, kind, message.Status, message.Attempts));
+        }
+    }
+
+    /// <summary>
+    /// Raises queued updates, outside the lock. One thread at a time dispatches; a thread that queues updates while
+    /// another dispatches leaves them to it, so handlers never run concurrently or out of order, and a handler
+    /// that calls back into the tracker (say, to send) does not recurse.
+    /// </summary>
+    private void Dispatch()
+    {
+        lock (_lock)
+        {
+            if (_dispatching || _updates.Count == 0)
+            {
+                return;
+            }
+
+            _dispatching = true;
+        }
+
+        while (true)
+        {
+            DeliveryUpdate update;
+            lock (_lock)
+            {
+                if (!_updates.TryDequeue(out update))
+                {
+                    _dispatching = false;
+                    return;
+                }
+            }
+
+            try
+            {
+                Updated?.Invoke(this, update);
+            }
+            catch (Exception exception) when (IsRecoverable(exception))
+            {
+                // Documented on Updated: a handler's failure must not stop tracking or kill the timer thread.
+            }
+        }
+    }
+
+    /// <summary>Brings the timer in line with <see cref="_desiredDue"/>. Never under <see cref="_lock"/>.</summary>
+    private void ApplySchedule()
+    {
+        // Changes are serialised and each applies the latest wish, so a slow caller cannot overwrite a newer
+        // schedule with an older one.
+        lock (_timerLock)
+        {
+            TimeSpan due;
+            lock (_lock)
+            {
+                if (_disposed || _desiredDue == _armedDue)
+                {
+                    return;
+                }
+
+                due = _desiredDue;
+                _armedDue = due;
+            }
+
+            var delay = due == Never ? Timeout.InfiniteTimeSpan : Clamp(due - Now());
+            _timer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private TimeSpan Now() => _time.GetElapsedTime(_origin);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Clamp(TimeSpan delay) =>
+        delay < MinTimerDelay ? MinTimerDelay : delay > MaxTimerDelay ? MaxTimerDelay : delay;
+
+    private static bool IsRecoverable(Exception exception) =>
+        exception is not (OutOfMemoryException or StackOverflowException or AccessViolationException);
+
+    private enum LinkState
+    {
+        /// <summary>Sends go out at once and retries run.</summary>
+        Connected,
+
+        /// <summary>Sends are queued and retries paused until a reconnect.</summary>
+        Disconnected,
+
+        /// <summary>A reconnect is re-sending pending messages; new sends queue behind them.</summary>
+        Replaying,
+
+        /// <summary>The session ended or closed for good: nothing is pending and sends fail at once.</summary>
+        Ended,
+    }
+}

@@ -1,0 +1,32 @@
+namespace PolyChat.Protocol;
+
+/// <summary>What happened to a tracked message, as reported by <see cref="DeliveryTracker.Updated"/>.</summary>
+public enum DeliveryUpdateKind
+{
+    /// <summary>
+    /// An attempt is being handed to the transport: the first send, a retry, or a re-send after a reconnect.
+    /// <see cref="DeliveryUpdate.Attempts"/> counts it.
+    /// </summary>
+    Sending,
+
+    /// <summary>The transport threw for the latest attempt; the retry schedule goes on (see <see cref="TrackedMessage.LastSendError"/>).</summary>
+    AttemptFailed,
+
+    /// <summary>The first echo arrived: the status is now <see cref="DeliveryStatus.Sent"/>.</summary>
+    Sent,
+
+    /// <summary>
+    /// Another echo, with a different server event id, arrived for a message already echoed: a retry reached the
+    /// server as well as an earlier attempt, so the server holds the message twice (or more).
+    /// </summary>
+    DuplicateEcho,
+
+    /// <summary>The message settled as <see cref="DeliveryStatus.Failed"/>.</summary>
+    Failed,
+
+    /// <summary>
+    /// An echo arrived for a message that had already failed (its retries ran out first): the server holds it
+    /// after all. The status stays <see cref="DeliveryStatus.Failed"/>; the echo is attached to the message.
+    /// </summary>
+    EchoAfterFailure,
+}

@@ -1,0 +1,37 @@
+namespace PolyChat.Protocol;
+
+/// <summary>
+/// What <see cref="DeliveryTracker.OnEventReceived(PolyChat.Protocol.Events.Event)"/> found a received event to be.
+/// Anything but <see cref="None"/> means the event is a receipt or an error for a message this tracker sent, so a
+/// chat UI can show it on that message rather than as a new one.
+/// </summary>
+public enum EchoMatch
+{
+    /// <summary>
+    /// Not an echo or error of a message this tracker knows: handle the event as usual. This includes events of
+    /// another type that carry the same <c>metadata.custom</c> (the server copies it onto the events a client
+    /// event causes, such as the agent's reply), and ids this tracker never issued or has forgotten.
+    /// </summary>
+    None,
+
+    /// <summary>The first echo of a pending message: it is now <see cref="DeliveryStatus.Sent"/>.</summary>
+    Delivered,
+
+    /// <summary>
+    /// An echo with a new server event id for a message already echoed: the server holds one more copy
+    /// (see <see cref="TrackedMessage.DuplicateEchoes"/>). Hide it; it is the same message.
+    /// </summary>
+    Duplicate,
+
+    /// <summary>The very echo already recorded (same server event id), for example replayed history: nothing changed.</summary>
+    Repeated,
+
+    /// <summary>The first echo of a message that had already failed: the server holds it after all. The status stays <see cref="DeliveryStatus.Failed"/>.</summary>
+    LateEcho,
+
+    /// <summary>A SYSTEM_MESSAGE at level ERROR for a pending message: it is now <see cref="DeliveryStatus.Failed"/> with the server's text.</summary>
+    Rejected,
+
+    /// <summary>A SYSTEM_MESSAGE at level ERROR for a message that had already settled; its status is unchanged.</summary>
+    ErrorAfterSettled,
+}

@@ -1,0 +1,146 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using PolyChat.Protocol.Events;
+
+namespace PolyChat.Protocol;
+
+/// <summary>
+/// A client event sent through a <see cref="DeliveryTracker"/>, followed until the server's echo (its delivery
+/// receipt) arrives or the tracker gives up.
+/// </summary>
+/// <remarks>
+/// Only the tracker changes a message, under its lock. Every property can be read from any thread at any time
+/// and is current on its own; for several properties as of one change, read them in a
+/// <see cref="DeliveryTracker.Updated"/> handler (a <see cref="DeliveryUpdate"/> carries the status and attempt
+/// count of its change) or after <see cref="Completion"/> has finished.
+/// </remarks>
+public sealed class TrackedMessage
+{
+    // Settled messages share these, so awaiting a settled message allocates nothing.
+    private static readonly Task<DeliveryStatus> SentTask = Task.FromResult(DeliveryStatus.Sent);
+    private static readonly Task<DeliveryStatus> FailedTask = Task.FromResult(DeliveryStatus.Failed);
+
+    private readonly object _gate;
+    private volatile DeliveryStatus _status;
+    private volatile Event? _echo;
+    private volatile string? _failureReason;
+    private volatile Exception? _lastSendError;
+    private volatile DeliveryFailure _failure;
+    private int _attempts;
+    private int _duplicateEchoes;
+
+    // Made on first use only: most callers follow the update event and never await a message.
+    private TaskCompletionSource<DeliveryStatus>? _completion;
+
+    internal TrackedMessage(string clientEventId, Event sentEvent, object gate)
+    {
+        ClientEventId = clientEventId;
+        Event = sentEvent;
+        _gate = gate;
+    }
+
+    /// <summary>The <c>metadata.custom.client_event_id</c> every attempt carries and the server echoes back.</summary>
+    public string ClientEventId { get; }
+
+    /// <summary>
+    /// The event as the tracker sends it: the caller's event with <c>client_event_id</c> added to
+    /// <c>metadata.custom</c> (the caller's other pairs kept) and no <c>id</c>, <c>sequence</c> or <c>timestamp</c>.
+    /// </summary>
+    public Event Event { get; }
+
+    /// <summary>Where the message stands.</summary>
+    public DeliveryStatus Status => _status;
+
+    /// <summary>How many times the message was handed to the transport, over all connections; 0 while it is queued for a connection.</summary>
+    public int Attempts => Volatile.Read(ref _attempts);
+
+    /// <summary>The first echo the server sent back: the receipt. Null until one arrives.</summary>
+    public Event? Echo => _echo;
+
+    /// <summary>The server's <c>message_id</c> for a user message, from its echo's payload; null before the echo and for other event types.</summary>
+    public string? ServerMessageId => (_echo as UserMessageEvent)?.Payload.MessageId;
+
+    /// <summary>The echo's server-assigned event <c>id</c>; null before the echo.</summary>
+    public string? ServerEventId => _echo?.Id;
+
+    /// <summary>The echo's <c>sequence</c>, its place in the session history; null before the echo.</summary>
+    public long? ServerSequence => _echo?.Sequence;
+
+    /// <summary>
+    /// How many more echoes, each a distinct server event, arrived after <see cref="Echo"/>. Each means the server
+    /// stored the message once more: an earlier attempt did reach it although its echo came too late to stop a retry.
+    /// </summary>
+    public int DuplicateEchoes => Volatile.Read(ref _duplicateEchoes);
+
+    /// <summary>Whether the server holds the message more than once (<see cref="DuplicateEchoes"/> is above zero).</summary>
+    public bool ServerHoldsDuplicate => DuplicateEchoes > 0;
+
+    /// <summary>Why the message failed; <see cref="DeliveryFailure.None"/> unless <see cref="Status"/> is <see cref="DeliveryStatus.Failed"/>.</summary>
+    public DeliveryFailure Failure => _failure;
+
+    /// <summary>A readable account of the failure (for <see cref="DeliveryFailure.ServerError"/>, the server's own message); null unless failed.</summary>
+    public string? FailureReason => _failureReason;
+
+    /// <summary>What the transport threw on the most recent attempt that failed to go out; null if none did.</summary>
+    public Exception? LastSendError => _lastSendError;
+
+    /// <summary>
+    /// Completes with <see cref="DeliveryStatus.Sent"/> or <see cref="DeliveryStatus.Failed"/> when the message
+    /// settles; it never faults or is cancelled. Continuations run asynchronously on the thread pool, never inline on
+    /// the thread that settled the message.
+    /// </summary>
+    public Task<DeliveryStatus> Completion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _status switch
+                {
+                    DeliveryStatus.Sent => SentTask,
+                    DeliveryStatus.Failed => FailedTask,
+                    _ => (_completion ??= new TaskCompletionSource<DeliveryStatus>(TaskCreationOptions.RunContinuationsAsynchronously)).Task,
+                };
+            }
+        }
+    }
+
+    // Tracker bookkeeping, read and written under the tracker's lock only.
+
+    /// <summary>Neighbours in the tracker's list of pending messages, in send order.</summary>
+    internal TrackedMessage? Previous { get; set; }
+
+    internal TrackedMessage? Next { get; set; }
+
+    /// <summary>The connection this message was last sent on; it is armed for retries only on the current one.</summary>
+    internal long Connection { get; set; }
+
+    /// <summary>When, on the tracker's clock, the next retry (or the failure) is due.</summary>
+    internal TimeSpan DueAt { get; set; }
+
+    /// <summary>Retries made on the current connection.</summary>
+    internal int RetriesOnConnection { get; set; }
+
+    internal void CountAttempt() => _attempts++;
+
+    internal void RecordSendError(Exception error) => _lastSendError = error;
+
+    internal void RecordDuplicateEcho() => _duplicateEchoes++;
+
+    /// <summary>Attaches the echo of a message that had already failed; its status stays failed.</summary>
+    internal void RecordLateEcho(Event echo) => _echo = echo;
+
+    /// <summary>Settles the message; the status is written last so a reader that sees it also sees the rest.</summary>
+    internal void Settle(DeliveryStatus status, Event? echo, DeliveryFailure failure, string? reason)
+    {
+        _echo = echo;
+        _failure = failure;
+        _failureReason = reason;
+        _status = status;
+
+        // Continuations are queued to the thread pool (RunContinuationsAsynchronously), so completing under the
+        // tracker's lock runs no caller code there.
+        _completion?.TrySetResult(status);
+    }
+}

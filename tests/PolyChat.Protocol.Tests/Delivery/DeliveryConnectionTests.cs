@@ -1,0 +1,236 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Events;
+using Xunit;
+using static PolyChat.Protocol.Tests.DeliveryTestKit;
+
+namespace PolyChat.Protocol.Tests;
+
+/// <summary>Disconnects, reconnects, the end of the session, terminal closes, the pending limit and disposal.</summary>
+public class DeliveryConnectionTests
+{
+    private readonly FakeTimeProvider _clock = new();
+    private readonly RecordingTransport _transport = new();
+
+    [Fact]
+    public async Task AReconnectResendsPendingMessagesInTheirOriginalOrder()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        var a = await tracker.SendAsync(UserMessage("a"));
+        var b = await tracker.SendAsync(UserMessage("b"));
+        var c = await tracker.SendAsync(UserMessage("c"));
+        tracker.OnEventReceived(Echo(b.Event, "srv-b", 1));
+
+        tracker.OnDisconnected();
+        var d = await tracker.SendAsync(UserMessage("d"));
+        Assert.Equal(0, d.Attempts);
+        Assert.Equal(DeliveryStatus.Sending, d.Status);
+        Assert.Equal(3, _transport.Sent.Count);
+
+        var resent = await tracker.OnReconnectedAsync();
+
+        Assert.Equal(3, resent);
+        Assert.Equal(["a", "b", "c", "a", "c", "d"], _transport.Sent.Select(Text));
+        Assert.Equal(2, a.Attempts);
+        Assert.Equal(1, b.Attempts);
+        Assert.Equal(2, c.Attempts);
+        Assert.Equal(1, d.Attempts);
+        Assert.Equal(a.ClientEventId, IdOf(_transport.Sent[3]));
+    }
+
+    [Fact]
+    public async Task RetriesPauseWhileDisconnectedAndStartAgainOnTheNewConnection()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, message.Attempts);
+
+        tracker.OnDisconnected();
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(2, _transport.Sent.Count);
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+
+        await tracker.OnReconnectedAsync();
+        Assert.Equal(3, _transport.Sent.Count);
+
+        // A fresh count on the new connection: retries 5, 10 and 15 s apart again, then failure 20 s later.
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(4, _transport.Sent.Count);
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        _clock.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(6, _transport.Sent.Count);
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal("No echo from the server after 6 attempts.", message.FailureReason);
+    }
+
+    [Fact]
+    public async Task AnEchoInTheReplayedHistorySettlesAMessageBeforeTheReconnectCouldResendIt()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        tracker.OnDisconnected();
+
+        var replay = new EventBatchEvent(new EventBatchPayload { Events = [Echo(message.Event, "srv-1", 5)] });
+        tracker.OnEventReceived(replay);
+
+        Assert.Equal(0, await tracker.OnReconnectedAsync());
+        Assert.Equal(DeliveryStatus.Sent, message.Status);
+        Assert.Single(_transport.Sent);
+    }
+
+    [Fact]
+    public async Task MessagesSentDuringAReconnectGoOutAfterThePendingOnes()
+    {
+        var release = new TaskCompletionSource();
+        var transport = new RecordingTransport();
+        var holdFirstResend = 0;
+        using var tracker = new DeliveryTracker(
+            async (sent, token) =>
+            {
+                await transport.SendAsync(sent, token);
+                if (Text(sent) == "old" && Interlocked.Increment(ref holdFirstResend) == 2)
+                {
+                    await release.Task;
+                }
+            },
+            Options(_clock));
+        await tracker.SendAsync(UserMessage("old"));
+        await tracker.SendAsync(UserMessage("older-but-second"));
+        tracker.OnDisconnected();
+
+        var reconnecting = tracker.OnReconnectedAsync().AsTask();
+        var fresh = await tracker.SendAsync(UserMessage("fresh"));
+        Assert.Equal(0, fresh.Attempts);
+        release.SetResult();
+
+        Assert.Equal(3, await reconnecting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["old", "older-but-second", "old", "older-but-second", "fresh"], transport.Sent.Select(Text));
+        Assert.Equal(1, fresh.Attempts);
+    }
+
+    [Fact]
+    public async Task SessionEndFailsPendingMessagesWithTheReason()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        var a = await tracker.SendAsync(UserMessage("a"));
+        var b = await tracker.SendAsync(UserMessage("b"));
+        tracker.OnEventReceived(Echo(a.Event, "srv-a", 1));
+
+        Assert.Equal(EchoMatch.None, tracker.OnEventReceived(SessionEnd(SessionEndReason.UserAbandoned)));
+
+        Assert.Equal(DeliveryStatus.Sent, a.Status);
+        Assert.Equal(DeliveryStatus.Failed, b.Status);
+        Assert.Equal(DeliveryFailure.SessionEnded, b.Failure);
+        Assert.Contains("REASON_USER_ABANDONED", b.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.Failed, await b.Completion);
+        Assert.Equal(0, tracker.PendingCount);
+
+        // Nothing is retried afterwards, and a send after the end fails at once without reaching the transport.
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var late = await tracker.SendAsync(UserMessage("anyone there?"));
+        Assert.Equal(DeliveryStatus.Failed, late.Status);
+        Assert.Equal(DeliveryFailure.SessionEnded, late.Failure);
+        Assert.Equal(0, late.Attempts);
+        Assert.Equal(2, _transport.Sent.Count);
+        Assert.Equal(0, await tracker.OnReconnectedAsync());
+    }
+
+    [Fact]
+    public async Task ATerminalCloseFailsPendingMessagesWithTheReason()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        var log = new UpdateLog(tracker);
+        var a = await tracker.SendAsync(UserMessage("a"));
+        var b = await tracker.SendAsync(UserMessage("b"));
+
+        Assert.Equal(2, tracker.OnClosed("Closed with 1000 (normal closure)."));
+
+        foreach (var message in new[] { a, b })
+        {
+            Assert.Equal(DeliveryStatus.Failed, message.Status);
+            Assert.Equal(DeliveryFailure.ConnectionClosed, message.Failure);
+            Assert.Equal("Closed with 1000 (normal closure).", message.FailureReason);
+            Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Failed], log.KindsFor(message));
+        }
+
+        Assert.Equal(0, tracker.OnClosed("again"));
+        var late = await tracker.SendAsync(UserMessage("c"));
+        Assert.Equal(DeliveryFailure.ConnectionClosed, late.Failure);
+        Assert.Equal([DeliveryUpdateKind.Failed], log.KindsFor(late));
+        Assert.Equal(2, _transport.Sent.Count);
+    }
+
+    [Fact]
+    public async Task ACloseWhileDisconnectedFailsTheQueuedMessagesToo()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        tracker.OnDisconnected();
+        var queued = await tracker.SendAsync(UserMessage("queued"));
+
+        Assert.Equal(1, tracker.OnClosed("Reconnect attempts ran out."));
+
+        Assert.Equal(DeliveryStatus.Failed, queued.Status);
+        Assert.Empty(_transport.Sent);
+    }
+
+    [Fact]
+    public async Task ThePendingLimitGivesAClearErrorAndFreesUpAsMessagesSettle()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock, maxPending: 2));
+        var a = await tracker.SendAsync(UserMessage("a"));
+        await tracker.SendAsync(UserMessage("b"));
+
+        var error = Assert.Throws<PendingLimitExceededException>(() => tracker.SendAsync(UserMessage("c")));
+
+        Assert.Equal(2, error.Limit);
+        Assert.Contains("MaxPending", error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<InvalidOperationException>(error);
+        Assert.Equal(2, _transport.Sent.Count);
+        Assert.Equal(2, tracker.PendingCount);
+
+        tracker.OnEventReceived(Echo(a.Event, "srv-a", 1));
+        var c = await tracker.SendAsync(UserMessage("c"));
+        Assert.Equal(DeliveryStatus.Sending, c.Status);
+    }
+
+    [Fact]
+    public async Task QueuedMessagesCountTowardsThePendingLimit()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock, maxPending: 1));
+        tracker.OnDisconnected();
+        await tracker.SendAsync(UserMessage("a"));
+
+        Assert.Throws<PendingLimitExceededException>(() => tracker.SendAsync(UserMessage("b")));
+    }
+
+    [Fact]
+    public async Task DisposeFailsPendingMessagesCancelsTheTransportAndRefusesNewSends()
+    {
+        var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        var token = _transport.LastToken;
+        Assert.False(token.IsCancellationRequested);
+
+        tracker.Dispose();
+        tracker.Dispose();
+
+        Assert.True(token.IsCancellationRequested);
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(DeliveryFailure.Disposed, message.Failure);
+        Assert.Throws<ObjectDisposedException>(() => tracker.SendAsync(UserMessage("late")));
+        Assert.Equal(EchoMatch.None, tracker.OnEventReceived(Echo(message.Event, "srv-1", 1)));
+        Assert.Equal(0, tracker.OnClosed("closed"));
+        Assert.Equal(0, await tracker.OnReconnectedAsync());
+        tracker.OnDisconnected();
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Single(_transport.Sent);
+    }
+
+    private static string Text(Event sent) => ((UserMessageEvent)sent).Payload.Text;
+}

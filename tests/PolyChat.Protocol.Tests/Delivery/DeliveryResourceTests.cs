@@ -1,0 +1,198 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Events;
+using Xunit;
+using Xunit.Abstractions;
+using static PolyChat.Protocol.Tests.DeliveryTestKit;
+
+namespace PolyChat.Protocol.Tests;
+
+/// <summary>Timers, memory and allocations: nothing outlives a settled message, and tracking costs only the entry.</summary>
+public class DeliveryResourceTests(ITestOutputHelper output)
+{
+    private static readonly Func<Event, System.Threading.CancellationToken, ValueTask> Discard = static (_, _) => ValueTask.CompletedTask;
+
+    [Fact]
+    public async Task OneTimerServesEveryMessageAndIsDisarmedOnceNothingIsPending()
+    {
+        var fake = new FakeTimeProvider();
+        var clock = new CountingTimeProvider(fake);
+        var transport = new RecordingTransport();
+        var tracker = new DeliveryTracker(transport.SendAsync, new DeliveryOptions { TimeProvider = clock });
+        Assert.Equal(1, clock.Created);
+        Assert.Equal(0, clock.Armed);
+
+        var messages = new TrackedMessage[100];
+        for (int i = 0; i < messages.Length; i++)
+        {
+            messages[i] = await tracker.SendAsync(UserMessage($"m{i}"));
+            fake.Advance(TimeSpan.FromMilliseconds(30));
+        }
+
+        Assert.Equal(1, clock.Created);
+        Assert.Equal(1, clock.Armed);
+
+        for (int i = 0; i < messages.Length; i++)
+        {
+            tracker.OnEventReceived(Echo(messages[i].Event, $"srv-{i}", i + 1));
+        }
+
+        // The timer may still wake once for a deadline that no longer matters; it then stays disarmed.
+        fake.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, clock.Armed);
+        Assert.Equal(1, clock.Created);
+        Assert.Equal(0, tracker.PendingCount);
+
+        tracker.Dispose();
+        Assert.Equal(0, clock.Alive);
+    }
+
+    [Fact]
+    public async Task AFailedMessageLeavesNoTimerArmed()
+    {
+        var fake = new FakeTimeProvider();
+        var clock = new CountingTimeProvider(fake);
+        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions { TimeProvider = clock });
+        var message = await tracker.SendAsync(UserMessage("hi"));
+
+        fake.Pass(TimeSpan.FromSeconds(50));
+
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(0, clock.Armed);
+        Assert.Equal(1, clock.Created);
+    }
+
+    [Fact]
+    public async Task DisconnectingDisarmsTheTimer()
+    {
+        var fake = new FakeTimeProvider();
+        var clock = new CountingTimeProvider(fake);
+        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions { TimeProvider = clock });
+        await tracker.SendAsync(UserMessage("hi"));
+        Assert.Equal(1, clock.Armed);
+
+        tracker.OnDisconnected();
+
+        Assert.Equal(0, clock.Armed);
+        await tracker.OnReconnectedAsync();
+        Assert.Equal(1, clock.Armed);
+    }
+
+    [Fact]
+    public void SettledMessagesAreReleasedOnceTheWindowMovesOn()
+    {
+        var clock = new FakeTimeProvider();
+        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions { TimeProvider = clock, SettledWindow = 1 });
+
+        var echoed = SendAndEcho(tracker, "echoed");
+        var failed = SendAndLetFail(tracker, clock, "failed");
+        var rejected = SendAndReject(tracker, "rejected");
+
+        // Only the latest settled message is still remembered; the others must be collectable.
+        Collect();
+        Assert.False(echoed.Message.IsAlive, "A message settled by its echo is still referenced.");
+        Assert.False(echoed.Event.IsAlive, "The sent event of a settled message is still referenced.");
+        Assert.False(failed.IsAlive, "A message failed by the timer is still referenced.");
+        Assert.True(rejected.IsAlive, "The settled window should remember the latest message.");
+        Assert.Equal(0, tracker.PendingCount);
+    }
+
+    [Fact]
+    public async Task TrackingAllocatesOnlyTheEntryAndMatchingAnEchoAllocatesNothing()
+    {
+        const int Count = 2_000;
+
+        // The system clock with a far deadline: the timer is armed once and never fires during the measurement.
+        var options = new DeliveryOptions { RetryDelay = TimeSpan.FromDays(1), MaxPending = Count, SettledWindow = Count };
+        using var tracker = new DeliveryTracker(Discard, options);
+        var template = UserMessage("Can I change my delivery address?");
+        var messages = new TrackedMessage[Count];
+        var echoes = new Event[Count];
+
+        // Warm up every path once (JIT, first-use statics), then start from an empty tracker state.
+        var warm = await tracker.SendAsync(template);
+        tracker.OnEventReceived(Echo(warm.Event, "warm", 0));
+        BaselineEntry(template, new object());
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Count - 1; i++)
+        {
+            messages[i] = await tracker.SendAsync(template);
+        }
+
+        long tracked = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // What a message consists of: its id, the custom-metadata view, the metadata, the event copy and the entry.
+        var gate = new object();
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Count - 1; i++)
+        {
+            BaselineEntry(template, gate);
+        }
+
+        long entries = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        for (int i = 0; i < Count - 1; i++)
+        {
+            echoes[i] = Echo(messages[i].Event, $"srv-{i}", i + 1);
+        }
+
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Count - 1; i++)
+        {
+            if (tracker.OnEventReceived(echoes[i]) != EchoMatch.Delivered)
+            {
+                Assert.Fail($"Echo {i} was not matched.");
+            }
+        }
+
+        long matching = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        output.WriteLine($"{Count - 1:N0} sends: {tracked:N0} bytes ({tracked / (Count - 1)} per message); the entries alone: {entries:N0} bytes; matching the echoes: {matching:N0} bytes");
+        Assert.Equal(entries, tracked);
+        Assert.Equal(0, matching);
+        Assert.Equal(0, tracker.PendingCount);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TrackedMessage BaselineEntry(UserMessageEvent template, object gate)
+    {
+        var id = Guid.NewGuid().ToString();
+        var sent = template with { Id = null, Sequence = null, Timestamp = null, Metadata = new Metadata { Custom = new ClientEventIdOnly(id) } };
+        return new TrackedMessage(id, sent, gate);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (WeakReference Message, WeakReference Event) SendAndEcho(DeliveryTracker tracker, string text)
+    {
+        var message = tracker.SendAsync(UserMessage(text)).Result;
+        Assert.Equal(EchoMatch.Delivered, tracker.OnEventReceived(Echo(message.Event, "srv-" + text, 1)));
+        return (new WeakReference(message), new WeakReference(message.Event));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference SendAndLetFail(DeliveryTracker tracker, FakeTimeProvider clock, string text)
+    {
+        var message = tracker.SendAsync(UserMessage(text)).Result;
+        clock.Pass(TimeSpan.FromSeconds(50));
+        Assert.Equal(DeliveryFailure.RetriesExhausted, message.Failure);
+        return new WeakReference(message);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference SendAndReject(DeliveryTracker tracker, string text)
+    {
+        var message = tracker.SendAsync(UserMessage(text)).Result;
+        Assert.Equal(EchoMatch.Rejected, tracker.OnEventReceived(SystemMessage(SystemMessageLevel.Error, "no", message.ClientEventId)));
+        return new WeakReference(message);
+    }
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+}

@@ -1,0 +1,240 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Events;
+
+namespace PolyChat.Protocol.Tests;
+
+/// <summary>Events, echoes and a recording transport for the delivery tests.</summary>
+internal static class DeliveryTestKit
+{
+    public static UserMessageEvent UserMessage(string text, IReadOnlyDictionary<string, string>? custom = null) =>
+        new(new UserMessagePayload { Text = text }) { Metadata = custom is null ? null : new Metadata { Custom = custom } };
+
+    public static string IdOf(Event sent) => sent.Metadata!.Custom![DeliveryTracker.ClientEventIdKey];
+
+    /// <summary>The server's echo of a sent event: same type, payload and metadata, plus an envelope (and a message_id for user messages).</summary>
+    public static Event Echo(Event sent, string serverId, long sequence)
+    {
+        var echo = sent is UserMessageEvent message
+            ? message with { Payload = message.Payload with { MessageId = $"msg_{serverId}" } }
+            : sent;
+        return echo with { Id = serverId, Sequence = sequence, Timestamp = new DateTimeOffset(2026, 5, 20, 9, 15, 40, TimeSpan.Zero) };
+    }
+
+    public static SystemMessageEvent SystemMessage(SystemMessageLevel level, string text, string? clientEventId) =>
+        new(new SystemMessagePayload { Level = level, Message = text })
+        {
+            Id = "sys-" + Guid.NewGuid().ToString("N"),
+            Sequence = 99,
+            Metadata = clientEventId is null
+                ? null
+                : new Metadata { Custom = new Dictionary<string, string> { [DeliveryTracker.ClientEventIdKey] = clientEventId } },
+        };
+
+    public static SessionEndEvent SessionEnd(SessionEndReason reason) =>
+        new(new SessionEndPayload { Reason = reason }) { Id = "end-1", Sequence = 100 };
+
+    /// <summary>
+    /// Lets time pass in 100 ms steps, as a real clock would. FakeTimeProvider 8.x moves its clock to the end of an
+    /// <c>Advance</c> before it runs the timers due on the way, so one long jump looks like a single late wake-up.
+    /// </summary>
+    public static void Pass(this FakeTimeProvider clock, TimeSpan span)
+    {
+        var step = TimeSpan.FromMilliseconds(100);
+        for (var passed = TimeSpan.Zero; passed < span; passed += step)
+        {
+            clock.Advance(span - passed < step ? span - passed : step);
+        }
+    }
+
+    public static DeliveryOptions Options(FakeTimeProvider clock, int maxPending = 256, int settledWindow = 128) =>
+        new() { TimeProvider = clock, MaxPending = maxPending, SettledWindow = settledWindow };
+}
+
+/// <summary>A transport that records every event handed to it and can be told to fail.</summary>
+internal sealed class RecordingTransport
+{
+    private readonly object _gate = new();
+    private readonly List<Event> _sent = new();
+
+    /// <summary>When set, each call throws this (synchronously) instead of recording.</summary>
+    public Exception? ThrowNext { get; set; }
+
+    /// <summary>When true, failures come back through a faulted task rather than a synchronous throw.</summary>
+    public bool FailAsynchronously { get; set; }
+
+    /// <summary>The token of the latest call.</summary>
+    public CancellationToken LastToken { get; private set; }
+
+    public IReadOnlyList<Event> Sent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sent.ToArray();
+            }
+        }
+    }
+
+    public ValueTask SendAsync(Event clientEvent, CancellationToken cancellationToken)
+    {
+        LastToken = cancellationToken;
+        if (ThrowNext is { } failure)
+        {
+            if (FailAsynchronously)
+            {
+                return ValueTask.FromException(failure);
+            }
+
+            throw failure;
+        }
+
+        lock (_gate)
+        {
+            _sent.Add(clientEvent);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Records every update a tracker raises.</summary>
+internal sealed class UpdateLog
+{
+    private readonly object _gate = new();
+    private readonly List<DeliveryUpdate> _updates = new();
+
+    public UpdateLog(DeliveryTracker tracker) => tracker.Updated += (_, update) =>
+    {
+        lock (_gate)
+        {
+            _updates.Add(update);
+        }
+    };
+
+    public IReadOnlyList<DeliveryUpdate> All
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _updates.ToArray();
+            }
+        }
+    }
+
+    public List<DeliveryUpdateKind> KindsFor(TrackedMessage message)
+    {
+        var kinds = new List<DeliveryUpdateKind>();
+        foreach (var update in All)
+        {
+            if (ReferenceEquals(update.Message, message))
+            {
+                kinds.Add(update.Kind);
+            }
+        }
+
+        return kinds;
+    }
+}
+
+/// <summary>Wraps a clock and counts the timers made through it, and how many are armed or alive.</summary>
+internal sealed class CountingTimeProvider(TimeProvider inner) : TimeProvider
+{
+    private int _created;
+    private int _alive;
+    private int _armed;
+
+    public int Created => Volatile.Read(ref _created);
+
+    public int Alive => Volatile.Read(ref _alive);
+
+    public int Armed => Volatile.Read(ref _armed);
+
+    public override long TimestampFrequency => inner.TimestampFrequency;
+
+    public override long GetTimestamp() => inner.GetTimestamp();
+
+    public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        Interlocked.Increment(ref _created);
+        Interlocked.Increment(ref _alive);
+        var timer = new CountingTimer(this);
+
+        // A one-shot timer is disarmed when it fires, so the count drops before the callback runs.
+        timer.Inner = inner.CreateTimer(
+            s =>
+            {
+                var self = (CountingTimer)s!;
+                if (period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero)
+                {
+                    self.SetArmed(false);
+                }
+
+                callback(state);
+            },
+            timer,
+            dueTime,
+            period);
+        timer.SetArmed(dueTime != Timeout.InfiniteTimeSpan);
+        return timer;
+    }
+
+    private sealed class CountingTimer(CountingTimeProvider owner) : ITimer
+    {
+        private readonly object _gate = new();
+        private bool _armed;
+        private bool _disposed;
+
+        public ITimer Inner { get; set; } = null!;
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            SetArmed(dueTime != Timeout.InfiniteTimeSpan);
+            return Inner.Change(dueTime, period);
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
+            }
+
+            SetArmed(false);
+            Interlocked.Decrement(ref owner._alive);
+            Inner.Dispose();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        public void SetArmed(bool armed)
+        {
+            lock (_gate)
+            {
+                if (_armed == armed)
+                {
+                    return;
+                }
+
+                _armed = armed;
+                Interlocked.Add(ref owner._armed, armed ? 1 : -1);
+            }
+        }
+    }
+}
