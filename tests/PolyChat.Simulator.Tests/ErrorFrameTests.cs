@@ -36,6 +36,20 @@ public sealed class ErrorFrameTests
 
         var error = Assert.IsType<SystemMessageEvent>(await socket.ReceiveLiveAsync(harness.Token));
         Assert.Equal("x7", error.Metadata!.Custom!["client_event_id"]);
+        Assert.Equal("Event type not allowed: EVENT_TYPE_LIVE_AGENT_MESSAGE", error.Payload.Message);
+    }
+
+    [Fact]
+    public async Task UnparseableFrameStillEchoesCustomMetadata()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        await using var socket = await ConnectedSocketAsync(harness);
+
+        await socket.SendAsync("""{"type":"EVENT_TYPE_USER_MESSAGE","payload":{"text":42},"metadata":{"custom":{"client_event_id":"x8"}}}""", harness.Token);
+
+        var error = Assert.IsType<SystemMessageEvent>(await socket.ReceiveLiveAsync(harness.Token));
+        Assert.Equal("Unknown event type or invalid message format", error.Payload.Message);
+        Assert.Equal("x8", error.Metadata!.Custom!["client_event_id"]);
     }
 
     [Fact]

@@ -61,8 +61,9 @@ public sealed class FaultTests
         Assert.NotEqual(unfaulted, first);
     }
 
-    // A client that does what PolyAI's docs ask: dedupe by id, reconnect with the highest contiguous sequence
-    // as the cursor, and re-send a message whose echo never arrived.
+    // A client that does what PolyAI's docs ask: dedupe by sequence, reconnect with the highest contiguous
+    // sequence as the cursor (after a drop, or when a turn ends with a gap, i.e. a lost echo), and re-send a
+    // frame whose echo is not in the history.
     private static async Task<(Dictionary<long, Event> Received, int Reconnects)> RunResilientClientAsync(
         SimulatorHarness harness, string token, string sessionId)
     {
@@ -76,36 +77,9 @@ public sealed class FaultTests
             await using var socket = await harness.ConnectAsync(sessionId, token, cursor.ToString(CultureInfo.InvariantCulture));
             try
             {
-                foreach (var e in await socket.ReceiveBatchAsync(harness.Token))
-                {
-                    received[e.Sequence!.Value] = e;
-                }
-
-                var pending = NextFrame(received);
-                if (pending is null)
+                if (await ConverseAsync(harness, socket, received))
                 {
                     return (received, reconnects);
-                }
-
-                await socket.SendAsync(pending, harness.Token);
-                while (true)
-                {
-                    var next = await socket.ReceiveAsync(harness.Token);
-                    Assert.NotNull(next);
-                    if (next.Sequence is { } sequence)
-                    {
-                        received[sequence] = next;
-                    }
-
-                    if (next is PolyAgentMessageEvent && NextFrame(received) is { } frame)
-                    {
-                        await socket.SendAsync(frame, harness.Token);
-                    }
-
-                    if (NextFrame(received) is null && ContiguousCursor(received) == received.Keys.Max())
-                    {
-                        return (received, reconnects);
-                    }
                 }
             }
             catch (WebSocketException)
@@ -114,6 +88,56 @@ public sealed class FaultTests
             }
         }
     }
+
+    // True when the conversation is complete; false when the client should reconnect to fill a gap.
+    private static async Task<bool> ConverseAsync(SimulatorHarness harness, ChatSocket socket, Dictionary<long, Event> received)
+    {
+        foreach (var e in await socket.ReceiveBatchAsync(harness.Token))
+        {
+            received[e.Sequence!.Value] = e;
+        }
+
+        if (IsDone(received))
+        {
+            return true;
+        }
+
+        if (NextFrame(received) is { } pending)
+        {
+            await socket.SendAsync(pending, harness.Token);
+        }
+
+        while (true)
+        {
+            var next = await socket.ReceiveAsync(harness.Token);
+            Assert.NotNull(next);
+            if (next.Sequence is not { } sequence || !received.TryAdd(sequence, next) || next is not PolyAgentMessageEvent)
+            {
+                continue;
+            }
+
+            // A turn ended: everything before it should be here; a hole means an event was not delivered live.
+            if (ContiguousCursor(received) != received.Keys.Max())
+            {
+                return false;
+            }
+
+            if (IsDone(received))
+            {
+                return true;
+            }
+
+            if (NextFrame(received) is { } frame)
+            {
+                await socket.SendAsync(frame, harness.Token);
+            }
+        }
+    }
+
+    private static bool IsDone(Dictionary<long, Event> received) =>
+        received.Values.Count(e => e is UserMessageEvent) == Turns
+        && received.Values.Count(e => e is PolyAgentMessageEvent) == Turns + 1
+        && ContiguousCursor(received) == received.Keys.Max();
 
     // Join first, then one message per turn, each sent only once its predecessor's reply is in the journal.
     private static string? NextFrame(Dictionary<long, Event> received)

@@ -40,7 +40,9 @@ internal sealed class ClientFrameHandler
         }
         catch (PolyChatJsonException)
         {
-            SendError(session, connection, InvalidFrameMessage, metadata: null);
+            // A server-only type is refused as such even when its payload is incomplete.
+            var message = TryPeekType(frame) is { } type && IsServerOnly(type) ? NotAllowedPrefix + type.Value : InvalidFrameMessage;
+            SendError(session, connection, message, CustomMetadataReader.TryRead(frame));
             return;
         }
 
@@ -105,6 +107,24 @@ internal sealed class ClientFrameHandler
                 break;
         }
     }
+
+    private static EventType? TryPeekType(ReadOnlySpan<byte> frame)
+    {
+        try
+        {
+            return PolyChatJson.PeekEnvelope(frame).Type;
+        }
+        catch (PolyChatJsonException)
+        {
+            return null;
+        }
+    }
+
+    // Known, and sent by the server only; the five client types (and LINK_TO_WEBRTC) are Client or Both.
+    private static bool IsServerOnly(EventType type) =>
+        type != EventType.UserMessage && type != EventType.UserTyping && type != EventType.UserEndSession
+        && type != EventType.Heartbeat && type != EventType.RequestPolyAgentJoin && type != EventType.LinkToWebrtcConversation
+        && type.IsKnown;
 
     private static void SendError(SimulatedSession session, SocketConnection connection, string message, Metadata? metadata) =>
         session.SendPrivately(
