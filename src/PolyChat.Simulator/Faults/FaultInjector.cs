@@ -1,0 +1,45 @@
+using System;
+using System.Threading;
+using PolyChat.Protocol.Events;
+
+namespace PolyChat.Simulator.Faults;
+
+/// <summary>
+/// Decides the faults for each outbound live event from one seeded <see cref="Random"/>. Every decision draws
+/// the same number of values in the same order, so one seed gives one fault pattern for one event stream.
+/// </summary>
+internal sealed class FaultInjector
+{
+    private readonly FaultOptions _options;
+    private readonly Random _random;
+    private readonly Lock _gate = new();
+
+    public FaultInjector(FaultOptions options)
+    {
+        _options = options;
+        _random = new Random(options.Seed);
+    }
+
+    public FaultDecision Decide(Event value)
+    {
+        if (!_options.IsEnabled)
+        {
+            return FaultDecision.None;
+        }
+
+        lock (_gate)
+        {
+            var drop = _random.NextDouble() < _options.DropConnection;
+            var duplicate = _random.NextDouble() < _options.DuplicateEvent;
+            var reorder = _random.NextDouble() < _options.ReorderEvents;
+            var delayed = _random.NextDouble() < _options.DelayEvent;
+            var delay = delayed ? _options.MaxDelay * _random.NextDouble() : TimeSpan.Zero;
+            var loseEcho = _random.NextDouble() < _options.LoseEcho && IsEcho(value);
+            return new FaultDecision(drop, duplicate, reorder, delay, loseEcho);
+        }
+    }
+
+    // The four documented echoes; only they are delivery receipts a client may retry on.
+    private static bool IsEcho(Event value) =>
+        value is UserMessageEvent or UserEndSessionEvent or HeartbeatEvent or RequestPolyAgentJoinEvent;
+}

@@ -1,0 +1,149 @@
+using System;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PolyChat.Simulator.Agent;
+using PolyChat.Simulator.Faults;
+using PolyChat.Simulator.Rest;
+using PolyChat.Simulator.Sessions;
+using PolyChat.Simulator.WebSockets;
+
+namespace PolyChat.Simulator;
+
+/// <summary>
+/// A local, in-process server that speaks PolyAI's chat (Messaging) API: the REST token and session
+/// endpoints and the <c>/ws</c> WebSocket with history replay, a scripted agent, handoffs and seeded faults.
+/// It listens on 127.0.0.1 with a port chosen by the OS.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var simulator = await PolyAiSimulator.StartAsync(new SimulatorOptions());
+/// var client = new HttpClient { BaseAddress = simulator.BaseAddress };
+/// </code>
+/// </example>
+public sealed class PolyAiSimulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping;
+    private readonly SessionStore _sessions;
+    private int _disposed;
+
+    private PolyAiSimulator(WebApplication app, CancellationTokenSource stopping, SessionStore sessions, Uri baseAddress)
+    {
+        _app = app;
+        _stopping = stopping;
+        _sessions = sessions;
+        BaseAddress = baseAddress;
+        WebSocketAddress = new UriBuilder(baseAddress) { Scheme = "ws", Path = WebSocketEndpoint.Path }.Uri;
+    }
+
+    /// <summary>The REST base address, <c>http://127.0.0.1:&lt;port&gt;/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The WebSocket address, <c>ws://127.0.0.1:&lt;port&gt;/ws</c>, without query parameters.</summary>
+    public Uri WebSocketAddress { get; }
+
+    /// <summary>Starts a simulator on 127.0.0.1 and an OS-chosen port.</summary>
+    /// <param name="options">The configuration.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running simulator; dispose it to stop.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public static async Task<PolyAiSimulator> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(PolyAiSimulator).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var app = builder.Build();
+
+        var stopping = new CancellationTokenSource();
+        var sessions = new SessionStore(options);
+        var tokens = new TokenIssuer(options.AccessTokenLifetime, options.TimeProvider);
+        var accessTokens = new AccessTokenEndpoint(options, tokens);
+        var sessionEndpoint = new SessionsEndpoint(tokens, sessions, options.MaxMessageSizeBytes);
+        var handler = new ClientFrameHandler(new ScriptedAgent(options.ScriptedAgent, options.StreamingChunkSize));
+        var webSockets = new WebSocketEndpoint(options, tokens, sessions, handler, new FaultInjector(options.Faults), stopping.Token);
+
+        // Keep-alive pings are off: PolyAI documents none, and a client must not depend on them.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        app.Run(context => Route(context, accessTokens, sessionEndpoint, webSockets));
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            stopping.Dispose();
+            sessions.Dispose();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        options.Logger?.LogInformation("PolyAI simulator listening on {Address}", address);
+        return new PolyAiSimulator(app, stopping, sessions, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>Closes every socket and stops the server.</summary>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _sessions.Dispose();
+        _stopping.Dispose();
+    }
+
+    private static Task Route(HttpContext context, AccessTokenEndpoint accessTokens, SessionsEndpoint sessions, WebSocketEndpoint webSockets)
+    {
+        var path = context.Request.Path;
+        var isPost = HttpMethods.IsPost(context.Request.Method);
+        if (path.Equals(AccessTokenEndpoint.Path, StringComparison.Ordinal))
+        {
+            return isPost ? accessTokens.HandleAsync(context) : MethodNotAllowed(context);
+        }
+
+        if (path.Equals(SessionsEndpoint.Path, StringComparison.Ordinal))
+        {
+            return isPost ? sessions.HandleAsync(context) : MethodNotAllowed(context);
+        }
+
+        if (path.Equals(WebSocketEndpoint.Path, StringComparison.Ordinal))
+        {
+            return HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsConnect(context.Request.Method)
+                ? webSockets.HandleAsync(context)
+                : MethodNotAllowed(context);
+        }
+
+        return ErrorResponse.WriteAsync(context, StatusCodes.Status404NotFound, "Not found");
+    }
+
+    private static Task MethodNotAllowed(HttpContext context) =>
+        ErrorResponse.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Method not allowed");
+}

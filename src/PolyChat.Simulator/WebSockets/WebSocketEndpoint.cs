@@ -1,0 +1,172 @@
+using System;
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using PolyChat.Simulator.Faults;
+using PolyChat.Simulator.Rest;
+using PolyChat.Simulator.Sessions;
+
+namespace PolyChat.Simulator.WebSockets;
+
+/// <summary>
+/// <c>GET /ws</c>: the handshake checks (plain HTTP statuses, PROTOCOL.md §5e), the replay after the cursor,
+/// then the receive loop. Sending happens on the connection's own writer.
+/// </summary>
+internal sealed class WebSocketEndpoint
+{
+    public const string Path = "/ws";
+
+    private readonly SimulatorOptions _options;
+    private readonly TokenIssuer _tokens;
+    private readonly SessionStore _sessions;
+    private readonly ClientFrameHandler _handler;
+    private readonly FaultInjector _faults;
+    private readonly CancellationToken _stopping;
+
+    public WebSocketEndpoint(
+        SimulatorOptions options,
+        TokenIssuer tokens,
+        SessionStore sessions,
+        ClientFrameHandler handler,
+        FaultInjector faults,
+        CancellationToken stopping)
+    {
+        _options = options;
+        _tokens = tokens;
+        _sessions = sessions;
+        _handler = handler;
+        _faults = faults;
+        _stopping = stopping;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        string? sessionId = context.Request.Query["session_id"];
+        string? accessToken = context.Request.Query["access_token"];
+        if (!context.WebSockets.IsWebSocketRequest || string.IsNullOrEmpty(sessionId) || string.IsNullOrEmpty(accessToken))
+        {
+            await RejectAsync(context, StatusCodes.Status400BadRequest, "invalid connection parameters").ConfigureAwait(false);
+            return;
+        }
+
+        if (!_tokens.IsValid(accessToken))
+        {
+            await RejectAsync(context, StatusCodes.Status401Unauthorized, "authentication failed").ConfigureAwait(false);
+            return;
+        }
+
+        if (!_sessions.TryGet(sessionId, out var session))
+        {
+            await RejectAsync(context, StatusCodes.Status404NotFound, "session not found").ConfigureAwait(false);
+            return;
+        }
+
+        if (!string.Equals(accessToken, session.AccessToken, StringComparison.Ordinal))
+        {
+            await RejectAsync(context, StatusCodes.Status401Unauthorized, "authentication failed").ConfigureAwait(false);
+            return;
+        }
+
+        if (!session.TryReserveSlot())
+        {
+            await RejectAsync(context, StatusCodes.Status429TooManyRequests, "connection limit exceeded for session").ConfigureAwait(false);
+            return;
+        }
+
+        SocketConnection? connection = null;
+        try
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(_stopping, context.RequestAborted);
+            connection = new SocketConnection(socket, context, _faults, _options.TimeProvider);
+            session.Attach(connection, CursorParser.Parse(context.Request.Query["cursor"]));
+            var writer = RunWriterAsync(connection, lifetime.Token);
+            await ReceiveAsync(session, connection, socket, lifetime.Token).ConfigureAwait(false);
+            await writer.ConfigureAwait(false);
+        }
+        finally
+        {
+            session.ReleaseSlot(connection);
+        }
+    }
+
+    private static Task RejectAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(message, context.RequestAborted);
+    }
+
+    private async Task RunWriterAsync(SocketConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.RunWriterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsConnectionFailure(exception))
+        {
+            _options.Logger?.LogDebug(exception, "Simulator socket writer stopped");
+            connection.Abort();
+        }
+    }
+
+    private async Task ReceiveAsync(SimulatedSession session, SocketConnection connection, WebSocket socket, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxMessageSizeBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                var tooLarge = false;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    // Past the limit the rest of the message is read into the spare byte and discarded.
+                    var target = tooLarge ? buffer.AsMemory(limit, 1) : buffer.AsMemory(length, limit + 1 - length);
+                    result = await socket.ReceiveAsync(target, cancellationToken).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        connection.EnqueueClose();
+                        return;
+                    }
+
+                    if (!tooLarge)
+                    {
+                        length += result.Count;
+                        tooLarge = length > limit;
+                    }
+                }
+                while (!result.EndOfMessage);
+
+                session.Touch();
+                if (tooLarge)
+                {
+                    ClientFrameHandler.RejectTooLarge(session, connection);
+                }
+                else
+                {
+                    _handler.Handle(session, connection, buffer.AsSpan(0, length));
+                }
+            }
+        }
+        catch (Exception exception) when (IsConnectionFailure(exception))
+        {
+            // The client vanished, the simulator is stopping, or a fault aborted the socket.
+            _options.Logger?.LogDebug(exception, "Simulator socket receive stopped");
+            connection.Complete();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Kestrel's ConnectionAbortedException derives from OperationCanceledException, so it is covered too.
+    private static bool IsConnectionFailure(Exception exception) =>
+        exception is WebSocketException or OperationCanceledException or ObjectDisposedException or System.IO.IOException;
+}
