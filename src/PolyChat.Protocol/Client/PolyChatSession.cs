@@ -1,0 +1,557 @@
+using System;
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using PolyChat.Protocol.Events;
+
+namespace PolyChat.Protocol.Client;
+
+/// <summary>
+/// A live PolyAI chat session over WebSocket: frames are peeked, deduplicated, ordered and assembled,
+/// then handed to the application as an <see cref="IAsyncEnumerable{T}"/>; outbound messages are tracked
+/// to their echo. It joins the agent on a new session, keeps the heartbeat, and reconnects with the cursor
+/// (<see href="https://docs.poly.ai/api-reference/messaging/websocket">WebSocket</see>).
+/// </summary>
+/// <remarks>
+/// <para>Streamed replies reach the application twice: each <see cref="PolyAgentMessageChunkEvent"/> as it
+/// arrives (to render text as it grows), then the assembled <see cref="PolyAgentMessageEvent"/> on the last
+/// chunk, so code that handles whole messages handles both modes alike.</para>
+/// <para>Thread-safe: sends may come from any thread; one reader should enumerate <see cref="ReadEventsAsync"/>.
+/// When the application stops reading, the receive loop pauses once <see cref="SessionOptions.EventBufferCapacity"/>
+/// events wait (backpressure), and the server's frames queue in the socket.</para>
+/// </remarks>
+public sealed class PolyChatSession : IAsyncDisposable
+{
+    private const int DefaultHeartbeatSeconds = 30;
+    private const int DefaultMaxMessageBytes = 131072;
+
+    // Room for the client_event_id the tracker adds after the size check.
+    private const int MetadataHeadroomBytes = 96;
+
+    private readonly SessionOptions _options;
+    private readonly EventReceiver _receiver;
+    private readonly MessageStreamAssembler _assembler;
+    private readonly Channel<Event> _events;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly object _receiveLock = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, long> _sentAt = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ClientWebSocket? _socket;
+    private ITimer? _heartbeat;
+    private Task _run = Task.CompletedTask;
+    private Capabilities? _capabilities;
+    private bool _agentJoined;
+    private bool _joinRequested;
+    private bool _ended;
+
+    private PolyChatSession(SessionOptions options)
+    {
+        _options = options;
+        _receiver = new EventReceiver(WithCursor(options.Sequencing, options.Cursor, options.TimeProvider));
+        _assembler = new MessageStreamAssembler(options.Streaming);
+        _events = Channel.CreateBounded<Event>(new BoundedChannelOptions(options.EventBufferCapacity)
+        {
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        Deliveries = new DeliveryTracker(SendFrameAsync, options.Delivery);
+        Deliveries.Updated += OnDeliveryUpdated;
+
+        // Resuming an earlier session: its agent has joined already; only a new session asks for one.
+        _joinRequested = options.Cursor > 0;
+    }
+
+    /// <summary>Outbound messages and their delivery status; subscribe to <see cref="DeliveryTracker.Updated"/> to follow them.</summary>
+    public DeliveryTracker Deliveries { get; }
+
+    /// <summary>The last delivered sequence: pass it as <see cref="SessionOptions.Cursor"/> to resume later.</summary>
+    public long Cursor
+    {
+        get
+        {
+            lock (_receiveLock)
+            {
+                return _receiver.Cursor;
+            }
+        }
+    }
+
+    /// <summary>The capabilities from <c>SESSION_START</c>, kept across reconnects (a cursor replay may not repeat them).</summary>
+    public Capabilities? Capabilities => Volatile.Read(ref _capabilities);
+
+    /// <summary>Raised (on the receive loop) when events were lost for good and delivery moved past them.</summary>
+    public event EventHandler<SequenceGap>? GapDeclared;
+
+    /// <summary>Connects and starts the session.</summary>
+    /// <param name="options">Where and how to connect.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <returns>The running session.</returns>
+    /// <exception cref="PolyChatApiException">The handshake was refused (404 session not found, 401 authentication failed, 429, 400).</exception>
+    public static async Task<PolyChatSession> ConnectAsync(SessionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var session = new PolyChatSession(options);
+        session._run = Task.Run(session.RunAsync, CancellationToken.None);
+        try
+        {
+            await session._firstConnection.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return session;
+    }
+
+    /// <summary>The events of the session, each once and in order, until it ends.</summary>
+    /// <param name="cancellationToken">Stops reading (not the session).</param>
+    /// <returns>The events; the sequence ends after <c>SESSION_END</c> and a normal close, or throws <see cref="SessionClosedException"/>.</returns>
+    public IAsyncEnumerable<Event> ReadEventsAsync(CancellationToken cancellationToken = default) =>
+        _events.Reader.ReadAllAsync(cancellationToken);
+
+    /// <summary>Sends a user message and tracks it until its echo (see <see cref="Deliveries"/>).</summary>
+    /// <param name="text">The message text.</param>
+    /// <param name="custom">Custom metadata to send along; the server echoes it.</param>
+    /// <returns>The tracked message.</returns>
+    /// <exception cref="ArgumentException">The frame would exceed the server's <c>max_message_size_bytes</c>.</exception>
+    /// <exception cref="PendingLimitExceededException">Too many messages await their echo.</exception>
+    public ValueTask<TrackedMessage> SendMessageAsync(string text, IReadOnlyDictionary<string, string>? custom = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var message = new UserMessageEvent(new UserMessagePayload { Text = text })
+        {
+            Metadata = custom is null ? null : new Metadata { Custom = custom },
+        };
+        return SendAsync(message);
+    }
+
+    /// <summary>Sends a client event that the server echoes, tracked until its echo.</summary>
+    /// <param name="clientEvent">A user message, user end-session, heartbeat or join request.</param>
+    /// <returns>The tracked message.</returns>
+    /// <exception cref="ArgumentException">The event is not one the server echoes, or the frame is too large.</exception>
+    public ValueTask<TrackedMessage> SendAsync(Event clientEvent)
+    {
+        ArgumentNullException.ThrowIfNull(clientEvent);
+        EnsureFits(clientEvent, MetadataHeadroomBytes);
+        return Deliveries.SendAsync(clientEvent);
+    }
+
+    /// <summary>Tells the live agent the user is typing (or stopped); not echoed, so not tracked.</summary>
+    /// <param name="typing">Whether the user is typing.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the frame is sent.</returns>
+    public ValueTask SendTypingAsync(bool typing, CancellationToken cancellationToken = default) =>
+        SendFrameAsync(new UserTypingEvent(new UserTypingPayload { State = typing ? TypingState.Started : TypingState.Stopped }), cancellationToken);
+
+    /// <summary>Ends the session on purpose: the server answers with <c>SESSION_END</c> (<c>REASON_USER_END</c>) and closes.</summary>
+    /// <returns>The tracked end-session message.</returns>
+    public ValueTask<TrackedMessage> EndAsync() => SendAsync(new UserEndSessionEvent(new UserEndSessionPayload()));
+
+    /// <summary>Closes the connection (normal closure) and stops every loop and timer.</summary>
+    /// <returns>A task that completes when everything has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+        _heartbeat?.Dispose();
+        var socket = _socket;
+        if (socket is { State: WebSocketState.Open })
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // Best effort: the peer may be gone already.
+            }
+        }
+
+        socket?.Abort();
+        try
+        {
+            await _run.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Deliveries.OnClosed("the session was disposed");
+        Deliveries.Dispose();
+        _events.Writer.TryComplete();
+        socket?.Dispose();
+        _stop.Dispose();
+        _sendLock.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var failures = 0;
+        var reconnecting = false;
+        WebSocketCloseStatus? lastClose = null;
+        Exception? lastError = null;
+        while (!_stop.IsCancellationRequested)
+        {
+            using var socket = new ClientWebSocket();
+            socket.Options.CollectHttpResponseDetails = true;
+            try
+            {
+                await socket.ConnectAsync(BuildUri(), _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is WebSocketException or HttpRequestException)
+            {
+                var status = socket.HttpStatusCode == 0 ? (HttpStatusCode?)null : socket.HttpStatusCode;
+                var refused = new PolyChatApiException(status, null, "The WebSocket handshake failed", exception);
+                if (!reconnecting || !refused.IsTransient)
+                {
+                    Fail(refused);
+                    return;
+                }
+
+                lastError = refused;
+                if (!await BackOffAsync(++failures).ConfigureAwait(false))
+                {
+                    Fail(new SessionClosedException($"Reconnecting failed {failures} times.", lastClose, lastError));
+                    return;
+                }
+
+                continue;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            _socket = socket;
+            _firstConnection.TrySetResult();
+            StartHeartbeat();
+            var close = await ReceiveUntilClosedAsync(socket, reconnecting).ConfigureAwait(false);
+            _socket = null;
+            Deliveries.OnDisconnected();
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            lastClose = close;
+            switch (close)
+            {
+                case WebSocketCloseStatus.NormalClosure:
+                    // 1000 is final: the session ended (or the server ended it).
+                    Deliveries.OnClosed("the server closed the session");
+                    _events.Writer.TryComplete();
+                    return;
+                case (WebSocketCloseStatus)4001:
+                    Fail(new SessionClosedException("The server no longer knows this session (4001): create a new session and token.", close));
+                    return;
+            }
+
+            if (_ended)
+            {
+                Deliveries.OnClosed("the session ended");
+                _events.Writer.TryComplete();
+                return;
+            }
+
+            reconnecting = true;
+            SessionMetrics.Reconnects.Add(1);
+            if (!await BackOffAsync(++failures).ConfigureAwait(false))
+            {
+                Fail(new SessionClosedException($"Reconnecting failed {failures} times.", lastClose, lastError));
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads frames until the socket closes; returns the close status (null for an abnormal drop).</summary>
+    private async Task<WebSocketCloseStatus?> ReceiveUntilClosedAsync(ClientWebSocket socket, bool reconnecting)
+    {
+        var frame = new ArrayBufferWriter<byte>(4096);
+        var firstFrame = true;
+        try
+        {
+            while (true)
+            {
+                frame.ResetWrittenCount();
+                var tooLarge = false;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(frame.GetMemory(4096), _stop.Token).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        return socket.CloseStatus;
+                    }
+
+                    frame.Advance(result.Count);
+                    if (frame.WrittenCount > _options.MaxInboundFrameBytes)
+                    {
+                        // Keep reading to the end of the message, but keep nothing of it.
+                        tooLarge = true;
+                        frame.ResetWrittenCount();
+                    }
+                }
+                while (!result.EndOfMessage);
+
+                if (tooLarge || result.MessageType != WebSocketMessageType.Text)
+                {
+                    continue;
+                }
+
+                await ProcessFrameAsync(frame.WrittenMemory).ConfigureAwait(false);
+                if (firstFrame)
+                {
+                    firstFrame = false;
+                    await AfterReplayAsync(reconnecting).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private async Task ProcessFrameAsync(ReadOnlyMemory<byte> frame)
+    {
+        var ready = new List<Event>();
+        lock (_receiveLock)
+        {
+            // A malformed frame is dropped; the session goes on.
+            if (_receiver.Receive(frame.Span, out _) == FrameOutcome.Duplicate)
+            {
+                SessionMetrics.DuplicatesDropped.Add(1);
+            }
+
+            Drain(ready);
+        }
+
+        foreach (var value in ready)
+        {
+            await DeliverAsync(value).ConfigureAwait(false);
+        }
+    }
+
+    private void Drain(List<Event> ready)
+    {
+        while (_receiver.TryTake(out var output))
+        {
+            if (output.Kind == SequencerOutputKind.Gap)
+            {
+                SessionMetrics.GapsDeclared.Add(1);
+                GapDeclared?.Invoke(this, output.Gap);
+                continue;
+            }
+
+            ready.Add(output.Event);
+        }
+    }
+
+    private async Task DeliverAsync(Event value)
+    {
+        Deliveries.OnEventReceived(value);
+        switch (value)
+        {
+            case SessionStartEvent start when start.Payload.Capabilities is { } capabilities:
+                Volatile.Write(ref _capabilities, capabilities);
+                StartHeartbeat();
+                break;
+            case PolyAgentJoinedEvent:
+                _agentJoined = true;
+                break;
+            case SessionEndEvent:
+                _ended = true;
+                break;
+            case PolyAgentMessageChunkEvent chunk:
+                await _events.Writer.WriteAsync(value, _stop.Token).ConfigureAwait(false);
+                if (_assembler.Add(chunk, out var message) == ChunkResult.Applied && message!.IsComplete)
+                {
+                    await _events.Writer.WriteAsync(message.ToMessageEvent(), _stop.Token).ConfigureAwait(false);
+                }
+
+                return;
+        }
+
+        await _events.Writer.WriteAsync(value, _stop.Token).ConfigureAwait(false);
+    }
+
+    private async Task AfterReplayAsync(bool reconnecting)
+    {
+        if (reconnecting)
+        {
+            // After the replay, so messages whose echo was in it are not sent twice.
+            await Deliveries.OnReconnectedAsync().ConfigureAwait(false);
+        }
+
+        if (!_agentJoined && !_joinRequested)
+        {
+            // A new session: the agent never joins by itself.
+            _joinRequested = true;
+            await Deliveries.SendAsync(new RequestPolyAgentJoinEvent(new RequestPolyAgentJoinPayload())).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendFrameAsync(Event value, CancellationToken cancellationToken)
+    {
+        var frame = new ArrayBufferWriter<byte>(256);
+        PolyChatJson.WriteClientEvent(frame, value);
+        EnsureFits(frame.WrittenCount, 0);
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var socket = _socket ?? throw new InvalidOperationException("The session is not connected; the message waits for the reconnect.");
+            await socket.SendAsync(frame.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private void EnsureFits(Event value, int headroom)
+    {
+        var frame = new ArrayBufferWriter<byte>(256);
+        PolyChatJson.WriteClientEvent(frame, value);
+        EnsureFits(frame.WrittenCount, headroom);
+    }
+
+    private void EnsureFits(int bytes, int headroom)
+    {
+        var limit = Capabilities?.MaxMessageSizeBytes is long max and > 0 ? max : DefaultMaxMessageBytes;
+        if (bytes + headroom > limit)
+        {
+            throw new ArgumentException(
+                $"The frame is {bytes + headroom} bytes; the server accepts at most {limit} (capabilities.max_message_size_bytes).");
+        }
+    }
+
+    private void StartHeartbeat()
+    {
+        var seconds = Capabilities?.HeartbeatIntervalSeconds ?? DefaultHeartbeatSeconds;
+        _heartbeat?.Dispose();
+        if (seconds <= 0)
+        {
+            // 0 disables heartbeats, as in PolyAI's SDKs.
+            _heartbeat = null;
+            return;
+        }
+
+        var period = TimeSpan.FromSeconds(seconds);
+        _heartbeat = _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).Beat(), this, period, period);
+    }
+
+    private void Beat()
+    {
+        lock (_receiveLock)
+        {
+            var ready = new List<Event>();
+            _receiver.Poll();
+            Drain(ready);
+            foreach (var value in ready)
+            {
+                // Events released by a gap timeout; the channel is bounded, so hand them over without blocking the timer.
+                _ = DeliverAsync(value);
+            }
+        }
+
+        _ = HeartbeatAsync();
+    }
+
+    private async Task HeartbeatAsync()
+    {
+        try
+        {
+            await SendFrameAsync(new HeartbeatEvent(new HeartbeatPayload()), _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is WebSocketException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
+        {
+            // A missed heartbeat is recovered by the reconnect that the dropped socket triggers.
+        }
+    }
+
+    private async Task<bool> BackOffAsync(int failures)
+    {
+        var attempts = Capabilities?.MaxReconnectAttempts is long fromServer and > 0 ? fromServer : _options.MaxReconnectAttempts;
+        if (failures > attempts)
+        {
+            return false;
+        }
+
+        // Exponential from the initial delay to the cap, with ±20% jitter so clients do not reconnect in step.
+        var exponential = _options.InitialReconnectDelay.TotalMilliseconds * Math.Pow(2, failures - 1);
+        var capped = Math.Min(exponential, _options.MaxReconnectDelay.TotalMilliseconds);
+        var jittered = capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(jittered), _options.TimeProvider, _stop.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void Fail(Exception exception)
+    {
+        _firstConnection.TrySetException(exception);
+        Deliveries.OnClosed(exception.Message);
+        _events.Writer.TryComplete(exception);
+    }
+
+    private void OnDeliveryUpdated(object? sender, DeliveryUpdate update)
+    {
+        var id = update.Message.ClientEventId;
+        switch (update.Kind)
+        {
+            case DeliveryUpdateKind.Sending:
+                _sentAt.TryAdd(id, _options.TimeProvider.GetTimestamp());
+                break;
+            case DeliveryUpdateKind.AttemptFailed:
+                SessionMetrics.Retries.Add(1);
+                break;
+            case DeliveryUpdateKind.Sent:
+                if (_sentAt.TryRemove(id, out var sentAt))
+                {
+                    SessionMetrics.EchoLatency.Record(_options.TimeProvider.GetElapsedTime(sentAt).TotalMilliseconds);
+                }
+
+                break;
+            case DeliveryUpdateKind.Failed:
+                _sentAt.TryRemove(id, out _);
+                break;
+        }
+    }
+
+    private Uri BuildUri()
+    {
+        var cursor = Cursor;
+        var query = $"session_id={Uri.EscapeDataString(_options.SessionId)}&access_token={Uri.EscapeDataString(_options.AccessToken.Value)}&cursor={cursor}";
+        return new UriBuilder(_options.WebSocketAddress) { Query = query }.Uri;
+    }
+
+    private static SequencerOptions WithCursor(SequencerOptions? options, long cursor, TimeProvider timeProvider) => new()
+    {
+        InitialCursor = cursor,
+        MaxHeldEvents = options?.MaxHeldEvents ?? 1024,
+        GapTimeout = options?.GapTimeout ?? TimeSpan.FromSeconds(5),
+        TransientIdWindow = options?.TransientIdWindow ?? 1024,
+        DeliveredIdWindow = options?.DeliveredIdWindow ?? 1024,
+        TimeProvider = options?.TimeProvider ?? timeProvider,
+    };
+}

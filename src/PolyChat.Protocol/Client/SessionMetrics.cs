@@ -1,0 +1,24 @@
+using System.Diagnostics.Metrics;
+
+namespace PolyChat.Protocol.Client;
+
+/// <summary>
+/// The <c>PolyChat.Protocol</c> meter: duplicates, gaps, reconnects, retries and echo latency of every session,
+/// for <c>dotnet-counters</c> or any OpenTelemetry exporter.
+/// </summary>
+internal static class SessionMetrics
+{
+    public const string MeterName = "PolyChat.Protocol";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>("polychat.events.duplicates", description: "Inbound events dropped as duplicates.");
+
+    public static readonly Counter<long> GapsDeclared = Meter.CreateCounter<long>("polychat.events.gaps", description: "Sequence gaps given up on.");
+
+    public static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("polychat.session.reconnects", description: "Reconnections after a dropped socket.");
+
+    public static readonly Counter<long> Retries = Meter.CreateCounter<long>("polychat.messages.retries", description: "Outbound sends retried for lack of an echo.");
+
+    public static readonly Histogram<double> EchoLatency = Meter.CreateHistogram<double>("polychat.messages.echo_latency", unit: "ms", description: "Time from sending a message to its echo.");
+}

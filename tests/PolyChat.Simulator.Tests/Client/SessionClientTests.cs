@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading.Tasks;
+using PolyChat.Protocol;
+using PolyChat.Protocol.Client;
+using PolyChat.Protocol.Events;
+using PolyChat.Simulator.Tests.Support;
+using Xunit;
+
+namespace PolyChat.Simulator.Tests.Client;
+
+/// <summary>The session client end to end against the simulator, over real loopback sockets.</summary>
+public sealed class SessionClientTests
+{
+    [Fact]
+    public async Task FullLifecycleJoinsChatsAndEnds()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        await using var session = await ConnectAsync(harness, streaming: false);
+        var events = new List<Event>();
+
+        await foreach (var value in session.ReadEventsAsync(harness.Token))
+        {
+            events.Add(value);
+            if (value is PolyAgentMessageEvent { Payload.Text: var text } && !text.Contains("order", StringComparison.Ordinal) && events.Count(e => e is PolyAgentMessageEvent) == 1)
+            {
+                var sent = await session.SendMessageAsync("Where is my order?", new Dictionary<string, string> { ["app"] = "tests" });
+                Assert.Equal(DeliveryStatus.Sent, await sent.Completion.WaitAsync(harness.Token));
+                Assert.NotNull(sent.ServerMessageId);
+                Assert.Equal("tests", sent.Echo!.Metadata!.Custom!["app"]);
+            }
+            else if (value is PolyAgentMessageEvent reply && reply.Payload.Text.Contains("Where is my order?", StringComparison.Ordinal))
+            {
+                await session.EndAsync();
+            }
+        }
+
+        var types = events.Select(e => e.Type.Value).ToList();
+        Assert.Equal("EVENT_TYPE_SESSION_START", types[0]);
+        Assert.True(types.IndexOf("EVENT_TYPE_REQUEST_POLY_AGENT_JOIN") < types.IndexOf("EVENT_TYPE_POLY_AGENT_JOINED"));
+        Assert.True(types.IndexOf("EVENT_TYPE_POLY_AGENT_JOINED") < types.IndexOf("EVENT_TYPE_POLY_AGENT_MESSAGE"));
+        Assert.Equal("EVENT_TYPE_SESSION_END", types[^1]);
+        Assert.Equal(SessionEndReason.UserEnd, ((SessionEndEvent)events[^1]).Payload.Reason);
+        AssertExactlyOnceInOrder(events);
+        Assert.NotNull(session.Capabilities);
+    }
+
+    [Fact]
+    public async Task StreamedRepliesArriveAsChunksThenAsOneAssembledMessage()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        await using var session = await ConnectAsync(harness, streaming: true);
+        var chunks = new List<PolyAgentMessageChunkEvent>();
+
+        await foreach (var value in session.ReadEventsAsync(harness.Token))
+        {
+            if (value is PolyAgentMessageChunkEvent chunk)
+            {
+                chunks.Add(chunk);
+            }
+            else if (value is PolyAgentMessageEvent assembled)
+            {
+                var parts = chunks.Where(c => c.Payload.MessageId == assembled.Payload.MessageId).OrderBy(c => c.Payload.ChunkIndex).ToList();
+                Assert.True(parts.Count > 1);
+                Assert.Equal(string.Concat(parts.Select(p => p.Payload.Text)), assembled.Payload.Text);
+                Assert.Equal(parts[^1].Sequence, assembled.Sequence);
+                Assert.True(parts[^1].Payload.IsComplete);
+                break;
+            }
+        }
+
+        Assert.NotEmpty(chunks);
+    }
+
+    [Fact]
+    public async Task ServerManagedHandoffReachesTheLiveAgent()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        await using var session = await ConnectAsync(harness, streaming: false);
+        var seen = new List<string>();
+        var asked = false;
+
+        await foreach (var value in session.ReadEventsAsync(harness.Token))
+        {
+            seen.Add(value.Type.Value);
+            if (value is PolyAgentMessageEvent && !asked)
+            {
+                asked = true;
+                await session.SendMessageAsync("I want a human agent");
+            }
+            else if (value is LiveAgentJoinedEvent)
+            {
+                await session.SendMessageAsync("bye");
+            }
+        }
+
+        var order = new[]
+        {
+            "EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF", "EVENT_TYPE_POLY_AGENT_LEFT", "EVENT_TYPE_HANDOFF_ACCEPTED",
+            "EVENT_TYPE_HANDOFF_QUEUE_STATUS", "EVENT_TYPE_LIVE_AGENT_JOINED", "EVENT_TYPE_LIVE_AGENT_LEFT", "EVENT_TYPE_SESSION_END",
+        };
+        var positions = order.Select(t => seen.IndexOf(t)).ToList();
+        Assert.DoesNotContain(-1, positions);
+        Assert.Equal(positions.Order(), positions);
+    }
+
+    [Fact]
+    public async Task ClientManagedHandoffIsReported()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        await using var session = await ConnectAsync(harness, streaming: false);
+        var seen = new List<string>();
+
+        await foreach (var value in session.ReadEventsAsync(harness.Token))
+        {
+            seen.Add(value.Type.Value);
+            if (value is PolyAgentMessageEvent && !seen.Contains("EVENT_TYPE_USER_MESSAGE"))
+            {
+                await session.SendMessageAsync("please transfer me");
+            }
+            else if (value is PolyAgentLeftEvent)
+            {
+                break;
+            }
+        }
+
+        Assert.True(seen.IndexOf("EVENT_TYPE_CLIENT_HANDOFF_REQUIRED") < seen.IndexOf("EVENT_TYPE_POLY_AGENT_LEFT"));
+        Assert.Contains("EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF", seen);
+    }
+
+    [Fact]
+    public async Task ChaosEveryEventOnceInOrderAndEveryMessageSettles()
+    {
+        var faults = new FaultOptions { Seed = 7, DropConnection = 0.04, DuplicateEvent = 0.1, ReorderEvents = 0.1, LoseEcho = 0.1 };
+        await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Faults = faults }, timeoutSeconds: 120);
+        await using var session = await ConnectAsync(harness, streaming: true, maxReconnectAttempts: 50);
+        var events = new List<Event>();
+        var messages = new List<TrackedMessage>();
+        const int Turns = 8;
+
+        await foreach (var value in session.ReadEventsAsync(harness.Token))
+        {
+            events.Add(value);
+            var replies = events.OfType<PolyAgentMessageEvent>().Count();
+            if (value is PolyAgentMessageEvent && messages.Count < Turns && messages.Count < replies)
+            {
+                messages.Add(await session.SendMessageAsync($"message {messages.Count}"));
+            }
+            else if (value is PolyAgentMessageEvent && replies > Turns)
+            {
+                break;
+            }
+        }
+
+        AssertExactlyOnceInOrder(events);
+        var settled = await Task.WhenAll(messages.Select(m => m.Completion.WaitAsync(harness.Token)));
+        Assert.All(settled, status => Assert.True(status is DeliveryStatus.Sent or DeliveryStatus.Failed));
+        Assert.Equal(Turns, messages.Count);
+    }
+
+    [Fact]
+    public async Task RefusedHandshakeIsATypedErrorWithoutTheToken()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        var options = new SessionOptions
+        {
+            WebSocketAddress = harness.Simulator.WebSocketAddress,
+            SessionId = Guid.NewGuid().ToString(),
+            AccessToken = new AccessToken("secret-token-value", TimeSpan.FromHours(1)),
+        };
+
+        var error = await Assert.ThrowsAsync<PolyChatApiException>(() => PolyChatSession.ConnectAsync(options, harness.Token));
+        Assert.True(error.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound, $"{error.StatusCode}");
+        Assert.DoesNotContain("secret-token-value", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-token-value", options.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-token-value", options.AccessToken.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestErrorsCarryTheServersMessage()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        var rest = new PolyChatRestClient(harness.Http, harness.Simulator.BaseAddress);
+
+        var error = await Assert.ThrowsAsync<PolyChatApiException>(() => rest.GetAccessTokenAsync("wrong", SimulatorHarness.Host, harness.Token));
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        Assert.Equal("Connector token does not exist", error.ServerMessage);
+    }
+
+    [Theory]
+    [InlineData("ws://chat.example.org/ws")]
+    [InlineData("http://127.0.0.1/ws")]
+    public void PlainSocketsAreOnlyForLoopback(string address)
+    {
+        var options = new SessionOptions
+        {
+            WebSocketAddress = new Uri(address),
+            SessionId = "s",
+            AccessToken = new AccessToken("t", TimeSpan.FromHours(1)),
+        };
+
+        Assert.Throws<ArgumentException>(() => PolyChatSession.ConnectAsync(options).GetAwaiter().GetResult());
+    }
+
+    [Fact]
+    public async Task OversizedMessagesFailBeforeSending()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        await using var session = await ConnectAsync(harness, streaming: false);
+
+        var pending = session.Deliveries.PendingCount;
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await session.SendMessageAsync(new string('x', 200_000)));
+        Assert.Contains("max_message_size_bytes", error.Message, StringComparison.Ordinal);
+        Assert.True(session.Deliveries.PendingCount <= pending, "The oversized message was not tracked.");
+    }
+
+    private static async Task<PolyChatSession> ConnectAsync(SimulatorHarness harness, bool streaming, int maxReconnectAttempts = 5)
+    {
+        var rest = new PolyChatRestClient(harness.Http, harness.Simulator.BaseAddress);
+        var token = await rest.GetAccessTokenAsync(SimulatorHarness.ConnectorToken, SimulatorHarness.Host, harness.Token);
+        var sessionId = await rest.CreateSessionAsync(token, streamingEnabled: streaming, cancellationToken: harness.Token);
+        return await PolyChatSession.ConnectAsync(
+            new SessionOptions
+            {
+                WebSocketAddress = harness.Simulator.WebSocketAddress,
+                SessionId = sessionId,
+                AccessToken = token,
+                MaxReconnectAttempts = maxReconnectAttempts,
+                InitialReconnectDelay = TimeSpan.FromMilliseconds(20),
+                MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
+                Delivery = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(300) },
+            },
+            harness.Token);
+    }
+
+    /// <summary>Permanent events: no id twice, sequences strictly increasing. An assembled message shares its last chunk's envelope, so it is left out.</summary>
+    private static void AssertExactlyOnceInOrder(IReadOnlyList<Event> events)
+    {
+        var chunkIds = events.OfType<PolyAgentMessageChunkEvent>().Select(c => c.Id).ToHashSet();
+        var permanent = events.Where(e => e.Sequence is not null && !(e is PolyAgentMessageEvent && chunkIds.Contains(e.Id))).ToList();
+        var ids = permanent.Select(e => e.Id).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        var sequences = permanent.Select(e => e.Sequence!.Value).ToList();
+        Assert.Equal(sequences.Order(), sequences);
+        Assert.Equal(sequences.Count, sequences.Distinct().Count());
+    }
+}
