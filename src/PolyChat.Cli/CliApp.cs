@@ -7,7 +7,7 @@ using PolyChat.Cli.Replay;
 namespace PolyChat.Cli;
 
 /// <summary>The <c>polychat</c> command line: data on stdout, diagnostics on stderr.</summary>
-internal static class CliApp
+internal static partial class CliApp
 {
     public static int Run(string[] args, Stream stdin, Stream stdout, TextWriter stderr)
     {
@@ -66,6 +66,7 @@ internal static class CliApp
 
         root.Subcommands.Add(replay);
         root.Subcommands.Add(check);
+        AddSimulatorCommands(root, output, stderr);
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -81,6 +82,9 @@ internal static class CliApp
 
         return result.Invoke(new InvocationConfiguration { Output = output, Error = stderr });
     }
+
+    /// <summary>Adds <c>serve</c> and <c>demo</c> where the simulator is compiled in (not in the Native AOT build).</summary>
+    static partial void AddSimulatorCommands(RootCommand root, TextWriter output, TextWriter stderr);
 
     private static Stream? OpenOrNull(string path, TextWriter stderr)
     {

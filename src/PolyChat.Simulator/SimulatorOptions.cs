@@ -33,6 +33,9 @@ public sealed record SimulatorOptions
     /// <summary>How many sockets one session may have open at once; the next handshake gets HTTP 429.</summary>
     public int MaxConnectionsPerSession { get; init; } = 10;
 
+    /// <summary>The loopback port to listen on; 0 (the default) picks a free one.</summary>
+    public int Port { get; init; }
+
     /// <summary>The faults injected into live delivery.</summary>
     public FaultOptions Faults { get; init; } = FaultOptions.None;
 
@@ -48,6 +51,8 @@ public sealed record SimulatorOptions
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(ConnectorToken);
+        ArgumentOutOfRangeException.ThrowIfNegative(Port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535);
         ArgumentNullException.ThrowIfNull(AllowedHost);
         ArgumentOutOfRangeException.ThrowIfLessThan(StreamingChunkSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageSizeBytes, 64);

@@ -16,7 +16,7 @@ public static class Frames
     /// <summary>The same message with <c>type</c> last, for readers that must look ahead.</summary>
     public static readonly byte[] MediumTypeLast = Encoding.UTF8.GetBytes(
         MediumText.Replace("\"type\":\"EVENT_TYPE_POLY_AGENT_MESSAGE\",", string.Empty, System.StringComparison.Ordinal)
-            .TrimEnd('}') + ",\"type\":\"EVENT_TYPE_POLY_AGENT_MESSAGE\"}");
+            [..^1] + ",\"type\":\"EVENT_TYPE_POLY_AGENT_MESSAGE\"}");
 
     /// <summary>The same message with <c>type</c> first.</summary>
     public static readonly byte[] MediumTypeFirst = Encoding.UTF8.GetBytes(

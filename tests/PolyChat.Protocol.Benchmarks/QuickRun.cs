@@ -34,17 +34,17 @@ public static class QuickRun
         var summaries = BenchmarkRunner.Run(new[] { typeof(ReadBenchmarks), typeof(WriteBenchmarks), typeof(PeekBenchmarks), typeof(SequencerBenchmarks) }, config);
         var results = summaries.SelectMany(s => s.Reports)
             .Where(r => r.ResultStatistics is not null)
-            .ToDictionary(r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo, r => r);
+            .ToDictionary(r => $"{r.BenchmarkCase.Descriptor.Type.Name}.{r.BenchmarkCase.Descriptor.WorkloadMethod.Name}", r => r);
 
         var lines = new List<string>
         {
-            Ratio(results, "read-vs-floor-with-strings", "PolyChat generated", "floor: reader + strings"),
-            Ratio(results, "read-vs-stj-type-first", "PolyChat generated", "STJ polymorphic, type first"),
-            Ratio(results, "read-vs-stj-type-last", "PolyChat generated", "STJ out-of-order, type last"),
-            Ratio(results, "read-vs-newtonsoft", "PolyChat generated", "Newtonsoft JObject converter"),
-            BytesRatio(results, "read-bytes-vs-stj-type-first", "PolyChat generated", "STJ polymorphic, type first"),
-            Ratio(results, "write-vs-stj", "PolyChat outbound", "STJ source-gen outbound"),
-            Ratio(results, "peek-vs-full-read", "duplicate rejected on peek", "duplicate rejected after full read"),
+            Ratio(results, "read-vs-floor-with-strings", "ReadBenchmarks.PolyChat", "ReadBenchmarks.ReaderAndStrings"),
+            Ratio(results, "read-vs-stj-type-first", "ReadBenchmarks.PolyChat", "ReadBenchmarks.StjTypeFirst"),
+            Ratio(results, "read-vs-stj-type-last", "ReadBenchmarks.PolyChat", "ReadBenchmarks.StjTypeLast"),
+            Ratio(results, "read-vs-newtonsoft", "ReadBenchmarks.PolyChat", "ReadBenchmarks.Newtonsoft"),
+            BytesRatio(results, "read-bytes-vs-stj-type-first", "ReadBenchmarks.PolyChat", "ReadBenchmarks.StjTypeFirst"),
+            Ratio(results, "write-vs-stj", "WriteBenchmarks.PolyChat", "WriteBenchmarks.Stj"),
+            Ratio(results, "peek-vs-full-read", "PeekBenchmarks.Peek", "PeekBenchmarks.FullRead"),
         };
 
         Console.WriteLine();
@@ -53,18 +53,18 @@ public static class QuickRun
             Console.WriteLine(line);
         }
 
-        foreach (var name in new[] { "sequencer in order", "sequencer reorder window 16" })
+        foreach (var name in new[] { "SequencerBenchmarks.InOrder", "SequencerBenchmarks.ReorderedWindow16" })
         {
             if (results.TryGetValue(name, out var report))
             {
                 var perSecond = 1e9 / report.ResultStatistics!.Mean;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"metric {name.Replace(' ', '-')}-events-per-second {perSecond:F0} bytes-per-event {Bytes(report):F1}"));
+                    $"metric {name}-events-per-second {perSecond:F0} bytes-per-event {Bytes(report):F1}"));
             }
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"metric write-bytes-per-message {Bytes(results["PolyChat outbound"]):F1}"));
+            $"metric write-bytes-per-message {Bytes(results["WriteBenchmarks.PolyChat"]):F1}"));
         return 0;
     }
 

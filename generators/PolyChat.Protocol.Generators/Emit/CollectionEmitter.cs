@@ -26,13 +26,20 @@ internal static class CollectionEmitter
         if (type.Kind == ValueKind.Array)
         {
             writer.WriteLine($"{TypeSyntax.Helpers}.ExpectStartArray(ref reader, {literal});");
-            writer.WriteLine($"var items = new global::System.Collections.Generic.List<{elementName}>();");
+            writer.WriteLine($"var items = new {TypeSyntax.Helpers}.ArrayBuilder<{elementName}>();");
+            writer.WriteLine("try");
+            writer.OpenBrace();
             writer.WriteLine("while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)");
             writer.OpenBrace();
             writer.WriteLine($"items.Add({readElement});");
             writer.CloseBrace();
             writer.WriteLine();
-            writer.WriteLine("return items;");
+            writer.WriteLine("return items.ToArrayAndReturn();");
+            writer.CloseBrace();
+            writer.WriteLine("finally");
+            writer.OpenBrace();
+            writer.WriteLine("items.Dispose();");
+            writer.CloseBrace();
         }
         else
         {

@@ -242,6 +242,59 @@ internal static class {{TypeSyntax.Helpers}}
         }
     }
 
+    /// <summary>
+    /// Collects array items in a pooled buffer and hands out one array of the exact size: a read allocates
+    /// only the result, never the growth steps of a list.
+    /// </summary>
+    public struct ArrayBuilder<T>
+    {
+        private T[]? _buffer;
+        private int _count;
+
+        public void Add(T item)
+        {
+            if (_buffer is null)
+            {
+                _buffer = global::System.Buffers.ArrayPool<T>.Shared.Rent(4);
+            }
+            else if (_count == _buffer.Length)
+            {
+                var larger = global::System.Buffers.ArrayPool<T>.Shared.Rent(_count * 2);
+                global::System.Array.Copy(_buffer, larger, _count);
+                Return(_buffer);
+                _buffer = larger;
+            }
+
+            _buffer[_count++] = item;
+        }
+
+        /// <summary>The items as an exact-size array; returns the pooled buffer (also when reading failed part-way).</summary>
+        public T[] ToArrayAndReturn()
+        {
+            if (_buffer is null)
+            {
+                return global::System.Array.Empty<T>();
+            }
+
+            var result = global::System.MemoryExtensions.AsSpan(_buffer, 0, _count).ToArray();
+            Dispose();
+            return result;
+        }
+
+        public void Dispose()
+        {
+            if (_buffer is not null)
+            {
+                Return(_buffer);
+                _buffer = null;
+                _count = 0;
+            }
+        }
+
+        private static void Return(T[] buffer) =>
+            global::System.Buffers.ArrayPool<T>.Shared.Return(buffer, global::System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+    }
+
     public static global::PolyChat.Protocol.PolyChatJsonException Unexpected(
         ref global::System.Text.Json.Utf8JsonReader reader, string property, string expected) =>
         Error(ref reader, $"'{property}' must be {expected}, but found {Describe(reader.TokenType)}.");

@@ -45,6 +45,8 @@ public sealed class PolyChatSession : IAsyncDisposable
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClientWebSocket? _socket;
     private ITimer? _heartbeat;
+    private ITimer? _gapWatch;
+    private long _heldSince;
     private Task _run = Task.CompletedTask;
     private Capabilities? _capabilities;
     private bool _agentJoined;
@@ -168,6 +170,7 @@ public sealed class PolyChatSession : IAsyncDisposable
 
         _stop.Cancel();
         _heartbeat?.Dispose();
+        _gapWatch?.Dispose();
         var socket = _socket;
         if (socket is { State: WebSocketState.Open })
         {
@@ -240,7 +243,15 @@ public sealed class PolyChatSession : IAsyncDisposable
             _socket = socket;
             _firstConnection.TrySetResult();
             StartHeartbeat();
-            var close = await ReceiveUntilClosedAsync(socket, reconnecting).ConfigureAwait(false);
+            var watchPeriod = _options.GapReconnectDelay / 4;
+            _gapWatch ??= _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).WatchGaps(), this, watchPeriod, watchPeriod);
+            var (close, productive) = await ReceiveUntilClosedAsync(socket, reconnecting).ConfigureAwait(false);
+            if (productive)
+            {
+                // Only consecutive failures count against max_reconnect_attempts.
+                failures = 0;
+            }
+
             _socket = null;
             Deliveries.OnDisconnected();
             if (_stop.IsCancellationRequested)
@@ -278,8 +289,8 @@ public sealed class PolyChatSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads frames until the socket closes; returns the close status (null for an abnormal drop).</summary>
-    private async Task<WebSocketCloseStatus?> ReceiveUntilClosedAsync(ClientWebSocket socket, bool reconnecting)
+    /// <summary>Reads frames until the socket closes; returns the close status (null for an abnormal drop) and whether any frame arrived.</summary>
+    private async Task<(WebSocketCloseStatus? Close, bool Productive)> ReceiveUntilClosedAsync(ClientWebSocket socket, bool reconnecting)
     {
         var frame = new ArrayBufferWriter<byte>(4096);
         var firstFrame = true;
@@ -295,7 +306,7 @@ public sealed class PolyChatSession : IAsyncDisposable
                     result = await socket.ReceiveAsync(frame.GetMemory(4096), _stop.Token).ConfigureAwait(false);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
-                        return socket.CloseStatus;
+                        return (socket.CloseStatus, !firstFrame);
                     }
 
                     frame.Advance(result.Count);
@@ -323,7 +334,7 @@ public sealed class PolyChatSession : IAsyncDisposable
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
         {
-            return null;
+            return (null, !firstFrame);
         }
     }
 
@@ -455,21 +466,42 @@ public sealed class PolyChatSession : IAsyncDisposable
         _heartbeat = _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).Beat(), this, period, period);
     }
 
-    private void Beat()
+    private void Beat() => _ = HeartbeatAsync();
+
+    /// <summary>
+    /// Watches for events held behind a missing sequence (a lost frame or echo). PolyAI replays everything after
+    /// the cursor on reconnect, so a hole that does not fill soon is repaired by reconnecting: aborting the socket
+    /// sends the receive loop down its reconnect path with the current cursor.
+    /// </summary>
+    private void WatchGaps()
     {
+        bool stuck;
         lock (_receiveLock)
         {
-            var ready = new List<Event>();
-            _receiver.Poll();
-            Drain(ready);
-            foreach (var value in ready)
+            var now = _options.TimeProvider.GetTimestamp();
+            if (_receiver.Counters.Held == 0)
             {
-                // Events released by a gap timeout; the channel is bounded, so hand them over without blocking the timer.
-                _ = DeliverAsync(value);
+                _heldSince = 0;
+                return;
+            }
+
+            if (_heldSince == 0)
+            {
+                _heldSince = now;
+                return;
+            }
+
+            stuck = _options.TimeProvider.GetElapsedTime(_heldSince, now) >= _options.GapReconnectDelay;
+            if (stuck)
+            {
+                _heldSince = 0;
             }
         }
 
-        _ = HeartbeatAsync();
+        if (stuck)
+        {
+            _socket?.Abort();
+        }
     }
 
     private async Task HeartbeatAsync()

@@ -27,6 +27,12 @@ public sealed class SessionOptions
     /// <summary>The longest reconnect delay. Default 30 s.</summary>
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long events may wait behind a missing sequence before the session reconnects with its cursor, so the
+    /// server replays what was lost. Default 1 s. The sequencer's own gap timeout is the last resort after that.
+    /// </summary>
+    public TimeSpan GapReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The largest inbound frame accepted; a larger one is rejected and the connection re-established. Default 1 MiB.</summary>
     public int MaxInboundFrameBytes { get; init; } = 1 << 20;
 
@@ -59,6 +65,7 @@ public sealed class SessionOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxReconnectAttempts, nameof(MaxReconnectAttempts));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(InitialReconnectDelay, TimeSpan.Zero, nameof(InitialReconnectDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReconnectDelay, InitialReconnectDelay, nameof(MaxReconnectDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(GapReconnectDelay, TimeSpan.Zero, nameof(GapReconnectDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxInboundFrameBytes, 1024, nameof(MaxInboundFrameBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(EventBufferCapacity, 1, nameof(EventBufferCapacity));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));

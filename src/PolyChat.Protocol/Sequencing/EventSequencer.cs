@@ -167,6 +167,21 @@ public sealed class EventSequencer<TEvent>
     /// </remarks>
     public SequencerDecision Offer(EventId id, long? sequence, TEvent item)
     {
+        // The common case, the next event in order with nothing held: one probe that both checks and
+        // records the id, and no hold-buffer or timeout work.
+        if (_held.Count == 0 && sequence == _cursor + 1)
+        {
+            if (!id.IsEmpty && !_deliveredIds.TryAdd(id))
+            {
+                _duplicatesDropped++;
+                return SequencerDecision.Duplicate;
+            }
+
+            _cursor = sequence.GetValueOrDefault();
+            Emit(item, _cursor);
+            return SequencerDecision.Delivered;
+        }
+
         SequencerDecision decision = Classify(id, sequence);
         switch (decision)
         {

@@ -190,13 +190,20 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
     private static global::System.Collections.Generic.IReadOnlyList<string> ReadTags(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "tags");
-        var items = new global::System.Collections.Generic.List<string>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<string>();
+        try
         {
-            items.Add(EventJsonHelpers.ReadString(ref reader, "tags"));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(EventJsonHelpers.ReadString(ref reader, "tags"));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WriteTags(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<string> value, global::System.Text.Json.JsonSerializerOptions? options)
@@ -213,13 +220,20 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
     private static global::System.Collections.Generic.IReadOnlyList<global::Focus.Arrays.Point> ReadPoints(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "points");
-        var items = new global::System.Collections.Generic.List<global::Focus.Arrays.Point>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<global::Focus.Arrays.Point>();
+        try
         {
-            items.Add(global::Focus.Arrays.PointJsonConverter.ReadValue(ref reader, options));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(global::Focus.Arrays.PointJsonConverter.ReadValue(ref reader, options));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WritePoints(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<global::Focus.Arrays.Point> value, global::System.Text.Json.JsonSerializerOptions? options)
@@ -236,13 +250,20 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
     private static global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.IReadOnlyList<long>> ReadGrid(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "grid");
-        var items = new global::System.Collections.Generic.List<global::System.Collections.Generic.IReadOnlyList<long>>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<global::System.Collections.Generic.IReadOnlyList<long>>();
+        try
         {
-            items.Add(ReadGridItem(ref reader, options));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(ReadGridItem(ref reader, options));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WriteGrid(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.IReadOnlyList<long>> value, global::System.Text.Json.JsonSerializerOptions? options)
@@ -259,13 +280,20 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
     private static global::System.Collections.Generic.IReadOnlyList<long> ReadGridItem(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "grid");
-        var items = new global::System.Collections.Generic.List<long>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<long>();
+        try
         {
-            items.Add(EventJsonHelpers.ReadInt64(ref reader, "grid"));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(EventJsonHelpers.ReadInt64(ref reader, "grid"));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WriteGridItem(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<long> value, global::System.Text.Json.JsonSerializerOptions? options)
@@ -356,13 +384,20 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
     private static global::System.Collections.Generic.IReadOnlyList<global::System.Text.Json.JsonElement> ReadAnything(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "anything");
-        var items = new global::System.Collections.Generic.List<global::System.Text.Json.JsonElement>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<global::System.Text.Json.JsonElement>();
+        try
         {
-            items.Add(EventJsonHelpers.ReadElement(ref reader));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(EventJsonHelpers.ReadElement(ref reader));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WriteAnything(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<global::System.Text.Json.JsonElement> value, global::System.Text.Json.JsonSerializerOptions? options)

@@ -125,13 +125,20 @@ internal sealed class LightChangedPayloadJsonConverter : global::System.Text.Jso
     private static global::System.Collections.Generic.IReadOnlyList<global::Focus.Enums.Color> ReadPrevious(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "previous");
-        var items = new global::System.Collections.Generic.List<global::Focus.Enums.Color>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<global::Focus.Enums.Color>();
+        try
         {
-            items.Add(global::Focus.Enums.ColorJsonConverter.ReadValue(ref reader, "previous"));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(global::Focus.Enums.ColorJsonConverter.ReadValue(ref reader, "previous"));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WritePrevious(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<global::Focus.Enums.Color> value, global::System.Text.Json.JsonSerializerOptions? options)

@@ -95,13 +95,20 @@ internal sealed class BundlePayloadJsonConverter : global::System.Text.Json.Seri
     private static global::System.Collections.Generic.IReadOnlyList<global::Focus.Nested.Event> ReadEvents(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "events");
-        var items = new global::System.Collections.Generic.List<global::Focus.Nested.Event>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<global::Focus.Nested.Event>();
+        try
         {
-            items.Add(global::Focus.Nested.EventJsonConverter.ReadValue(ref reader, options));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(global::Focus.Nested.EventJsonConverter.ReadValue(ref reader, options));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WriteEvents(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<global::Focus.Nested.Event> value, global::System.Text.Json.JsonSerializerOptions? options)

@@ -95,13 +95,20 @@ internal sealed class EventBatchPayloadJsonConverter : global::System.Text.Json.
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Event> ReadEvents(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "events");
-        var items = new global::System.Collections.Generic.List<global::PolyChat.Protocol.Events.Event>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.Event>();
+        try
         {
-            items.Add(global::PolyChat.Protocol.Events.EventJsonConverter.ReadValue(ref reader, options));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(global::PolyChat.Protocol.Events.EventJsonConverter.ReadValue(ref reader, options));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WriteEvents(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Event> value, global::System.Text.Json.JsonSerializerOptions? options)

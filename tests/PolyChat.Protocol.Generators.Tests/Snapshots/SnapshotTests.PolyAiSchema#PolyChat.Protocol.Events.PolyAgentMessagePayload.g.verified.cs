@@ -251,13 +251,20 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Attachment> ReadAttachments(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "attachments");
-        var items = new global::System.Collections.Generic.List<global::PolyChat.Protocol.Events.Attachment>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.Attachment>();
+        try
         {
-            items.Add(global::PolyChat.Protocol.Events.AttachmentJsonConverter.ReadValue(ref reader, options));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(global::PolyChat.Protocol.Events.AttachmentJsonConverter.ReadValue(ref reader, options));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WriteAttachments(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Attachment> value, global::System.Text.Json.JsonSerializerOptions? options)
@@ -274,13 +281,20 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ResponseSuggestion> ReadResponseSuggestions(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "response_suggestions");
-        var items = new global::System.Collections.Generic.List<global::PolyChat.Protocol.Events.ResponseSuggestion>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.ResponseSuggestion>();
+        try
         {
-            items.Add(global::PolyChat.Protocol.Events.ResponseSuggestionJsonConverter.ReadValue(ref reader, options));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(global::PolyChat.Protocol.Events.ResponseSuggestionJsonConverter.ReadValue(ref reader, options));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WriteResponseSuggestions(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ResponseSuggestion> value, global::System.Text.Json.JsonSerializerOptions? options)
@@ -297,13 +311,20 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ChatCallAction> ReadChatCallActions(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         EventJsonHelpers.ExpectStartArray(ref reader, "chat_call_actions");
-        var items = new global::System.Collections.Generic.List<global::PolyChat.Protocol.Events.ChatCallAction>();
-        while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.ChatCallAction>();
+        try
         {
-            items.Add(global::PolyChat.Protocol.Events.ChatCallActionJsonConverter.ReadValue(ref reader, options));
-        }
+            while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
+            {
+                items.Add(global::PolyChat.Protocol.Events.ChatCallActionJsonConverter.ReadValue(ref reader, options));
+            }
 
-        return items;
+            return items.ToArrayAndReturn();
+        }
+        finally
+        {
+            items.Dispose();
+        }
     }
 
     private static void WriteChatCallActions(global::System.Text.Json.Utf8JsonWriter writer, global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ChatCallAction> value, global::System.Text.Json.JsonSerializerOptions? options)

@@ -1,0 +1,34 @@
+using System;
+using System.CommandLine;
+using System.IO;
+
+namespace PolyChat.Cli;
+
+/// <summary>The commands that need the embedded PolyAI simulator.</summary>
+internal static partial class CliApp
+{
+    static partial void AddSimulatorCommands(RootCommand root, TextWriter output, TextWriter stderr)
+    {
+        var port = new Option<int>("--port") { Description = "Loopback port to listen on (0 picks a free one).", DefaultValueFactory = _ => 8080 };
+        var faultSeed = new Option<int?>("--faults") { Description = "Inject faults (drops, duplicates, reordering, lost echoes) with this random seed." };
+        var serve = new Command("serve", "Run a local PolyAI-compatible chat server on 127.0.0.1 until Ctrl+C.") { port, faultSeed };
+        serve.SetAction((parse, cancellationToken) =>
+            ServeCommand.RunAsync(parse.GetValue(port), parse.GetValue(faultSeed), output, cancellationToken));
+
+        var seed = new Option<int>("--seed") { Description = "Random seed of the injected faults.", DefaultValueFactory = _ => 42 };
+        var noFaults = new Option<bool>("--no-faults") { Description = "Run the conversation without injected faults." };
+        var demo = new Command(
+            "demo",
+            "Run a scripted conversation through the session client against an embedded simulator with faults on, " +
+            "printing each typed event and each message's delivery status as they happen.")
+        {
+            seed,
+            noFaults,
+        };
+        demo.SetAction((parse, cancellationToken) =>
+            new DemoCommand(output).RunAsync(parse.GetValue(noFaults) ? null : parse.GetValue(seed), cancellationToken));
+
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(demo);
+    }
+}
