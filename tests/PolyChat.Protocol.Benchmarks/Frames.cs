@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace PolyChat.Protocol.Benchmarks;
 
@@ -34,6 +35,35 @@ public static class Frames
             .Replace("\"sequence\":10", $"\"sequence\":{i}", System.StringComparison.Ordinal)
             .Replace("7b2e1f0a6d23", $"{i:x12}", System.StringComparison.Ordinal)))
         + "]}}");
+
+    /// <summary>
+    /// The same frame with every event's <c>type</c> (batched ones too) moved to the front, as STJ's polymorphism
+    /// needs it, or to the end.
+    /// </summary>
+    public static byte[] WithTypeAt(byte[] frame, bool first) =>
+        Encoding.UTF8.GetBytes(Reorder(JsonNode.Parse(frame)!, first)!.ToJsonString());
+
+    private static JsonNode? Reorder(JsonNode? node, bool first)
+    {
+        switch (node)
+        {
+            case JsonArray array:
+                return new JsonArray(array.Select(item => Reorder(item?.DeepClone(), first)).ToArray());
+            case JsonObject value:
+                var properties = value.Select(p => (p.Key, Value: Reorder(p.Value?.DeepClone(), first))).ToList();
+                var ordered = properties.Where(p => p.Key != "type");
+                var type = properties.Where(p => p.Key == "type");
+                var reordered = new JsonObject();
+                foreach (var (key, child) in first ? type.Concat(ordered) : ordered.Concat(type))
+                {
+                    reordered[key] = child;
+                }
+
+                return reordered;
+            default:
+                return node;
+        }
+    }
 
     private const string MediumText =
         "{\"id\":\"0190a3f1-5a10-7d44-9c3e-7b2e1f0a6d23\",\"sequence\":10,\"timestamp\":\"2026-05-20T09:15:43Z\"," +

@@ -146,6 +146,12 @@ internal static class {{TypeSyntax.Helpers}}
             return false;
         }
 
+        // PolyAI sends UTC with a 'Z' suffix: only other forms need the second parse that tells "no offset" apart.
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan is [.., (byte)'Z' or (byte)'z'])
+        {
+            return true;
+        }
+
         if (reader.TryGetDateTime(out var dateTime) && dateTime.Kind == global::System.DateTimeKind.Unspecified)
         {
             value = new global::System.DateTimeOffset(dateTime, global::System.TimeSpan.Zero);

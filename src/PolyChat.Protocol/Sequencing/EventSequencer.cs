@@ -183,17 +183,13 @@ public sealed class EventSequencer<TEvent>
         }
 
         SequencerDecision decision = Classify(id, sequence);
-        switch (decision)
+        if (decision is SequencerDecision.Duplicate or SequencerDecision.Stale)
         {
-            case SequencerDecision.Duplicate:
-                _duplicatesDropped++;
-                break;
-            case SequencerDecision.Stale:
-                _staleDropped++;
-                break;
-            default:
-                decision = sequence is long permanent ? Admit(id, permanent, item) : AdmitTransient(id, item);
-                break;
+            CountDropped(decision);
+        }
+        else
+        {
+            decision = sequence is long permanent ? Admit(id, permanent, item) : AdmitTransient(id, item);
         }
 
         ReleaseExpired();
