@@ -31,7 +31,7 @@ public static class QuickRun
             .AddFilter(new SimpleFilter(b => Parameter(b, "Frame") is null or "medium"))
             .WithOptions(ConfigOptions.DisableLogFile | ConfigOptions.JoinSummary);
 
-        var summaries = BenchmarkRunner.Run(new[] { typeof(ReadBenchmarks), typeof(WriteBenchmarks), typeof(PeekBenchmarks), typeof(SequencerBenchmarks) }, config);
+        var summaries = BenchmarkRunner.Run(new[] { typeof(ReadBenchmarks), typeof(WriteBenchmarks), typeof(PeekBenchmarks), typeof(SequencerBenchmarks), typeof(ReplayBenchmarks) }, config);
         var results = summaries.SelectMany(s => s.Reports)
             .Where(r => r.ResultStatistics is not null)
             .ToDictionary(r => $"{r.BenchmarkCase.Descriptor.Type.Name}.{r.BenchmarkCase.Descriptor.WorkloadMethod.Name}", r => r);
@@ -65,6 +65,15 @@ public static class QuickRun
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"metric write-bytes-per-message {Bytes(results["WriteBenchmarks.PolyChat"]):F1}"));
+        if (results.TryGetValue("ReplayBenchmarks.Replay", out var replay))
+        {
+            var benchmark = new ReplayBenchmarks();
+            benchmark.Setup();
+            var nsPerEvent = replay.ResultStatistics!.Mean;
+            var megabytesPerSecond = benchmark.TranscriptBytes / (nsPerEvent * ReplayBenchmarks.Events / 1e9) / 1e6;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"metric replay-events-per-second {1e9 / nsPerEvent:F0} replay-megabytes-per-second {megabytesPerSecond:F1}"));
+        }
         return 0;
     }
 
