@@ -34,7 +34,11 @@ internal sealed class TranscriptReplayer
         {
             InitialCursor = cursor,
             GapTimeout = System.Threading.Timeout.InfiniteTimeSpan,
-        });
+        })
+        {
+            // A transcript line is one frame: the line limit is the frame limit.
+            MaxFrameBytes = MaxLineBytes,
+        };
     }
 
     public int Run(Stream input)

@@ -56,7 +56,10 @@ public sealed class PolyChatSession : IAsyncDisposable
     private PolyChatSession(SessionOptions options)
     {
         _options = options;
-        _receiver = new EventReceiver(WithCursor(options.Sequencing, options.Cursor, options.TimeProvider));
+        _receiver = new EventReceiver(WithCursor(options.Sequencing, options.Cursor, options.TimeProvider))
+        {
+            MaxFrameBytes = options.MaxInboundFrameBytes,
+        };
         _assembler = new MessageStreamAssembler(options.Streaming);
         _events = Channel.CreateBounded<Event>(new BoundedChannelOptions(options.EventBufferCapacity)
         {

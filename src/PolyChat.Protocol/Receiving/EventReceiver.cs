@@ -20,11 +20,27 @@ namespace PolyChat.Protocol;
 public sealed class EventReceiver
 {
     private readonly EventSequencer<Event> _sequencer;
+    private readonly int _maxFrameBytes = 1 << 20;
 
     /// <summary>Creates a receiver.</summary>
     /// <param name="options">Sequencer bounds, clock and starting cursor; defaults when null.</param>
     public EventReceiver(SequencerOptions? options = null) =>
         _sequencer = options is null ? new EventSequencer<Event>() : new EventSequencer<Event>(options);
+
+    /// <summary>
+    /// The largest frame accepted, in bytes; a larger one is <see cref="FrameOutcome.Invalid"/> without being read.
+    /// Default 1 MiB: eight times PolyAI's 128 KB message limit, room for a large replay batch.
+    /// </summary>
+    /// <exception cref="System.ArgumentOutOfRangeException">The value is below 64.</exception>
+    public int MaxFrameBytes
+    {
+        get => _maxFrameBytes;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 64);
+            _maxFrameBytes = value;
+        }
+    }
 
     /// <summary>The last delivered sequence: the <c>cursor</c> to reconnect with.</summary>
     public long Cursor => _sequencer.Cursor;
@@ -42,6 +58,13 @@ public sealed class EventReceiver
     public FrameOutcome Receive(ReadOnlySpan<byte> utf8Frame, out PolyChatJsonException? error)
     {
         error = null;
+        if (utf8Frame.Length > _maxFrameBytes)
+        {
+            InvalidFrames++;
+            error = new PolyChatJsonException($"The frame is {utf8Frame.Length} bytes; at most {_maxFrameBytes} are accepted.", _maxFrameBytes);
+            return FrameOutcome.Invalid;
+        }
+
         EventEnvelope envelope;
         Event value;
         try
