@@ -30,18 +30,20 @@ internal sealed class OutputQueue<TEvent>
     /// <summary>Appends an output.</summary>
     public void Enqueue(in SequencerOutput<TEvent> output)
     {
-        if (_count == _items.Length)
+        SequencerOutput<TEvent>[] items = _items;
+        if (_count == items.Length)
         {
             Grow();
+            items = _items;
         }
 
         int tail = _head + _count;
-        if (tail >= _items.Length)
+        if (tail >= items.Length)
         {
-            tail -= _items.Length;
+            tail -= items.Length;
         }
 
-        _items[tail] = output;
+        items[tail] = output;
         _count++;
     }
 
@@ -54,14 +56,17 @@ internal sealed class OutputQueue<TEvent>
             return false;
         }
 
-        output = _items[_head];
+        SequencerOutput<TEvent>[] items = _items;
+        int head = _head;
+        ref SequencerOutput<TEvent> slot = ref items[head];
+        output = slot;
         if (RuntimeHelpers.IsReferenceOrContainsReferences<TEvent>())
         {
             // Once taken, the event belongs to the application; the queue must not keep it alive.
-            _items[_head] = default;
+            slot = default;
         }
 
-        _head = _head + 1 == _items.Length ? 0 : _head + 1;
+        _head = head + 1 == items.Length ? 0 : head + 1;
         _count--;
         return true;
     }
