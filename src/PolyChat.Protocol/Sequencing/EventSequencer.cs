@@ -379,7 +379,7 @@ public sealed class EventSequencer<TEvent>
 
     private void Emit(TEvent item, long sequence)
     {
-        _ready.Enqueue(SequencerOutput<TEvent>.ForEvent(item, sequence));
+        _ready.EnqueueEvent(item, sequence);
         _delivered++;
     }
 }

@@ -10,6 +10,13 @@ namespace PolyChat.Protocol;
 /// The sequencer sizes the ring for the most outputs a single call can produce. It grows, by
 /// doubling, only when the application offers more events before taking the ready ones, and then
 /// only to hold what the application itself has not yet taken; it never shrinks.
+/// <para>
+/// An event queued while the queue is empty, the in-order case where every output is taken right
+/// after it is queued, is kept in two fields instead of the ring. It is written and read a field at
+/// a time, so the read is forwarded from the pending stores, where copying a whole ring slot back
+/// out right after writing it field by field would stall. It is always the oldest output: the ring
+/// is empty when it is set, and it is taken before the ring.
+/// </para>
 /// </remarks>
 /// <typeparam name="TEvent">The application's event type.</typeparam>
 internal sealed class OutputQueue<TEvent>
@@ -17,6 +24,9 @@ internal sealed class OutputQueue<TEvent>
     private SequencerOutput<TEvent>[] _items;
     private int _head;
     private int _count;
+    private TEvent _frontEvent = default!;
+    private long _frontSequence;
+    private bool _hasFront;
 
     /// <summary>Creates a queue with room for <paramref name="capacity"/> outputs.</summary>
     public OutputQueue(int capacity)
@@ -25,7 +35,21 @@ internal sealed class OutputQueue<TEvent>
     }
 
     /// <summary>Gets the number of queued outputs.</summary>
-    public int Count => _count;
+    public int Count => _hasFront ? _count + 1 : _count;
+
+    /// <summary>Appends an event output; equivalent to <see cref="Enqueue"/> of <see cref="SequencerOutput{TEvent}.ForEvent"/>.</summary>
+    public void EnqueueEvent(TEvent item, long sequence)
+    {
+        if (_count == 0 && !_hasFront)
+        {
+            _frontEvent = item;
+            _frontSequence = sequence;
+            _hasFront = true;
+            return;
+        }
+
+        Enqueue(SequencerOutput<TEvent>.ForEvent(item, sequence));
+    }
 
     /// <summary>Appends an output.</summary>
     public void Enqueue(in SequencerOutput<TEvent> output)
@@ -50,6 +74,18 @@ internal sealed class OutputQueue<TEvent>
     /// <summary>Takes the oldest output, if any.</summary>
     public bool TryDequeue(out SequencerOutput<TEvent> output)
     {
+        if (_hasFront)
+        {
+            output = SequencerOutput<TEvent>.ForEvent(_frontEvent, _frontSequence);
+            if (RuntimeHelpers.IsReferenceOrContainsReferences<TEvent>())
+            {
+                _frontEvent = default!;
+            }
+
+            _hasFront = false;
+            return true;
+        }
+
         if (_count == 0)
         {
             output = default;
