@@ -22,16 +22,17 @@ namespace PolyChat.Protocol;
 /// hash stored in its slot. An id is hashed once per call.
 /// </para>
 /// <para>
-/// The oldest id is forgotten before a new one is indexed, so the table never holds more than
-/// <c>capacity</c> members; it has a power-of-two number of slots, at least twice that, so the load
-/// factor never passes one half.
+/// A new id is indexed in the vacant slot its lookup ended on, before the oldest id is forgotten, so
+/// the table holds up to <c>capacity + 1</c> members. It has a power-of-two number of slots, at
+/// least four times that, so the load factor stays at most one quarter and most probes end at the
+/// first slot, which keeps the probe loops' branches predictable. At 8 bytes a slot that is still
+/// less memory than a half-full table of whole ids.
 /// </para>
 /// </remarks>
 internal sealed class EventIdWindow
 {
-    private const uint FibonacciMultiplier = 0x9E3779B9u;
-
-    internal const int TableFactor = 4;
+    // Slots per member; see the remarks.
+    private const int TableFactor = 4;
 
     // The ring, in insertion order, with each id's hash beside it.
     private readonly EventId[] _ids;
@@ -230,6 +231,8 @@ internal sealed class EventIdWindow
         Unsafe.Add(ref slots, hole) = 0;
     }
 
-    // Fibonacci hashing takes the top bits of the product.
-    private int HomeSlot(uint hash) => (int)((hash * FibonacciMultiplier) >> _shift);
+    // EventId.GetHashCode ends in MurmurHash3's finaliser, so its top bits are already well spread
+    // (and salted per process); unlike OpenAddressingSet, which must cope with weak hash codes such
+    // as long's, the window needs no Fibonacci multiply before taking them.
+    private int HomeSlot(uint hash) => (int)(hash >> _shift);
 }
