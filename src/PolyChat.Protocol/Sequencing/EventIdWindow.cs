@@ -35,8 +35,7 @@ internal sealed class EventIdWindow
     private const int TableFactor = 4;
 
     // The ring, in insertion order, with each id's hash beside it.
-    private readonly EventId[] _ids;
-    private readonly uint[] _hashes;
+    private readonly Member[] _ring;
 
     // The index: (hash << 32) | (ring position + 1) per member; 0 is vacant.
     private readonly ulong[] _slots;
@@ -50,10 +49,9 @@ internal sealed class EventIdWindow
     /// <summary>Creates a window that remembers up to <paramref name="capacity"/> ids.</summary>
     public EventIdWindow(int capacity)
     {
-        Debug.Assert(capacity is >= 1 and <= 1 << 29, "The options validate their bounds.");
+        Debug.Assert(capacity is >= 1 and <= 1 << 24, "The options validate their bounds; the table size must fit an int.");
 
-        _ids = new EventId[capacity];
-        _hashes = new uint[capacity];
+        _ring = new Member[capacity];
         int tableSize = (int)BitOperations.RoundUpToPowerOf2((uint)(capacity + 1) * TableFactor);
         _slots = new ulong[tableSize];
         _mask = tableSize - 1;
@@ -85,7 +83,7 @@ internal sealed class EventIdWindow
                 break;
             }
 
-            if ((uint)(slot >> 32) == hash && _ids[(int)(uint)slot - 1].Equals(id))
+            if ((uint)(slot >> 32) == hash && _ring[(int)(uint)slot - 1].Id.Equals(id))
             {
                 return false;
             }
@@ -150,7 +148,7 @@ internal sealed class EventIdWindow
             if ((uint)(slot >> 32) == hash)
             {
                 int position = (int)(uint)slot - 1;
-                if (_ids[position].Equals(id))
+                if (_ring[position].Id.Equals(id))
                 {
                     return position;
                 }
@@ -180,9 +178,11 @@ internal sealed class EventIdWindow
     // same value and removing either leaves the same table.
     private void Store(EventId id, uint hash, int position)
     {
-        if (_count == _ids.Length)
+        Member[] ring = _ring;
+        ref Member member = ref ring[position];
+        if (_count == ring.Length)
         {
-            uint oldHash = _hashes[position];
+            uint oldHash = member.Hash;
             RemoveSlot(SlotValue(oldHash, position), oldHash);
         }
         else
@@ -190,9 +190,9 @@ internal sealed class EventIdWindow
             _count++;
         }
 
-        _ids[position] = id;
-        _hashes[position] = hash;
-        _next = position + 1 == _ids.Length ? 0 : position + 1;
+        member.Id = id;
+        member.Hash = hash;
+        _next = position + 1 == ring.Length ? 0 : position + 1;
     }
 
     // Removes the member whose slot holds `value` (it is present), moving later members of its
@@ -235,4 +235,10 @@ internal sealed class EventIdWindow
     // (and salted per process); unlike OpenAddressingSet, which must cope with weak hash codes such
     // as long's, the window needs no Fibonacci multiply before taking them.
     private int HomeSlot(uint hash) => (int)(hash >> _shift);
+
+    private struct Member
+    {
+        public EventId Id;
+        public uint Hash;
+    }
 }
