@@ -95,7 +95,7 @@ internal sealed class OutputQueue<TEvent>
         SequencerOutput<TEvent>[] items = _items;
         int head = _head;
         ref SequencerOutput<TEvent> slot = ref items[head];
-        output = slot;
+        output = SequencerOutput<TEvent>.CopyOf(ref slot);
         if (RuntimeHelpers.IsReferenceOrContainsReferences<TEvent>())
         {
             // Once taken, the event belongs to the application; the queue must not keep it alive.
