@@ -1,15 +1,46 @@
+using System;
 using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PolyChat.Protocol;
 
 /// <summary>
 /// The most recent <c>capacity</c> distinct ids, forgotten oldest first: a ring of ids in insertion
-/// order plus a fixed-capacity set for lookups. Its memory is fixed at construction, however many ids pass through.
+/// order plus a fixed-capacity hash index for lookups. Its memory is fixed at construction, however
+/// many ids pass through.
 /// </summary>
+/// <remarks>
+/// <para>
+/// The index is an open-addressing table with linear probing and backward-shift deletion, like
+/// <see cref="OpenAddressingSet{T}"/>, but a slot holds 8 bytes instead of a whole id: the id's
+/// 32-bit hash and the position of the id in the ring (plus one, so that 0 marks a vacant slot).
+/// A lookup compares the full id only when the stored hash matches, so a miss touches only the
+/// table. The ring keeps each id's hash next to it, so forgetting the oldest id finds its slot by
+/// value without hashing it again, and backward shifting takes each member's home slot from the
+/// hash stored in its slot. An id is hashed once per call.
+/// </para>
+/// <para>
+/// A new id is indexed in the vacant slot its lookup ended on, before the oldest id is forgotten, so
+/// the table holds up to <c>capacity + 1</c> members. It has a power-of-two number of slots, at
+/// least four times that, so the load factor stays at most one quarter and most probes end at the
+/// first slot, which keeps the probe loops' branches predictable. At 8 bytes a slot that is still
+/// less memory than a half-full table of whole ids.
+/// </para>
+/// </remarks>
 internal sealed class EventIdWindow
 {
-    private readonly EventId[] _order;
-    private readonly OpenAddressingSet<EventId> _members;
+    // Slots per member; see the remarks.
+    private const int TableFactor = 4;
+
+    // The ring, in insertion order, with each id's hash beside it.
+    private readonly Member[] _ring;
+
+    // The index: (hash << 32) | (ring position + 1) per member; 0 is vacant.
+    private readonly ulong[] _slots;
+    private readonly int _mask;
+    private readonly int _shift;
 
     // The ring slot written next; once the ring is full it also holds the oldest id.
     private int _next;
@@ -18,16 +49,20 @@ internal sealed class EventIdWindow
     /// <summary>Creates a window that remembers up to <paramref name="capacity"/> ids.</summary>
     public EventIdWindow(int capacity)
     {
-        _order = new EventId[capacity];
-        // One spare member: TryAdd inserts before it evicts the oldest.
-        _members = new OpenAddressingSet<EventId>(capacity + 1);
+        Debug.Assert(capacity is >= 1 and <= 1 << 24, "The options validate their bounds; the table size must fit an int.");
+
+        _ring = new Member[capacity];
+        int tableSize = (int)BitOperations.RoundUpToPowerOf2((uint)(capacity + 1) * TableFactor);
+        _slots = new ulong[tableSize];
+        _mask = tableSize - 1;
+        _shift = 32 - BitOperations.Log2((uint)tableSize);
     }
 
     /// <summary>Determines whether <paramref name="id"/> is among the remembered ids.</summary>
-    public bool Contains(EventId id) => _members.Contains(id);
+    public bool Contains(EventId id) => Find(id, (uint)id.GetHashCode()) >= 0;
 
     /// <summary>
-    /// Remembers <paramref name="id"/> unless it is remembered already, in one probe of the set;
+    /// Remembers <paramref name="id"/> unless it is remembered already, hashing it once;
     /// forgets the oldest id if the window was full.
     /// </summary>
     /// <returns><see langword="false"/> when the id was already remembered (nothing changes).</returns>
@@ -35,22 +70,32 @@ internal sealed class EventIdWindow
     {
         Debug.Assert(!id.IsEmpty, "Events without an id are not deduplicated by id.");
 
-        if (!_members.Add(id))
+        uint hash = (uint)id.GetHashCode();
+        ref ulong slots = ref MemoryMarshal.GetArrayDataReference(_slots);
+        int mask = _mask;
+        int index = HomeSlot(hash);
+        while (true)
         {
-            return false;
+            // Every index is masked to the table, which has mask + 1 slots.
+            ulong slot = Unsafe.Add(ref slots, index);
+            if (slot == 0)
+            {
+                break;
+            }
+
+            if ((uint)(slot >> 32) == hash && _ring[(int)(uint)slot - 1].Id.Equals(id))
+            {
+                return false;
+            }
+
+            index = (index + 1) & mask;
         }
 
-        if (_count == _order.Length)
-        {
-            _members.Remove(_order[_next]);
-        }
-        else
-        {
-            _count++;
-        }
-
-        _order[_next] = id;
-        _next = _next + 1 == _order.Length ? 0 : _next + 1;
+        // Index the new id in the vacant slot that ended the probe, then forget the oldest; the
+        // table has room for one member beyond the capacity for this.
+        int position = _next;
+        Unsafe.Add(ref slots, index) = SlotValue(hash, position);
+        Store(id, hash, position);
         return true;
     }
 
@@ -59,22 +104,141 @@ internal sealed class EventIdWindow
     {
         Debug.Assert(!id.IsEmpty, "Events without an id are not deduplicated by id.");
 
-        if (_count == _order.Length)
+        uint hash = (uint)id.GetHashCode();
+        Debug.Assert(Find(id, hash) < 0, "Callers check Contains first; a second copy would desynchronise ring and index.");
+        Append(id, hash);
+    }
+
+    /// <summary>
+    /// The longest distance of any member from its home slot, plus one: what the slowest lookup scans.
+    /// For tests and diagnostics; it walks the whole table.
+    /// </summary>
+    public int LongestProbe()
+    {
+        int longest = 0;
+        for (int index = 0; index < _slots.Length; index++)
         {
-            _members.Remove(_order[_next]);
+            ulong slot = _slots[index];
+            if (slot != 0)
+            {
+                longest = Math.Max(longest, ((index - HomeSlot((uint)(slot >> 32))) & _mask) + 1);
+            }
+        }
+
+        return longest;
+    }
+
+    private static ulong SlotValue(uint hash, int position) => ((ulong)hash << 32) | (uint)(position + 1);
+
+    // The ring position of `id`, or -1.
+    private int Find(EventId id, uint hash)
+    {
+        ref ulong slots = ref MemoryMarshal.GetArrayDataReference(_slots);
+        int mask = _mask;
+        int index = HomeSlot(hash);
+        while (true)
+        {
+            // Every index is masked to the table, which has mask + 1 slots.
+            ulong slot = Unsafe.Add(ref slots, index);
+            if (slot == 0)
+            {
+                return -1;
+            }
+
+            if ((uint)(slot >> 32) == hash)
+            {
+                int position = (int)(uint)slot - 1;
+                if (_ring[position].Id.Equals(id))
+                {
+                    return position;
+                }
+            }
+
+            index = (index + 1) & mask;
+        }
+    }
+
+    private void Append(EventId id, uint hash)
+    {
+        ref ulong slots = ref MemoryMarshal.GetArrayDataReference(_slots);
+        int mask = _mask;
+        int index = HomeSlot(hash);
+        while (Unsafe.Add(ref slots, index) != 0)
+        {
+            index = (index + 1) & mask;
+        }
+
+        int position = _next;
+        Unsafe.Add(ref slots, index) = SlotValue(hash, position);
+        Store(id, hash, position);
+    }
+
+    // Puts the id, already indexed at `position`, in the ring, forgetting the id it replaces. While
+    // both are indexed they share the position; if their hashes are equal too, their slots hold the
+    // same value and removing either leaves the same table.
+    private void Store(EventId id, uint hash, int position)
+    {
+        Member[] ring = _ring;
+        ref Member member = ref ring[position];
+        if (_count == ring.Length)
+        {
+            uint oldHash = member.Hash;
+            RemoveSlot(SlotValue(oldHash, position), oldHash);
         }
         else
         {
             _count++;
         }
 
-        bool added = _members.Add(id);
-        Debug.Assert(added, "Callers check Contains first; a second copy would desynchronise ring and set.");
-
-        _order[_next] = id;
-        _next = _next + 1 == _order.Length ? 0 : _next + 1;
+        member.Id = id;
+        member.Hash = hash;
+        _next = position + 1 == ring.Length ? 0 : position + 1;
     }
 
-    /// <summary>The longest probe in the member set; see <see cref="OpenAddressingSet{T}.LongestProbe"/>.</summary>
-    public int LongestProbe() => _members.LongestProbe();
+    // Removes the member whose slot holds `value` (it is present), moving later members of its
+    // probe run back into the hole, so the table looks as if it had never been added.
+    private void RemoveSlot(ulong value, uint hash)
+    {
+        ref ulong slots = ref MemoryMarshal.GetArrayDataReference(_slots);
+        int mask = _mask;
+        int hole = HomeSlot(hash);
+        while (Unsafe.Add(ref slots, hole) != value)
+        {
+            Debug.Assert(Unsafe.Add(ref slots, hole) != 0, "The ring's members are all indexed.");
+            hole = (hole + 1) & mask;
+        }
+
+        int next = hole;
+        while (true)
+        {
+            next = (next + 1) & mask;
+            ulong candidate = Unsafe.Add(ref slots, next);
+            if (candidate == 0)
+            {
+                break;
+            }
+
+            // The candidate may fill the hole only if the hole lies on its probe path, i.e. its home
+            // slot is no later than the hole (cyclically).
+            int home = HomeSlot((uint)(candidate >> 32));
+            if (((next - home) & mask) >= ((next - hole) & mask))
+            {
+                Unsafe.Add(ref slots, hole) = candidate;
+                hole = next;
+            }
+        }
+
+        Unsafe.Add(ref slots, hole) = 0;
+    }
+
+    // EventId.GetHashCode ends in MurmurHash3's finaliser, so its top bits are already well spread
+    // (and salted per process); unlike OpenAddressingSet, which must cope with weak hash codes such
+    // as long's, the window needs no Fibonacci multiply before taking them.
+    private int HomeSlot(uint hash) => (int)(hash >> _shift);
+
+    private struct Member
+    {
+        public EventId Id;
+        public uint Hash;
+    }
 }

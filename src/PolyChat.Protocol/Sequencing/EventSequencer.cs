@@ -169,7 +169,8 @@ public sealed class EventSequencer<TEvent>
     {
         // The common case, the next event in order with nothing held: one probe that both checks and
         // records the id, and no hold-buffer or timeout work.
-        if (_held.Count == 0 && sequence == _cursor + 1)
+        long next = _cursor + 1;
+        if (sequence.GetValueOrDefault() == next && sequence.HasValue && _held.Count == 0)
         {
             if (!id.IsEmpty && !_deliveredIds.TryAdd(id))
             {
@@ -177,8 +178,8 @@ public sealed class EventSequencer<TEvent>
                 return SequencerDecision.Duplicate;
             }
 
-            _cursor = sequence.GetValueOrDefault();
-            Emit(item, _cursor);
+            _cursor = next;
+            Emit(item, next);
             return SequencerDecision.Delivered;
         }
 
@@ -378,7 +379,7 @@ public sealed class EventSequencer<TEvent>
 
     private void Emit(TEvent item, long sequence)
     {
-        _ready.Enqueue(SequencerOutput<TEvent>.ForEvent(item, sequence));
+        _ready.EnqueueEvent(item, sequence);
         _delivered++;
     }
 }

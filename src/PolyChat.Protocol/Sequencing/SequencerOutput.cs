@@ -11,23 +11,28 @@ namespace PolyChat.Protocol;
 /// <typeparam name="TEvent">The application's event type.</typeparam>
 public readonly struct SequencerOutput<TEvent>
 {
+    // 32 bytes for a reference-type event, so the ready queue copies and clears little. An event
+    // keeps its sequence in _first; a gap keeps its run in _first.._last and its reason in _reason.
     private readonly TEvent _event;
-    private readonly SequenceGap _gap;
 
     // Permanent events are delivered above a cursor that is never negative, so their sequence is at
     // least 1 and 0 is free to mean "transient" without widening the struct to a long?.
-    private readonly long _sequence;
+    private readonly long _first;
+    private readonly long _last;
+    private readonly byte _kind;
+    private readonly byte _reason;
 
-    private SequencerOutput(SequencerOutputKind kind, TEvent item, long sequence, SequenceGap gap)
+    private SequencerOutput(SequencerOutputKind kind, TEvent item, long first, long last, GapReason reason)
     {
-        Kind = kind;
+        _kind = (byte)kind;
         _event = item;
-        _sequence = sequence;
-        _gap = gap;
+        _first = first;
+        _last = last;
+        _reason = (byte)reason;
     }
 
     /// <summary>Gets whether this output is an event or a gap.</summary>
-    public SequencerOutputKind Kind { get; }
+    public SequencerOutputKind Kind => (SequencerOutputKind)_kind;
 
     /// <summary>Gets the event. Valid when <see cref="Kind"/> is <see cref="SequencerOutputKind.Event"/>.</summary>
     /// <exception cref="InvalidOperationException">The output is not an event.</exception>
@@ -58,7 +63,7 @@ public readonly struct SequencerOutput<TEvent>
                 ThrowNotKind(SequencerOutputKind.Event);
             }
 
-            return _sequence == 0 ? null : _sequence;
+            return _first == 0 ? null : _first;
         }
     }
 
@@ -73,24 +78,36 @@ public readonly struct SequencerOutput<TEvent>
                 ThrowNotKind(SequencerOutputKind.Gap);
             }
 
-            return _gap;
+            return new SequenceGap(_first, _last, (GapReason)_reason);
         }
     }
 
     /// <summary>Describes the output, for diagnostics.</summary>
     public override string ToString() => Kind switch
     {
-        SequencerOutputKind.Event when _sequence == 0 => string.Create(CultureInfo.InvariantCulture, $"Event (transient): {_event}"),
-        SequencerOutputKind.Event => string.Create(CultureInfo.InvariantCulture, $"Event {_sequence}: {_event}"),
-        SequencerOutputKind.Gap => string.Create(CultureInfo.InvariantCulture, $"Gap {_gap}"),
+        SequencerOutputKind.Event when _first == 0 => string.Create(CultureInfo.InvariantCulture, $"Event (transient): {_event}"),
+        SequencerOutputKind.Event => string.Create(CultureInfo.InvariantCulture, $"Event {_first}: {_event}"),
+        SequencerOutputKind.Gap => string.Create(CultureInfo.InvariantCulture, $"Gap {new SequenceGap(_first, _last, (GapReason)_reason)}"),
         _ => nameof(SequencerOutputKind.None),
     };
 
     internal static SequencerOutput<TEvent> ForEvent(TEvent item, long sequence) =>
-        new(SequencerOutputKind.Event, item, sequence, default);
+        new(SequencerOutputKind.Event, item, sequence, 0, default);
+
+    // Copies an output a field at a time. A slot written field by field and read back at once as a
+    // whole (one vector load) cannot be forwarded from the pending stores and stalls.
+    internal static SequencerOutput<TEvent> CopyOf(ref readonly SequencerOutput<TEvent> source)
+    {
+        TEvent item = source._event;
+        long first = source._first;
+        long last = source._last;
+        byte kind = source._kind;
+        byte reason = source._reason;
+        return new((SequencerOutputKind)kind, item, first, last, (GapReason)reason);
+    }
 
     internal static SequencerOutput<TEvent> ForGap(SequenceGap gap) =>
-        new(SequencerOutputKind.Gap, default!, 0, gap);
+        new(SequencerOutputKind.Gap, default!, gap.FirstMissing, gap.LastMissing, gap.Reason);
 
     [DoesNotReturn]
     private void ThrowNotKind(SequencerOutputKind expected) =>
