@@ -30,6 +30,28 @@ no_il_warnings() {
 }
 
 check pack dotnet pack src/PolyChat.Protocol/PolyChat.Protocol.csproj -c Release -o "$artifacts/packages" -p:Version=$version --nologo
+
+# The feed must also hold the package's own dependencies (the logging abstractions and what they need),
+# exactly as the library resolved them, so the consumer restores from this feed and nothing else.
+copy_dependencies() {
+  local cache
+  cache=$(dotnet nuget locals global-packages --list | sed 's/^[^:]*: *//')
+  python3 - "$root/src/PolyChat.Protocol/obj/project.assets.json" "$cache" "$artifacts/packages" <<'PY'
+import json, os, shutil, sys
+assets, cache, feed = sys.argv[1:4]
+libraries = json.load(open(assets))["libraries"]
+for key, library in libraries.items():
+    if library.get("type") != "package":
+        continue
+    name, version = key.split("/")
+    if name.lower().startswith("microsoft.codeanalysis"):
+        continue  # build-time analyzers (PrivateAssets=all) never reach consumers
+    source = os.path.join(cache, library["path"], f"{name.lower()}.{version.lower()}.nupkg")
+    shutil.copy(source, feed)
+    print(f"feed: {name} {version}")
+PY
+}
+check feed-dependencies copy_dependencies
 check package-layout bash -c "
   set -e
   nupkg='$artifacts/packages/PolyChat.Protocol.$version.nupkg'
@@ -60,6 +82,6 @@ check cli-aot bash -c "
 "
 grep -h "polychat native binary" "$artifacts/cli-aot.log" 2>/dev/null || true
 
-total=5
+total=6
 echo "package-checks: $((total - failed)) passed, $failed failed"
 exit $((failed > 0))

@@ -8,6 +8,8 @@ using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PolyChat.Protocol.Events;
 
 namespace PolyChat.Protocol.Client;
@@ -35,6 +37,7 @@ public sealed class PolyChatSession : IAsyncDisposable
     private const int MetadataHeadroomBytes = 96;
 
     private readonly SessionOptions _options;
+    private readonly ILogger _logger;
     private readonly EventReceiver _receiver;
     private readonly MessageStreamAssembler _assembler;
     private readonly Channel<Event> _events;
@@ -56,6 +59,7 @@ public sealed class PolyChatSession : IAsyncDisposable
     private PolyChatSession(SessionOptions options)
     {
         _options = options;
+        _logger = options.Logger ?? NullLogger.Instance;
         _receiver = new EventReceiver(WithCursor(options.Sequencing, options.Cursor, options.TimeProvider))
         {
             MaxFrameBytes = options.MaxInboundFrameBytes,
@@ -244,6 +248,7 @@ public sealed class PolyChatSession : IAsyncDisposable
             }
 
             _socket = socket;
+            SessionLog.Connected(_logger, _options.SessionId, Cursor);
             _firstConnection.TrySetResult();
             StartHeartbeat();
             var watchPeriod = _options.GapReconnectDelay / 4;
@@ -267,6 +272,7 @@ public sealed class PolyChatSession : IAsyncDisposable
             {
                 case WebSocketCloseStatus.NormalClosure:
                     // 1000 is final: the session ended (or the server ended it).
+                    SessionLog.Closed(_logger, _options.SessionId, Cursor);
                     Deliveries.OnClosed("the server closed the session");
                     _events.Writer.TryComplete();
                     return;
@@ -277,6 +283,7 @@ public sealed class PolyChatSession : IAsyncDisposable
 
             if (_ended)
             {
+                SessionLog.Closed(_logger, _options.SessionId, Cursor);
                 Deliveries.OnClosed("the session ended");
                 _events.Writer.TryComplete();
                 return;
@@ -284,6 +291,7 @@ public sealed class PolyChatSession : IAsyncDisposable
 
             reconnecting = true;
             SessionMetrics.Reconnects.Add(1);
+            SessionLog.Reconnecting(_logger, close, failures + 1, Cursor);
             if (!await BackOffAsync(++failures).ConfigureAwait(false))
             {
                 Fail(new SessionClosedException($"Reconnecting failed {failures} times.", lastClose, lastError));
@@ -347,9 +355,14 @@ public sealed class PolyChatSession : IAsyncDisposable
         lock (_receiveLock)
         {
             // A malformed frame is dropped; the session goes on.
-            if (_receiver.Receive(frame.Span, out _) == FrameOutcome.Duplicate)
+            switch (_receiver.Receive(frame.Span, out var error))
             {
-                SessionMetrics.DuplicatesDropped.Add(1);
+                case FrameOutcome.Duplicate:
+                    SessionMetrics.DuplicatesDropped.Add(1);
+                    break;
+                case FrameOutcome.Invalid:
+                    SessionLog.InvalidFrame(_logger, error!.Reason, error.Path, error.BytePosition);
+                    break;
             }
 
             Drain(ready);
@@ -368,6 +381,7 @@ public sealed class PolyChatSession : IAsyncDisposable
             if (output.Kind == SequencerOutputKind.Gap)
             {
                 SessionMetrics.GapsDeclared.Add(1);
+                SessionLog.GapDeclared(_logger, output.Gap.FirstMissing, output.Gap.LastMissing, output.Gap.Reason);
                 GapDeclared?.Invoke(this, output.Gap);
                 continue;
             }
@@ -503,6 +517,7 @@ public sealed class PolyChatSession : IAsyncDisposable
 
         if (stuck)
         {
+            SessionLog.RepairingGap(_logger, Cursor);
             _socket?.Abort();
         }
     }
@@ -544,6 +559,7 @@ public sealed class PolyChatSession : IAsyncDisposable
 
     private void Fail(Exception exception)
     {
+        SessionLog.Failed(_logger, exception.Message);
         _firstConnection.TrySetException(exception);
         Deliveries.OnClosed(exception.Message);
         _events.Writer.TryComplete(exception);

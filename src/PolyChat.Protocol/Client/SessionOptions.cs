@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using Microsoft.Extensions.Logging;
 
 namespace PolyChat.Protocol.Client;
 
@@ -47,6 +48,9 @@ public sealed class SessionOptions
 
     /// <summary>Bounds of streamed-reply assembly.</summary>
     public StreamAssemblyOptions? Streaming { get; init; }
+
+    /// <summary>Receives connection, reconnect, gap and invalid-frame messages; none of them contains the token. Default: no logging.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>The clock for heartbeats and backoff. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
