@@ -43,6 +43,9 @@ public sealed class PolyChatSession : IAsyncDisposable
     private readonly Channel<Event> _events;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly object _receiveLock = new();
+
+    // Only the receive loop drains the receiver, so one list serves every frame.
+    private readonly List<Event> _ready = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, long> _sentAt = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -351,7 +354,7 @@ public sealed class PolyChatSession : IAsyncDisposable
 
     private async Task ProcessFrameAsync(ReadOnlyMemory<byte> frame)
     {
-        var ready = new List<Event>();
+        _ready.Clear();
         lock (_receiveLock)
         {
             // A malformed frame is dropped; the session goes on.
@@ -365,10 +368,10 @@ public sealed class PolyChatSession : IAsyncDisposable
                     break;
             }
 
-            Drain(ready);
+            Drain(_ready);
         }
 
-        foreach (var value in ready)
+        foreach (var value in _ready)
         {
             await DeliverAsync(value).ConfigureAwait(false);
         }
