@@ -33,7 +33,33 @@ public sealed record FaultOptions
     /// <summary>Probability of not sending an echo live; it stays in the journal, so replay brings it back.</summary>
     public double LoseEcho { get; init; }
 
+    /// <summary>
+    /// Probability of sending a malformed or hostile frame before the event: truncated JSON, a lone surrogate
+    /// escape, invalid UTF-8 (which RFC 6455 makes the client fail the connection for: it tests recovery),
+    /// 10,000-deep nesting, a second <c>type</c>, a sequence of <c>1e400</c>, a text frame of
+    /// <see cref="HostileFrameBytes"/>, a binary frame. The kinds come in turn, so every kind is sent once
+    /// in any eight hostile frames. None is an event: a client must reject each and go on.
+    /// </summary>
+    public double HostileFrame { get; init; }
+
+    /// <summary>The size of the oversized hostile frame: 2 MiB by default, twice a client's usual limit.</summary>
+    public int HostileFrameBytes { get; init; } = 2 << 20;
+
     /// <summary>Whether any fault has a non-zero probability.</summary>
     public bool IsEnabled =>
-        DropConnection > 0 || DuplicateEvent > 0 || ReorderEvents > 0 || DelayEvent > 0 || LoseEcho > 0;
+        DropConnection > 0 || DuplicateEvent > 0 || ReorderEvents > 0 || DelayEvent > 0 || LoseEcho > 0 || HostileFrame > 0;
+
+    internal void Validate()
+    {
+        foreach (var probability in (ReadOnlySpan<double>)[DropConnection, DuplicateEvent, ReorderEvents, DelayEvent, LoseEcho, HostileFrame])
+        {
+            if (!(probability >= 0 && probability <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(SimulatorOptions.Faults), probability, "Fault probabilities are between 0 and 1.");
+            }
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDelay, TimeSpan.Zero, nameof(MaxDelay));
+        ArgumentOutOfRangeException.ThrowIfNegative(HostileFrameBytes, nameof(HostileFrameBytes));
+    }
 }

@@ -59,6 +59,7 @@ public sealed record SimulatorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerSession, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(Faults);
+        Faults.Validate();
         ArgumentNullException.ThrowIfNull(ScriptedAgent);
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentOutOfRangeException.ThrowIfNegative(ScriptedAgent.QueueStatusCount);

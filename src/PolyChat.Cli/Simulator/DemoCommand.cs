@@ -38,6 +38,7 @@ internal sealed class DemoCommand
         DuplicateEvent = 0.1,
         ReorderEvents = 0.1,
         LoseEcho = 0.2,
+        HostileFrame = 0.1,
     };
 
     public async Task<int> RunAsync(int? faultSeed, CancellationToken cancellationToken)
@@ -74,6 +75,7 @@ internal sealed class DemoCommand
         session.Deliveries.Updated += (_, update) => Print(
             $"    delivery {Quote(update.Message.Event)}: {update.Kind} -> {update.Status} (attempt {update.Attempts})" +
             (update.Message.ServerSequence is { } sequence ? $", echo #{sequence}" : string.Empty));
+        session.FrameRejected += (_, error) => Print($"    rejected frame: {error.Message}");
         session.GapDeclared += (_, gap) => Print($"    gap: sequences {gap.FirstMissing}..{gap.LastMissing} lost ({gap.Reason})");
 
         var next = 0;

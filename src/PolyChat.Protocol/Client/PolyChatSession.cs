@@ -101,6 +101,13 @@ public sealed class PolyChatSession : IAsyncDisposable
     /// <summary>Raised (on the receive loop) when events were lost for good and delivery moved past them.</summary>
     public event EventHandler<SequenceGap>? GapDeclared;
 
+    /// <summary>
+    /// Raised (on the receive loop) for every inbound frame that was dropped: malformed JSON, an invalid event,
+    /// a frame over <see cref="SessionOptions.MaxInboundFrameBytes"/>, or a binary frame. The error says why and
+    /// where; the session goes on with the next frame.
+    /// </summary>
+    public event EventHandler<PolyChatJsonException>? FrameRejected;
+
     /// <summary>Connects and starts the session.</summary>
     /// <param name="options">Where and how to connect.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
@@ -333,8 +340,15 @@ public sealed class PolyChatSession : IAsyncDisposable
                 }
                 while (!result.EndOfMessage);
 
-                if (tooLarge || result.MessageType != WebSocketMessageType.Text)
+                if (tooLarge)
                 {
+                    Reject(new PolyChatJsonException($"The frame is over the {_options.MaxInboundFrameBytes}-byte limit; it was skipped unread.", _options.MaxInboundFrameBytes));
+                    continue;
+                }
+
+                if (result.MessageType != WebSocketMessageType.Text)
+                {
+                    Reject(new PolyChatJsonException($"A {result.MessageType} frame of {frame.WrittenCount} bytes was skipped: the protocol sends events as text frames.", 0));
                     continue;
                 }
 
@@ -364,7 +378,7 @@ public sealed class PolyChatSession : IAsyncDisposable
                     SessionMetrics.DuplicatesDropped.Add(1);
                     break;
                 case FrameOutcome.Invalid:
-                    SessionLog.InvalidFrame(_logger, error!.Reason, error.Path, error.BytePosition);
+                    Reject(error!);
                     break;
             }
 
@@ -375,6 +389,13 @@ public sealed class PolyChatSession : IAsyncDisposable
         {
             await DeliverAsync(value).ConfigureAwait(false);
         }
+    }
+
+    private void Reject(PolyChatJsonException error)
+    {
+        SessionMetrics.FramesRejected.Add(1);
+        SessionLog.InvalidFrame(_logger, error.Reason, error.Path, error.BytePosition);
+        FrameRejected?.Invoke(this, error);
     }
 
     private void Drain(List<Event> ready)

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace PolyChat.Protocol.Client;
 
 /// <summary>
-/// The <c>PolyChat.Protocol</c> meter: duplicates, gaps, reconnects, retries and echo latency of every session,
+/// The <c>PolyChat.Protocol</c> meter: duplicates, rejected frames, gaps, reconnects, retries and echo latency of every session,
 /// for <c>dotnet-counters</c> or any OpenTelemetry exporter.
 /// </summary>
 internal static class SessionMetrics
@@ -13,6 +13,8 @@ internal static class SessionMetrics
     private static readonly Meter Meter = new(MeterName);
 
     public static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>("polychat.events.duplicates", description: "Inbound events dropped as duplicates.");
+
+    public static readonly Counter<long> FramesRejected = Meter.CreateCounter<long>("polychat.frames.rejected", description: "Inbound frames dropped as malformed, oversized or binary.");
 
     public static readonly Counter<long> GapsDeclared = Meter.CreateCounter<long>("polychat.events.gaps", description: "Sequence gaps given up on.");
 

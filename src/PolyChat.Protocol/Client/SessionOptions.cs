@@ -34,7 +34,10 @@ public sealed class SessionOptions
     /// </summary>
     public TimeSpan GapReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The largest inbound frame accepted; a larger one is rejected and the connection re-established. Default 1 MiB.</summary>
+    /// <summary>
+    /// The largest inbound frame accepted; a larger one is skipped unread (only this much is ever buffered) and
+    /// reported through <see cref="PolyChatSession.FrameRejected"/>. Default 1 MiB.
+    /// </summary>
     public int MaxInboundFrameBytes { get; init; } = 1 << 20;
 
     /// <summary>How many delivered events may wait for the application before the receive loop pauses (backpressure). Default 256.</summary>

@@ -8,7 +8,8 @@ namespace PolyChat.Simulator.Faults;
 /// <param name="Reorder">Send the next queued event first.</param>
 /// <param name="Delay">How long to wait before sending (zero for no delay).</param>
 /// <param name="LoseEcho">Skip sending this echo (it stays journaled).</param>
-internal readonly record struct FaultDecision(bool Drop, bool Duplicate, bool Reorder, TimeSpan Delay, bool LoseEcho)
+/// <param name="Hostile">A hostile frame to send before the event, or null.</param>
+internal readonly record struct FaultDecision(bool Drop, bool Duplicate, bool Reorder, TimeSpan Delay, bool LoseEcho, HostileFrame? Hostile)
 {
     public static FaultDecision None => default;
 }

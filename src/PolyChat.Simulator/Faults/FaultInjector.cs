@@ -12,12 +12,19 @@ internal sealed class FaultInjector
 {
     private readonly FaultOptions _options;
     private readonly Random _random;
+
+    // A source of its own, so enabling hostile frames leaves the other faults of a seed as they were.
+    private readonly Random _hostileRandom;
+    private readonly HostileFrame[] _hostileFrames;
     private readonly Lock _gate = new();
+    private int _nextHostile;
 
     public FaultInjector(FaultOptions options)
     {
         _options = options;
         _random = new Random(options.Seed);
+        _hostileRandom = new Random(options.Seed);
+        _hostileFrames = options.HostileFrame > 0 ? HostileFrame.All(options.HostileFrameBytes) : [];
     }
 
     public FaultDecision Decide(Event value)
@@ -35,7 +42,14 @@ internal sealed class FaultInjector
             var delayed = _random.NextDouble() < _options.DelayEvent;
             var delay = delayed ? _options.MaxDelay * _random.NextDouble() : TimeSpan.Zero;
             var loseEcho = _random.NextDouble() < _options.LoseEcho && IsEcho(value);
-            return new FaultDecision(drop, duplicate, reorder, delay, loseEcho);
+            HostileFrame? hostile = null;
+            if (_hostileFrames.Length > 0 && _hostileRandom.NextDouble() < _options.HostileFrame)
+            {
+                hostile = _hostileFrames[_nextHostile];
+                _nextHostile = (_nextHostile + 1) % _hostileFrames.Length;
+            }
+
+            return new FaultDecision(drop, duplicate, reorder, delay, loseEcho, hostile);
         }
     }
 

@@ -131,6 +131,11 @@ internal sealed class SocketConnection
             await Task.Delay(fault.Delay, _time, cancellationToken).ConfigureAwait(false);
         }
 
+        if (fault.Hostile is { } hostile)
+        {
+            await _socket.SendAsync(hostile.Bytes, hostile.MessageType, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+
         if (fault.Reorder && _queue.Reader.TryPeek(out var next) && next.Kind == OutboundKind.Live)
         {
             _queue.Reader.TryRead(out _);

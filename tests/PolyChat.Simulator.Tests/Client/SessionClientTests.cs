@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -8,11 +9,12 @@ using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
 using PolyChat.Simulator.Tests.Support;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace PolyChat.Simulator.Tests.Client;
 
 /// <summary>The session client end to end against the simulator, over real loopback sockets.</summary>
-public sealed class SessionClientTests
+public sealed class SessionClientTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task FullLifecycleJoinsChatsAndEnds()
@@ -157,6 +159,51 @@ public sealed class SessionClientTests
         AssertExactlyOnceInOrder(events);
         var settled = await Task.WhenAll(messages.Select(m => m.Completion.WaitAsync(harness.Token)));
         Assert.All(settled, status => Assert.True(status is DeliveryStatus.Sent or DeliveryStatus.Failed));
+        Assert.Equal(Turns, messages.Count);
+    }
+
+    [Fact]
+    public async Task HostileFramesAreRejectedAndTheSessionGoesOn()
+    {
+        var faults = new FaultOptions { Seed = 3, HostileFrame = 0.6 };
+        await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Faults = faults }, timeoutSeconds: 120);
+        await using var session = await ConnectAsync(harness, streaming: true);
+        var rejected = new ConcurrentQueue<PolyChatJsonException>();
+        session.FrameRejected += (_, error) => rejected.Enqueue(error);
+        var events = new List<Event>();
+        var messages = new List<TrackedMessage>();
+        const int Turns = 4;
+
+        await foreach (var value in session.ReadEventsAsync(harness.Token))
+        {
+            events.Add(value);
+            var replies = events.OfType<PolyAgentMessageEvent>().Count();
+            if (value is PolyAgentMessageEvent && messages.Count < Turns && messages.Count < replies)
+            {
+                messages.Add(await session.SendMessageAsync($"message {messages.Count}"));
+            }
+            else if (value is PolyAgentMessageEvent && replies > Turns)
+            {
+                break;
+            }
+        }
+
+        foreach (var error in rejected)
+        {
+            output.WriteLine(error.Message);
+        }
+
+        // The simulator sends the kinds in turn. Invalid UTF-8 fails the connection (RFC 6455), so the frames
+        // queued behind it are lost with the socket; the session reconnects and the replay fills the gap.
+        Assert.True(rejected.Count >= 8, $"{rejected.Count} frames rejected");
+        Assert.All(
+            ["end of data", "lone surrogate", "more than one 'type'", "'sequence' must be an integer", "byte limit", "Binary frame"],
+            kind => Assert.Contains(rejected, error => error.Reason.Contains(kind, StringComparison.Ordinal)));
+        Assert.DoesNotContain(events, e => e.Id is { } id && id.StartsWith("hostile-", StringComparison.Ordinal));
+        Assert.DoesNotContain(events, e => e is UnknownEvent or SessionEndEvent);
+        AssertExactlyOnceInOrder(events);
+        var settled = await Task.WhenAll(messages.Select(m => m.Completion.WaitAsync(harness.Token)));
+        Assert.All(settled, status => Assert.Equal(DeliveryStatus.Sent, status));
         Assert.Equal(Turns, messages.Count);
     }
 
