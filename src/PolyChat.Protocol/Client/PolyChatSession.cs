@@ -108,6 +108,13 @@ public sealed class PolyChatSession : IAsyncDisposable
     /// </summary>
     public event EventHandler<PolyChatJsonException>? FrameRejected;
 
+    /// <summary>
+    /// Raised (on the receive loop) when a streamed reply is given up before its last chunk: it broke a bound of
+    /// <see cref="SessionOptions.Streaming"/>, stayed incomplete past its timeout, or the session ended first.
+    /// Its chunks were delivered as they came; the report carries the text assembled so far.
+    /// </summary>
+    public event EventHandler<AbandonedMessage>? MessageAbandoned;
+
     /// <summary>Connects and starts the session.</summary>
     /// <param name="options">Where and how to connect.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
@@ -283,6 +290,7 @@ public sealed class PolyChatSession : IAsyncDisposable
                 case WebSocketCloseStatus.NormalClosure:
                     // 1000 is final: the session ended (or the server ended it).
                     SessionLog.Closed(_logger, _options.SessionId, Cursor);
+                    EndStreams();
                     Deliveries.OnClosed("the server closed the session");
                     _events.Writer.TryComplete();
                     return;
@@ -389,6 +397,27 @@ public sealed class PolyChatSession : IAsyncDisposable
         {
             await DeliverAsync(value).ConfigureAwait(false);
         }
+
+        // Frames keep coming at least with every heartbeat echo, so a stalled reply is noticed soon after its timeout.
+        _assembler.Poll();
+        ReportAbandoned();
+    }
+
+    // No chunk can follow the end of the session: what is still open is reported, not kept.
+    private void EndStreams()
+    {
+        _assembler.Flush();
+        ReportAbandoned();
+    }
+
+    private void ReportAbandoned()
+    {
+        while (_assembler.TryTakeAbandoned(out var abandoned))
+        {
+            SessionMetrics.MessagesAbandoned.Add(1);
+            SessionLog.MessageAbandoned(_logger, abandoned.Message.MessageId, abandoned.Reason, abandoned.Message.TextLength);
+            MessageAbandoned?.Invoke(this, abandoned);
+        }
     }
 
     private void Reject(PolyChatJsonException error)
@@ -428,10 +457,13 @@ public sealed class PolyChatSession : IAsyncDisposable
                 break;
             case SessionEndEvent:
                 _ended = true;
+                EndStreams();
                 break;
             case PolyAgentMessageChunkEvent chunk:
                 await _events.Writer.WriteAsync(value, _stop.Token).ConfigureAwait(false);
-                if (_assembler.Add(chunk, out var message) == ChunkResult.Applied && message!.IsComplete)
+                var result = _assembler.Add(chunk, out var message);
+                ReportAbandoned();
+                if (result == ChunkResult.Applied && message!.IsComplete)
                 {
                     await _events.Writer.WriteAsync(message.ToMessageEvent(), _stop.Token).ConfigureAwait(false);
                 }

@@ -29,4 +29,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "The session {SessionId} closed normally at cursor {Cursor}")]
     public static partial void Closed(ILogger logger, string sessionId, long cursor);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Streamed message {MessageId} was given up ({Reason}) after {TextLength} chars")]
+    public static partial void MessageAbandoned(ILogger logger, string messageId, AbandonReason reason, int textLength);
 }

@@ -3,7 +3,8 @@ using System.Diagnostics.Metrics;
 namespace PolyChat.Protocol.Client;
 
 /// <summary>
-/// The <c>PolyChat.Protocol</c> meter: duplicates, rejected frames, gaps, reconnects, retries and echo latency of every session,
+/// The <c>PolyChat.Protocol</c> meter: duplicates, rejected frames, gaps, abandoned streams, reconnects, retries
+/// and echo latency of every session,
 /// for <c>dotnet-counters</c> or any OpenTelemetry exporter.
 /// </summary>
 internal static class SessionMetrics
@@ -15,6 +16,8 @@ internal static class SessionMetrics
     public static readonly Counter<long> DuplicatesDropped = Meter.CreateCounter<long>("polychat.events.duplicates", description: "Inbound events dropped as duplicates.");
 
     public static readonly Counter<long> FramesRejected = Meter.CreateCounter<long>("polychat.frames.rejected", description: "Inbound frames dropped as malformed, oversized or binary.");
+
+    public static readonly Counter<long> MessagesAbandoned = Meter.CreateCounter<long>("polychat.messages.abandoned", description: "Streamed replies given up before their last chunk.");
 
     public static readonly Counter<long> GapsDeclared = Meter.CreateCounter<long>("polychat.events.gaps", description: "Sequence gaps given up on.");
 

@@ -208,6 +208,44 @@ public sealed class SessionClientTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AStreamedReplyPastTheTextLimitIsReportedAsAbandonedAndTheSessionGoesOn()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        await using var session = await ConnectAsync(harness, streaming: true, assembly: new StreamAssemblyOptions { MaxTextLength = 8 });
+        var abandoned = new ConcurrentQueue<AbandonedMessage>();
+        var greetingAbandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var replyAbandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.MessageAbandoned += (_, report) =>
+        {
+            abandoned.Enqueue(report);
+            (abandoned.Count == 1 ? greetingAbandoned : replyAbandoned).TrySetResult();
+        };
+
+        // The greeting and the reply are both longer than 8 chars: each is given up, and the session goes on.
+        await greetingAbandoned.Task.WaitAsync(harness.Token);
+        var sent = await session.SendMessageAsync("Where is my order?");
+        Assert.Equal(DeliveryStatus.Sent, await sent.Completion.WaitAsync(harness.Token));
+        await replyAbandoned.Task.WaitAsync(harness.Token);
+        await session.EndAsync();
+        var events = new List<Event>();
+        await foreach (var value in session.ReadEventsAsync(harness.Token))
+        {
+            events.Add(value);
+        }
+
+        Assert.Equal(2, abandoned.Count);
+        Assert.All(abandoned, report =>
+        {
+            Assert.Equal(AbandonReason.TextTooLong, report.Reason);
+            Assert.False(report.Message.IsComplete);
+            Assert.True(report.Message.TextLength <= 8, $"{report.Message.TextLength} chars kept");
+            Assert.Contains(events, e => e is PolyAgentMessageChunkEvent chunk && chunk.Payload.MessageId == report.Message.MessageId);
+        });
+        Assert.DoesNotContain(events, e => e is PolyAgentMessageEvent);
+        Assert.Contains(events, e => e is SessionEndEvent);
+    }
+
+    [Fact]
     public async Task RefusedHandshakeIsATypedErrorWithoutTheToken()
     {
         await using var harness = await SimulatorHarness.StartAsync();
@@ -263,7 +301,8 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         Assert.True(session.Deliveries.PendingCount <= pending, "The oversized message was not tracked.");
     }
 
-    private static async Task<PolyChatSession> ConnectAsync(SimulatorHarness harness, bool streaming, int maxReconnectAttempts = 5)
+    private static async Task<PolyChatSession> ConnectAsync(
+        SimulatorHarness harness, bool streaming, int maxReconnectAttempts = 5, StreamAssemblyOptions? assembly = null)
     {
         var rest = new PolyChatRestClient(harness.Http, harness.Simulator.BaseAddress);
         var token = await rest.GetAccessTokenAsync(SimulatorHarness.ConnectorToken, SimulatorHarness.Host, harness.Token);
@@ -278,6 +317,7 @@ public sealed class SessionClientTests(ITestOutputHelper output)
                 InitialReconnectDelay = TimeSpan.FromMilliseconds(20),
                 MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
                 Delivery = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(300) },
+                Streaming = assembly,
             },
             harness.Token);
     }
