@@ -39,9 +39,10 @@ public readonly struct EventId : IEquatable<EventId>
     // Large enough that typical ids transcode in one pass; FromString loops for longer ones.
     private const int TranscodeBufferSize = 256;
 
-    // Ids come off the network, so hash-table placement is salted per process, as string hashing is:
-    // a peer cannot precompute ids that pile onto one slot.
-    private static readonly ulong s_hashCodeSeed = (ulong)Random.Shared.NextInt64();
+    // Ids come off the network, so hash-table placement is keyed per process, as string hashing is:
+    // a peer cannot precompute ids that pile onto one slot. Odd keys, so neither is ever zero.
+    private static readonly ulong s_hashKeyHigh = (ulong)Random.Shared.NextInt64() | 1;
+    private static readonly ulong s_hashKeyLow = (ulong)Random.Shared.NextInt64() | 1;
 
     private readonly ulong _high;
     private readonly ulong _low;
@@ -144,10 +145,13 @@ public readonly struct EventId : IEquatable<EventId>
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is EventId other && Equals(other);
 
-    /// <summary>Returns a hash code that is well spread in every bit and salted per process.</summary>
+    /// <summary>Returns a hash code that is well spread in every bit and keyed per process.</summary>
     public override int GetHashCode()
     {
-        ulong mixed = MurmurHash3.FinalMix(_low ^ MurmurHash3.FinalMix(_high ^ _tag ^ s_hashCodeSeed));
+        // One keyed 64x64->128-bit multiply, folded (the "mum" mix of wyhash): every input bit reaches the
+        // upper half of the product, at a quarter of the cost of two MurmurHash3 finalisers in a chain.
+        ulong high = Math.BigMul(_high ^ s_hashKeyHigh, _low ^ _tag ^ s_hashKeyLow, out ulong low);
+        ulong mixed = high ^ low;
         return (int)(mixed ^ (mixed >> 32));
     }
 

@@ -231,9 +231,9 @@ internal sealed class EventIdWindow
         Unsafe.Add(ref slots, hole) = 0;
     }
 
-    // EventId.GetHashCode ends in MurmurHash3's finaliser, so its top bits are already well spread
-    // (and salted per process); unlike OpenAddressingSet, which must cope with weak hash codes such
-    // as long's, the window needs no Fibonacci multiply before taking them.
+    // EventId.GetHashCode is a keyed multiply whose top bits are already well spread (and differ per
+    // process); unlike OpenAddressingSet, which must cope with weak hash codes such as long's, the
+    // window needs no Fibonacci multiply before taking them.
     private int HomeSlot(uint hash) => (int)(hash >> _shift);
 
     private struct Member

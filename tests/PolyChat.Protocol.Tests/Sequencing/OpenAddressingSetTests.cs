@@ -74,18 +74,23 @@ public class OpenAddressingSetTests(ITestOutputHelper output)
         }, iter: 500);
     }
 
-    [Fact]
-    public void MillionsOfInsertionsDoNotDegradeTheWindow()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MillionsOfInsertionsDoNotDegradeTheWindow(bool sequentialUuids)
     {
         const int Capacity = 1024;
         const int Count = 2_000_000;
         var window = new EventIdWindow(Capacity);
         Span<byte> buffer = stackalloc byte[32];
 
+        // Hashed ids, or UUIDs that differ only in their last bits (stored as their own 128 bits, unhashed):
+        // the id hash code must spread both.
+        EventId Id(int n, Span<byte> buffer) => sequentialUuids ? TestIds.Uuid(n) : TestIds.Utf8(n, buffer);
         var longestProbe = 0;
         for (int n = 0; n < Count; n++)
         {
-            EventId id = TestIds.Utf8(n, buffer);
+            EventId id = Id(n, buffer);
             if (window.Contains(id))
             {
                 Assert.Fail($"Id {n} was reported before it was added.");
@@ -105,12 +110,12 @@ public class OpenAddressingSetTests(ITestOutputHelper output)
         Assert.True(longestProbe <= 64, $"Longest probe {longestProbe} slots.");
         for (int n = Count - Capacity; n < Count; n++)
         {
-            Assert.True(window.Contains(TestIds.Utf8(n, buffer)));
+            Assert.True(window.Contains(Id(n, buffer)));
         }
 
         for (int n = Count - (2 * Capacity); n < Count - Capacity; n++)
         {
-            Assert.False(window.Contains(TestIds.Utf8(n, buffer)));
+            Assert.False(window.Contains(Id(n, buffer)));
         }
     }
 }
