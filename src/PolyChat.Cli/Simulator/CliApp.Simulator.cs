@@ -10,7 +10,7 @@ internal static partial class CliApp
     static partial void AddSimulatorCommands(RootCommand root, TextWriter output, TextWriter stderr)
     {
         var port = new Option<int>("--port") { Description = "Loopback port to listen on (0 picks a free one).", DefaultValueFactory = _ => 8080 };
-        var faultSeed = new Option<int?>("--faults") { Description = "Inject faults (drops, duplicates, reordering, lost echoes) with this random seed." };
+        var faultSeed = new Option<int?>("--faults") { Description = "Inject faults (drops, duplicates, reordering, lost echoes, malformed frames) with this random seed." };
         var serve = new Command("serve", "Run a local PolyAI-compatible chat server on 127.0.0.1 until Ctrl+C.") { port, faultSeed };
         serve.SetAction((parse, cancellationToken) =>
             ServeCommand.RunAsync(parse.GetValue(port), parse.GetValue(faultSeed), output, cancellationToken));
