@@ -49,6 +49,10 @@ public sealed class PolyChatSession : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, long> _sentAt = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Set by the first ReadEventsAsync: frames wait in the socket until then, so no signal is raised before
+    // the application could subscribe to it.
+    private readonly TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClientWebSocket? _socket;
     private ITimer? _heartbeat;
     private ITimer? _gapWatch;
@@ -115,7 +119,11 @@ public sealed class PolyChatSession : IAsyncDisposable
     /// </summary>
     public event EventHandler<AbandonedMessage>? MessageAbandoned;
 
-    /// <summary>Connects and starts the session.</summary>
+    /// <summary>
+    /// Connects and starts the session. Frames are read from the first <see cref="ReadEventsAsync"/> call on:
+    /// subscribe to <see cref="FrameRejected"/>, <see cref="GapDeclared"/>, <see cref="MessageAbandoned"/> and
+    /// <see cref="DeliveryTracker.Updated"/> before it and no signal is missed.
+    /// </summary>
     /// <param name="options">Where and how to connect.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
     /// <returns>The running session.</returns>
@@ -139,11 +147,14 @@ public sealed class PolyChatSession : IAsyncDisposable
         return session;
     }
 
-    /// <summary>The events of the session, each once and in order, until it ends.</summary>
+    /// <summary>The events of the session, each once and in order, until it ends. The first call starts reading frames.</summary>
     /// <param name="cancellationToken">Stops reading (not the session).</param>
     /// <returns>The events; the sequence ends after <c>SESSION_END</c> and a normal close, or throws <see cref="SessionClosedException"/>.</returns>
-    public IAsyncEnumerable<Event> ReadEventsAsync(CancellationToken cancellationToken = default) =>
-        _events.Reader.ReadAllAsync(cancellationToken);
+    public IAsyncEnumerable<Event> ReadEventsAsync(CancellationToken cancellationToken = default)
+    {
+        _reading.TrySetResult();
+        return _events.Reader.ReadAllAsync(cancellationToken);
+    }
 
     /// <summary>Sends a user message and tracks it until its echo (see <see cref="Deliveries"/>).</summary>
     /// <param name="text">The message text.</param>
@@ -270,6 +281,11 @@ public sealed class PolyChatSession : IAsyncDisposable
             StartHeartbeat();
             var watchPeriod = _options.GapReconnectDelay / 4;
             _gapWatch ??= _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).WatchGaps(), this, watchPeriod, watchPeriod);
+            if (!await WaitForReaderAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
             var (close, productive) = await ReceiveUntilClosedAsync(socket, reconnecting).ConfigureAwait(false);
             if (productive)
             {
@@ -315,6 +331,20 @@ public sealed class PolyChatSession : IAsyncDisposable
                 Fail(new SessionClosedException($"Reconnecting failed {failures} times.", lastClose, lastError));
                 return;
             }
+        }
+    }
+
+    // False when the session was disposed before the application read anything.
+    private async Task<bool> WaitForReaderAsync()
+    {
+        try
+        {
+            await _reading.Task.WaitAsync(_stop.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -208,6 +208,29 @@ public sealed class SessionClientTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task FramesWaitForTheFirstReadSoHandlersSubscribedLateMissNothing()
+    {
+        // Every live event is preceded by a hostile frame, the truncated one first.
+        var faults = new FaultOptions { Seed = 1, HostileFrame = 1 };
+        await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Faults = faults });
+        await using var session = await ConnectAsync(harness, streaming: false);
+        await Task.Delay(300, harness.Token);
+        var rejected = new ConcurrentQueue<PolyChatJsonException>();
+        session.FrameRejected += (_, error) => rejected.Enqueue(error);
+
+        await foreach (var value in session.ReadEventsAsync(harness.Token))
+        {
+            if (value is PolyAgentMessageEvent)
+            {
+                break;
+            }
+        }
+
+        Assert.True(rejected.TryPeek(out var first), "No frame was rejected.");
+        Assert.Contains("end of data", first.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AStreamedReplyPastTheTextLimitIsReportedAsAbandonedAndTheSessionGoesOn()
     {
         await using var harness = await SimulatorHarness.StartAsync();
@@ -221,17 +244,22 @@ public sealed class SessionClientTests(ITestOutputHelper output)
             (abandoned.Count == 1 ? greetingAbandoned : replyAbandoned).TrySetResult();
         };
 
-        // The greeting and the reply are both longer than 8 chars: each is given up, and the session goes on.
+        // Subscribed before the first read, so nothing is missed. The greeting and the reply are both longer
+        // than 8 chars: each is given up, and the session goes on.
+        var events = new List<Event>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var value in session.ReadEventsAsync(harness.Token))
+            {
+                events.Add(value);
+            }
+        });
         await greetingAbandoned.Task.WaitAsync(harness.Token);
         var sent = await session.SendMessageAsync("Where is my order?");
         Assert.Equal(DeliveryStatus.Sent, await sent.Completion.WaitAsync(harness.Token));
         await replyAbandoned.Task.WaitAsync(harness.Token);
         await session.EndAsync();
-        var events = new List<Event>();
-        await foreach (var value in session.ReadEventsAsync(harness.Token))
-        {
-            events.Add(value);
-        }
+        await reading;
 
         Assert.Equal(2, abandoned.Count);
         Assert.All(abandoned, report =>
