@@ -1,12 +1,15 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace PolyChat.Protocol.Benchmarks.Alternatives;
 
 // What a team would write with System.Text.Json alone: a polymorphic hierarchy with the
 // discriminator attributes and the STJ source generator. Enums stay strings, as they must to
-// survive values added later.
+// survive values added later. The classes declare the same properties as the generated records
+// (every field the schema lists, and an extension-data slot so that unknown properties are kept),
+// so that both readers build the same object graph from the same bytes.
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type", IgnoreUnrecognizedTypeDiscriminators = false)]
 [JsonDerivedType(typeof(StjHeartbeatEvent), "EVENT_TYPE_HEARTBEAT")]
 [JsonDerivedType(typeof(StjPolyAgentMessageEvent), "EVENT_TYPE_POLY_AGENT_MESSAGE")]
@@ -21,11 +24,17 @@ public abstract class StjEvent
     public DateTimeOffset? Timestamp { get; set; }
 
     public StjMetadata? Metadata { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed class StjMetadata
 {
     public Dictionary<string, string>? Custom { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed class StjHeartbeatEvent : StjEvent
@@ -35,6 +44,8 @@ public sealed class StjHeartbeatEvent : StjEvent
 
 public sealed class StjEmptyPayload
 {
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed class StjPolyAgentMessageEvent : StjEvent
@@ -51,6 +62,27 @@ public sealed class StjAgentMessagePayload
     public List<StjAttachment>? Attachments { get; set; }
 
     public List<StjSuggestion>? ResponseSuggestions { get; set; }
+
+    public string? AgentName { get; set; }
+
+    public Uri? AvatarUrl { get; set; }
+
+    public List<StjChatCallAction>? ChatCallActions { get; set; }
+
+    public bool? EndConversation { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
+}
+
+public sealed class StjChatCallAction
+{
+    public string? Title { get; set; }
+
+    public string? ContactNumber { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed class StjAttachment
@@ -64,11 +96,19 @@ public sealed class StjAttachment
     public string? ContentType { get; set; }
 
     public string? CallToActionText { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed class StjSuggestion
 {
     public string MessageText { get; set; } = null!;
+
+    public string? Payload { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed class StjUserMessageEvent : StjEvent
@@ -82,6 +122,9 @@ public sealed class StjUserMessagePayload
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? MessageId { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed class StjEventBatchEvent : StjEvent
@@ -92,6 +135,9 @@ public sealed class StjEventBatchEvent : StjEvent
 public sealed class StjBatchPayload
 {
     public List<StjEvent> Events { get; set; } = null!;
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
