@@ -138,23 +138,8 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         var faults = new FaultOptions { Seed = 7, DropConnection = 0.04, DuplicateEvent = 0.1, ReorderEvents = 0.1, LoseEcho = 0.1 };
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Faults = faults }, timeoutSeconds: 120);
         await using var session = await ConnectAsync(harness, streaming: true, maxReconnectAttempts: 50);
-        var events = new List<Event>();
-        var messages = new List<TrackedMessage>();
         const int Turns = 8;
-
-        await foreach (var value in session.ReadEventsAsync(harness.Token))
-        {
-            events.Add(value);
-            var replies = events.OfType<PolyAgentMessageEvent>().Count();
-            if (value is PolyAgentMessageEvent && messages.Count < Turns && messages.Count < replies)
-            {
-                messages.Add(await session.SendMessageAsync($"message {messages.Count}"));
-            }
-            else if (value is PolyAgentMessageEvent && replies > Turns)
-            {
-                break;
-            }
-        }
+        var (events, messages) = await ConverseAsync(session, Turns, harness);
 
         AssertExactlyOnceInOrder(events);
         var settled = await Task.WhenAll(messages.Select(m => m.Completion.WaitAsync(harness.Token)));
@@ -170,23 +155,8 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         await using var session = await ConnectAsync(harness, streaming: true);
         var rejected = new ConcurrentQueue<PolyChatJsonException>();
         session.FrameRejected += (_, error) => rejected.Enqueue(error);
-        var events = new List<Event>();
-        var messages = new List<TrackedMessage>();
         const int Turns = 4;
-
-        await foreach (var value in session.ReadEventsAsync(harness.Token))
-        {
-            events.Add(value);
-            var replies = events.OfType<PolyAgentMessageEvent>().Count();
-            if (value is PolyAgentMessageEvent && messages.Count < Turns && messages.Count < replies)
-            {
-                messages.Add(await session.SendMessageAsync($"message {messages.Count}"));
-            }
-            else if (value is PolyAgentMessageEvent && replies > Turns)
-            {
-                break;
-            }
-        }
+        var (events, messages) = await ConverseAsync(session, Turns, harness);
 
         foreach (var error in rejected)
         {
@@ -348,6 +318,28 @@ public sealed class SessionClientTests(ITestOutputHelper output)
                 Streaming = assembly,
             },
             harness.Token);
+    }
+
+    /// <summary>Answers each complete agent reply with a message, <paramref name="turns"/> times, and returns after the reply to the last.</summary>
+    private static async Task<(List<Event> Events, List<TrackedMessage> Messages)> ConverseAsync(PolyChatSession session, int turns, SimulatorHarness harness)
+    {
+        var events = new List<Event>();
+        var messages = new List<TrackedMessage>();
+        await foreach (var value in session.ReadEventsAsync(harness.Token))
+        {
+            events.Add(value);
+            var replies = events.OfType<PolyAgentMessageEvent>().Count();
+            if (value is PolyAgentMessageEvent && messages.Count < turns && messages.Count < replies)
+            {
+                messages.Add(await session.SendMessageAsync($"message {messages.Count}"));
+            }
+            else if (value is PolyAgentMessageEvent && replies > turns)
+            {
+                break;
+            }
+        }
+
+        return (events, messages);
     }
 
     /// <summary>Permanent events: no id twice, sequences strictly increasing. An assembled message shares its last chunk's envelope, so it is left out.</summary>
