@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Tests.Support;
 using Xunit;
@@ -133,6 +134,26 @@ public sealed class TypedModelTests
                 Assert.Equal(new DateTimeOffset(2026, 5, 20, 9, 15, 40, TimeSpan.Zero), message.Timestamp);
                 Assert.Equal("msg_u_7f3k2", message.Payload.MessageId);
             });
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(100)]
+    public void Arrays_of_any_length_keep_every_item_in_order(int count)
+    {
+        // Short arrays are collected in fields and longer ones continue in a pooled buffer: both sides of the edge.
+        var suggestions = string.Join(",", Enumerable.Range(0, count).Select(i => $$"""{"message_text":"s{{i}}"}"""));
+        var frame = $$$"""{"type":"EVENT_TYPE_POLY_AGENT_MESSAGE","payload":{"message_id":"m","text":"t","response_suggestions":[{{{suggestions}}}]}}""";
+
+        var read = Assert.IsType<PolyAgentMessageEvent>(PolyChatJson.Read(frame)).Payload.ResponseSuggestions!;
+
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"s{i}"), read.Select(s => s.MessageText));
     }
 
     [Fact]

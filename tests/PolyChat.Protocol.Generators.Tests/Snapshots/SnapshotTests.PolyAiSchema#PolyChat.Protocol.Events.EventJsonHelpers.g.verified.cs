@@ -240,52 +240,108 @@ internal static class EventJsonHelpers
     }
 
     /// <summary>
-    /// Collects array items in a pooled buffer and hands out one array of the exact size: a read allocates
-    /// only the result, never the growth steps of a list.
+    /// Collects array items and hands out one array of the exact size: a read allocates only the result, never
+    /// the growth steps of a list. The first four items live in fields, because most arrays in a frame are that
+    /// short and renting from the shared pool (a thread-local lookup, and clearing on return) would cost more
+    /// than they do; longer arrays continue in a pooled buffer.
     /// </summary>
     public struct ArrayBuilder<T>
     {
-        private T[]? _buffer;
+        private const int InlineCount = 4;
+
+        private T _item0;
+        private T _item1;
+        private T _item2;
+        private T _item3;
+        private T[]? _overflow;
         private int _count;
 
         public void Add(T item)
         {
-            if (_buffer is null)
+            switch (_count)
             {
-                _buffer = global::System.Buffers.ArrayPool<T>.Shared.Rent(4);
-            }
-            else if (_count == _buffer.Length)
-            {
-                var larger = global::System.Buffers.ArrayPool<T>.Shared.Rent(_count * 2);
-                global::System.Array.Copy(_buffer, larger, _count);
-                Return(_buffer);
-                _buffer = larger;
+                case 0:
+                    _item0 = item;
+                    break;
+                case 1:
+                    _item1 = item;
+                    break;
+                case 2:
+                    _item2 = item;
+                    break;
+                case 3:
+                    _item3 = item;
+                    break;
+                default:
+                    AddOverflow(item);
+                    break;
             }
 
-            _buffer[_count++] = item;
+            _count++;
         }
 
         /// <summary>The items as an exact-size array; returns the pooled buffer (also when reading failed part-way).</summary>
         public T[] ToArrayAndReturn()
         {
-            if (_buffer is null)
+            if (_count == 0)
             {
                 return global::System.Array.Empty<T>();
             }
 
-            var result = global::System.MemoryExtensions.AsSpan(_buffer, 0, _count).ToArray();
+            var result = new T[_count];
+            var items = new global::System.Span<T>(result);
+            items[0] = _item0;
+            if (_count > 1)
+            {
+                items[1] = _item1;
+            }
+
+            if (_count > 2)
+            {
+                items[2] = _item2;
+            }
+
+            if (_count > 3)
+            {
+                items[3] = _item3;
+            }
+
+            if (_overflow is not null)
+            {
+                global::System.MemoryExtensions.AsSpan(_overflow, 0, _count - InlineCount).CopyTo(items.Slice(InlineCount));
+            }
+
             Dispose();
             return result;
         }
 
         public void Dispose()
         {
-            if (_buffer is not null)
+            if (_overflow is not null)
             {
-                Return(_buffer);
-                _buffer = null;
-                _count = 0;
+                Return(_overflow);
+                _overflow = null;
             }
+
+            this = default;
+        }
+
+        private void AddOverflow(T item)
+        {
+            var index = _count - InlineCount;
+            if (_overflow is null)
+            {
+                _overflow = global::System.Buffers.ArrayPool<T>.Shared.Rent(InlineCount);
+            }
+            else if (index == _overflow.Length)
+            {
+                var larger = global::System.Buffers.ArrayPool<T>.Shared.Rent(index * 2);
+                global::System.Array.Copy(_overflow, larger, index);
+                Return(_overflow);
+                _overflow = larger;
+            }
+
+            _overflow[index] = item;
         }
 
         private static void Return(T[] buffer) =>
