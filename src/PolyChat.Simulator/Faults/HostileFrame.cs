@@ -8,7 +8,7 @@ namespace PolyChat.Simulator.Faults;
 /// The malformed and hostile frames a fault may put on the wire in front of a live event. A client must reject
 /// each one with a typed error and go on; none of them is a valid event, so none may reach the application.
 /// </summary>
-/// <param name="Name">What the frame attacks, for logs and test messages.</param>
+/// <param name="Name">What the frame attacks (part of the record's ToString, for debugging).</param>
 /// <param name="Bytes">The frame's bytes.</param>
 /// <param name="MessageType">Text, except for the binary frame the protocol never uses.</param>
 internal sealed record HostileFrame(string Name, ReadOnlyMemory<byte> Bytes, WebSocketMessageType MessageType)
