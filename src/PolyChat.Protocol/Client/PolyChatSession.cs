@@ -44,8 +44,9 @@ public sealed class PolyChatSession : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly object _receiveLock = new();
 
-    // Only the receive loop drains the receiver, so one list serves every frame.
+    // Only the receive loop drains the receiver, so one pair of lists serves every frame.
     private readonly List<Event> _ready = new();
+    private readonly List<SequenceGap> _gaps = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, long> _sentAt = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -398,8 +399,11 @@ public sealed class PolyChatSession : IAsyncDisposable
                 }
             }
         }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException
+            or ObjectDisposedException)
         {
+            // ObjectDisposedException: DisposeAsync aborted the socket (which disposes a ClientWebSocket)
+            // between two receives.
             return (null, !firstFrame);
         }
     }
@@ -407,6 +411,8 @@ public sealed class PolyChatSession : IAsyncDisposable
     private async Task ProcessFrameAsync(ReadOnlyMemory<byte> frame)
     {
         _ready.Clear();
+        _gaps.Clear();
+        PolyChatJsonException? rejected = null;
         lock (_receiveLock)
         {
             // A malformed frame is dropped; the session goes on.
@@ -416,11 +422,24 @@ public sealed class PolyChatSession : IAsyncDisposable
                     SessionMetrics.DuplicatesDropped.Add(1);
                     break;
                 case FrameOutcome.Invalid:
-                    Reject(error!);
+                    rejected = error;
                     break;
             }
 
-            Drain(_ready);
+            Drain();
+        }
+
+        // The application's handlers run outside the lock, which the gap timer and Cursor also take.
+        if (rejected is not null)
+        {
+            Reject(rejected);
+        }
+
+        foreach (var gap in _gaps)
+        {
+            SessionMetrics.GapsDeclared.Add(1);
+            SessionLog.GapDeclared(_logger, gap.FirstMissing, gap.LastMissing, gap.Reason);
+            GapDeclared?.Invoke(this, gap);
         }
 
         foreach (var value in _ready)
@@ -457,19 +476,18 @@ public sealed class PolyChatSession : IAsyncDisposable
         FrameRejected?.Invoke(this, error);
     }
 
-    private void Drain(List<Event> ready)
+    private void Drain()
     {
         while (_receiver.TryTake(out var output))
         {
             if (output.Kind == SequencerOutputKind.Gap)
             {
-                SessionMetrics.GapsDeclared.Add(1);
-                SessionLog.GapDeclared(_logger, output.Gap.FirstMissing, output.Gap.LastMissing, output.Gap.Reason);
-                GapDeclared?.Invoke(this, output.Gap);
-                continue;
+                _gaps.Add(output.Gap);
             }
-
-            ready.Add(output.Event);
+            else
+            {
+                _ready.Add(output.Event);
+            }
         }
     }
 

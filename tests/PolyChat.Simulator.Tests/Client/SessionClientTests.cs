@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using System.Threading;
 using System.Threading.Tasks;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
@@ -198,6 +199,39 @@ public sealed class SessionClientTests(ITestOutputHelper output)
 
         Assert.True(rejected.TryPeek(out var first), "No frame was rejected.");
         Assert.Contains("end of data", first.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AHandlerHoldingTheReceiveLoopThroughDisposalBreaksNothing()
+    {
+        // The first live event comes after a malformed frame. Its handler holds the receive loop while the
+        // session is disposed: nothing may wait on the loop meanwhile (handlers run outside the receive lock,
+        // which the gap timer takes every quarter second), and when the handler returns, the loop's next
+        // receive meets a socket that disposal has already aborted, which must end the loop quietly.
+        var faults = new FaultOptions { Seed = 5, HostileFrame = 1 };
+        await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Faults = faults });
+        var session = await ConnectAsync(harness, streaming: false);
+        var inHandler = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        session.FrameRejected += (_, _) =>
+        {
+            inHandler.TrySetResult();
+            release.Wait(harness.Token);
+        };
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var value in session.ReadEventsAsync(harness.Token))
+            {
+            }
+        });
+
+        await inHandler.Task.WaitAsync(harness.Token);
+        var disposing = session.DisposeAsync().AsTask();
+        await Task.Delay(500, harness.Token);
+        release.Set();
+
+        await disposing.WaitAsync(harness.Token);
+        await reading.WaitAsync(harness.Token);
     }
 
     [Fact]
