@@ -42,7 +42,10 @@ public sealed record FaultOptions
     /// </summary>
     public double HostileFrame { get; init; }
 
-    /// <summary>The size of the oversized hostile frame: 2 MiB by default, twice a client's usual limit.</summary>
+    /// <summary>
+    /// The size of the oversized hostile frame: 2 MiB by default, twice a client's usual limit. Keep it above the
+    /// client's inbound limit, or the frame is just a long (and invalid) system message.
+    /// </summary>
     public int HostileFrameBytes { get; init; } = 2 << 20;
 
     /// <summary>Whether any fault has a non-zero probability.</summary>

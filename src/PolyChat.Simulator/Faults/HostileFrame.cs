@@ -22,7 +22,7 @@ internal sealed record HostileFrame(string Name, ReadOnlyMemory<byte> Bytes, Web
         Text("lone-surrogate", "{\"id\":\"hostile-0005\",\"type\":\"EVENT_TYPE_SYSTEM_MESSAGE\",\"payload\":{\"message\":\"\\ud800 \"}}"),
 
         // RFC 6455 §8.1: a client fails the connection on invalid UTF-8 in a text frame, so this one tests recovery.
-        new("invalid-utf8", Concat("{\"id\":\"bad-", [0xC3, 0x28, 0xFF], "\",\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{}}"), WebSocketMessageType.Text),
+        new("invalid-utf8", (byte[])[.. "{\"id\":\"bad-"u8, 0xC3, 0x28, 0xFF, .. "\",\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{}}"u8], WebSocketMessageType.Text),
         Text("deep-nesting", "{\"type\":\"EVENT_TYPE_SYSTEM_MESSAGE\",\"payload\":" + new string('[', 10_000) + new string(']', 10_000) + "}"),
         Text("second-type", "{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"id\":\"hostile-0002\",\"payload\":{},\"type\":\"EVENT_TYPE_SESSION_END\"}"),
         Text("huge-sequence", "{\"id\":\"hostile-0003\",\"sequence\":1e400,\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{}}"),
@@ -31,15 +31,4 @@ internal sealed record HostileFrame(string Name, ReadOnlyMemory<byte> Bytes, Web
     ];
 
     private static HostileFrame Text(string name, string json) => new(name, Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text);
-
-    private static byte[] Concat(string before, byte[] raw, string after)
-    {
-        var head = Encoding.UTF8.GetBytes(before);
-        var tail = Encoding.UTF8.GetBytes(after);
-        var bytes = new byte[head.Length + raw.Length + tail.Length];
-        head.CopyTo(bytes, 0);
-        raw.CopyTo(bytes, head.Length);
-        tail.CopyTo(bytes, head.Length + raw.Length);
-        return bytes;
-    }
 }
