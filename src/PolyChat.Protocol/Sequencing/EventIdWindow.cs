@@ -17,9 +17,10 @@ namespace PolyChat.Protocol;
 /// <see cref="OpenAddressingSet{T}"/>, but a slot holds 8 bytes instead of a whole id: the id's
 /// 32-bit hash and the position of the id in the ring (plus one, so that 0 marks a vacant slot).
 /// A lookup compares the full id only when the stored hash matches, so a miss touches only the
-/// table. The ring keeps each id's hash next to it, so forgetting the oldest id finds its slot by
-/// value without hashing it again, and backward shifting takes each member's home slot from the
-/// hash stored in its slot. An id is hashed once per call.
+/// table. The ring keeps the index of each id's slot next to it (backward shifting updates it), so
+/// forgetting the oldest id goes straight to its slot without hashing or probing, and backward
+/// shifting takes each member's home slot from the hash stored in its slot. An id is hashed once
+/// per call.
 /// </para>
 /// <para>
 /// A new id is indexed in the vacant slot its lookup ended on, before the oldest id is forgotten, so
@@ -95,7 +96,7 @@ internal sealed class EventIdWindow
         // table has room for one member beyond the capacity for this.
         int position = _next;
         Unsafe.Add(ref slots, index) = SlotValue(hash, position);
-        Store(id, hash, position);
+        Store(id, position, index);
         return true;
     }
 
@@ -126,6 +127,37 @@ internal sealed class EventIdWindow
         }
 
         return longest;
+    }
+
+    /// <summary>
+    /// Whether the ring and the index agree: every remembered id's recorded slot points back at its
+    /// ring position, and nothing else is indexed. For tests; it walks the whole table.
+    /// </summary>
+    public bool IsConsistent()
+    {
+        int indexed = 0;
+        foreach (ulong slot in _slots)
+        {
+            indexed += slot != 0 ? 1 : 0;
+        }
+
+        if (indexed != _count)
+        {
+            return false;
+        }
+
+        // The remembered ids are the _count ring positions before _next.
+        for (int back = 1; back <= _count; back++)
+        {
+            int position = (_next - back + _ring.Length) % _ring.Length;
+            ulong slot = _slots[_ring[position].Slot];
+            if (slot == 0 || (int)(uint)slot - 1 != position || _ring[position].Id.GetHashCode() != (int)(slot >> 32))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ulong SlotValue(uint hash, int position) => ((ulong)hash << 32) | (uint)(position + 1);
@@ -170,44 +202,37 @@ internal sealed class EventIdWindow
 
         int position = _next;
         Unsafe.Add(ref slots, index) = SlotValue(hash, position);
-        Store(id, hash, position);
+        Store(id, position, index);
     }
 
-    // Puts the id, already indexed at `position`, in the ring, forgetting the id it replaces. While
-    // both are indexed they share the position; if their hashes are equal too, their slots hold the
-    // same value and removing either leaves the same table.
-    private void Store(EventId id, uint hash, int position)
+    // Puts the id, already indexed in `slot` with `position`, in the ring, forgetting the id it
+    // replaces. The new member takes over the ring entry before the old slot is removed, so that if
+    // the removal shifts the new slot back, the entry records where it went.
+    private void Store(EventId id, int position, int slot)
     {
         Member[] ring = _ring;
         ref Member member = ref ring[position];
+        int oldSlot = member.Slot;
+        member.Id = id;
+        member.Slot = slot;
         if (_count == ring.Length)
         {
-            uint oldHash = member.Hash;
-            RemoveSlot(SlotValue(oldHash, position), oldHash);
+            RemoveSlot(oldSlot);
         }
         else
         {
             _count++;
         }
 
-        member.Id = id;
-        member.Hash = hash;
         _next = position + 1 == ring.Length ? 0 : position + 1;
     }
 
-    // Removes the member whose slot holds `value` (it is present), moving later members of its
-    // probe run back into the hole, so the table looks as if it had never been added.
-    private void RemoveSlot(ulong value, uint hash)
+    // Empties `hole`, moving later members of its probe run back into it, so the table looks as if
+    // the removed member had never been added; each moved member's ring entry follows its slot.
+    private void RemoveSlot(int hole)
     {
         ref ulong slots = ref MemoryMarshal.GetArrayDataReference(_slots);
         int mask = _mask;
-        int hole = HomeSlot(hash);
-        while (Unsafe.Add(ref slots, hole) != value)
-        {
-            Debug.Assert(Unsafe.Add(ref slots, hole) != 0, "The ring's members are all indexed.");
-            hole = (hole + 1) & mask;
-        }
-
         int next = hole;
         while (true)
         {
@@ -224,6 +249,7 @@ internal sealed class EventIdWindow
             if (((next - home) & mask) >= ((next - hole) & mask))
             {
                 Unsafe.Add(ref slots, hole) = candidate;
+                _ring[(int)(uint)candidate - 1].Slot = hole;
                 hole = next;
             }
         }
@@ -239,6 +265,8 @@ internal sealed class EventIdWindow
     private struct Member
     {
         public EventId Id;
-        public uint Hash;
+
+        // Where the id's index entry is, so forgetting it needs no probe.
+        public int Slot;
     }
 }

@@ -42,29 +42,48 @@ public class OpenAddressingSetTests(ITestOutputHelper output)
         }, iter: 500);
     }
 
-    [Fact]
-    public void WindowBehavesLikeAQueueOfRecentIds()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(16)]
+    public void WindowBehavesLikeAQueueOfRecentIds(int capacity)
     {
-        Gen<int[]> keys = Gen.Int[1, 40].Array[0, 500];
+        // Few distinct keys against a small table: probe runs form and break up often, and forgetting
+        // the oldest id shifts newer ones back, including the one added in the same call. Each step
+        // goes through TryAdd or through Contains then Add.
+        Gen<(int Key, bool UseTryAdd)[]> steps = Gen.Select(Gen.Int[1, 40], Gen.Bool).Array[0, 500];
 
-        keys.Sample(stream =>
+        steps.Sample(stream =>
         {
-            const int Capacity = 16;
-            var window = new EventIdWindow(Capacity);
+            var window = new EventIdWindow(capacity);
             var model = new Queue<int>();
-            foreach (int key in stream)
+            foreach ((int key, bool useTryAdd) in stream)
             {
                 EventId id = TestIds.Uuid(key);
-                Assert.Equal(model.Contains(key), window.Contains(id));
-                if (!model.Contains(key))
+                bool known = model.Contains(key);
+                if (useTryAdd)
                 {
-                    window.Add(id);
+                    Assert.Equal(!known, window.TryAdd(id));
+                }
+                else
+                {
+                    Assert.Equal(known, window.Contains(id));
+                    if (!known)
+                    {
+                        window.Add(id);
+                    }
+                }
+
+                if (!known)
+                {
                     model.Enqueue(key);
-                    if (model.Count > Capacity)
+                    if (model.Count > capacity)
                     {
                         model.Dequeue();
                     }
                 }
+
+                Assert.True(window.IsConsistent(), $"Ring and index disagree after key {key}.");
             }
 
             for (int key = 1; key <= 40; key++)
