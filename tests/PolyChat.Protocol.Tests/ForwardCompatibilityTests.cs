@@ -104,6 +104,26 @@ public sealed class ForwardCompatibilityTests
     }
 
     [Fact]
+    public void An_optional_url_that_does_not_parse_is_kept_as_received_and_written_back()
+    {
+        // A port out of range and a space in the host: System.Uri rejects both. The message still reads.
+        const string frame = """
+            {"id":"e1","sequence":3,"type":"EVENT_TYPE_POLY_AGENT_MESSAGE","payload":{"message_id":"m","text":"t",
+             "avatar_url":"http://exa mple.com/a.png",
+             "attachments":[{"content_url":"https://host:99999/x","content_type":"ATTACHMENT_CONTENT_TYPE_URL"}]}}
+            """;
+
+        var evt = Assert.IsType<PolyAgentMessageEvent>(PolyChatJson.Read(frame));
+
+        Assert.Null(evt.Payload.AvatarUrl);
+        Assert.Equal("http://exa mple.com/a.png", evt.Payload.AdditionalProperties?["avatar_url"].GetString());
+        var attachment = Assert.Single(evt.Payload.Attachments!);
+        Assert.Null(attachment.ContentUrl);
+        Assert.Equal("https://host:99999/x", attachment.AdditionalProperties?["content_url"].GetString());
+        JsonSemantics.AssertEquivalent(frame, PolyChatJson.Write(evt));
+    }
+
+    [Fact]
     public void An_unknown_envelope_field_is_kept_and_written_back()
     {
         const string frame = """
