@@ -60,7 +60,7 @@ internal sealed class EventIdWindow
     }
 
     /// <summary>Determines whether <paramref name="id"/> is among the remembered ids.</summary>
-    public bool Contains(EventId id) => Find(id, (uint)id.GetHashCode()) >= 0;
+    public bool Contains(EventId id) => Probe(id, (uint)id.GetHashCode(), out _);
 
     /// <summary>
     /// Remembers <paramref name="id"/> unless it is remembered already, hashing it once;
@@ -72,31 +72,12 @@ internal sealed class EventIdWindow
         Debug.Assert(!id.IsEmpty, "Events without an id are not deduplicated by id.");
 
         uint hash = (uint)id.GetHashCode();
-        ref ulong slots = ref MemoryMarshal.GetArrayDataReference(_slots);
-        int mask = _mask;
-        int index = HomeSlot(hash);
-        while (true)
+        if (Probe(id, hash, out int vacant))
         {
-            // Every index is masked to the table, which has mask + 1 slots.
-            ulong slot = Unsafe.Add(ref slots, index);
-            if (slot == 0)
-            {
-                break;
-            }
-
-            if ((uint)(slot >> 32) == hash && _ring[(int)(uint)slot - 1].Id.Equals(id))
-            {
-                return false;
-            }
-
-            index = (index + 1) & mask;
+            return false;
         }
 
-        // Index the new id in the vacant slot that ended the probe, then forget the oldest; the
-        // table has room for one member beyond the capacity for this.
-        int position = _next;
-        Unsafe.Add(ref slots, index) = SlotValue(hash, position);
-        Store(id, position, index);
+        Insert(id, hash, vacant);
         return true;
     }
 
@@ -106,8 +87,9 @@ internal sealed class EventIdWindow
         Debug.Assert(!id.IsEmpty, "Events without an id are not deduplicated by id.");
 
         uint hash = (uint)id.GetHashCode();
-        Debug.Assert(Find(id, hash) < 0, "Callers check Contains first; a second copy would desynchronise ring and index.");
-        Append(id, hash);
+        bool found = Probe(id, hash, out int vacant);
+        Debug.Assert(!found, "Callers check Contains first; a second copy would desynchronise ring and index.");
+        Insert(id, hash, vacant);
     }
 
     /// <summary>
@@ -162,47 +144,39 @@ internal sealed class EventIdWindow
 
     private static ulong SlotValue(uint hash, int position) => ((ulong)hash << 32) | (uint)(position + 1);
 
-    // The ring position of `id`, or -1.
-    private int Find(EventId id, uint hash)
+    // Looks `id` up along its probe run: true with the slot that holds it, or false with the vacant
+    // slot that ended the run, where the id would be indexed.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Probe(EventId id, uint hash, out int index)
     {
         ref ulong slots = ref MemoryMarshal.GetArrayDataReference(_slots);
         int mask = _mask;
-        int index = HomeSlot(hash);
+        index = HomeSlot(hash);
         while (true)
         {
             // Every index is masked to the table, which has mask + 1 slots.
             ulong slot = Unsafe.Add(ref slots, index);
             if (slot == 0)
             {
-                return -1;
+                return false;
             }
 
-            if ((uint)(slot >> 32) == hash)
+            if ((uint)(slot >> 32) == hash && _ring[(int)(uint)slot - 1].Id.Equals(id))
             {
-                int position = (int)(uint)slot - 1;
-                if (_ring[position].Id.Equals(id))
-                {
-                    return position;
-                }
+                return true;
             }
 
             index = (index + 1) & mask;
         }
     }
 
-    private void Append(EventId id, uint hash)
+    // Indexes the new id in the vacant slot that ended its probe (a masked index), then forgets the
+    // oldest; the table has room for one member beyond the capacity for this.
+    private void Insert(EventId id, uint hash, int vacant)
     {
-        ref ulong slots = ref MemoryMarshal.GetArrayDataReference(_slots);
-        int mask = _mask;
-        int index = HomeSlot(hash);
-        while (Unsafe.Add(ref slots, index) != 0)
-        {
-            index = (index + 1) & mask;
-        }
-
         int position = _next;
-        Unsafe.Add(ref slots, index) = SlotValue(hash, position);
-        Store(id, position, index);
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), vacant) = SlotValue(hash, position);
+        Store(id, position, vacant);
     }
 
     // Puts the id, already indexed in `slot` with `position`, in the ring, forgetting the id it
