@@ -256,7 +256,12 @@ public sealed class ForwardCompatibilityTests
         Assert.Null(evt.Payload.AgentId);
         Assert.Equal("Sam", evt.Payload.AgentName);
         Assert.Null(evt.Metadata);
-        JsonSemantics.AssertEquivalent(frame, PolyChatJson.Write(evt));
+
+        // Ours (schema/README.md, "Null and absent"): an optional payload field or metadata that is null is
+        // written as absent, because the docs give those fields no null meaning.
+        JsonSemantics.AssertEquivalent(
+            """{"type":"EVENT_TYPE_LIVE_AGENT_JOINED","payload":{"agent_name":"Sam"}}""",
+            PolyChatJson.Write(evt));
     }
 
     public static TheoryData<string> EventTypesWithoutRequiredPayloadFields()
@@ -335,7 +340,18 @@ public sealed class ForwardCompatibilityTests
 
         Assert.Null(batch.Payload.Events[0].Sequence);
         Assert.Equal(5, batch.Payload.Events[1].Sequence);
-        JsonSemantics.AssertEquivalent(frame, PolyChatJson.Write(batch));
+
+        // §1b: a server event's sequence is "integer | null", so an event without one is written with an
+        // explicit null, the form the docs show for transient events; the wrapper has none (its own envelope
+        // fields are unconfirmed, §1b).
+        JsonSemantics.AssertEquivalent(
+            """
+            {"type":"EVENT_TYPE_EVENT_BATCH","payload":{"events":[
+              {"id":"h1","sequence":null,"timestamp":"2026-05-20T09:15:30Z","type":"EVENT_TYPE_HEARTBEAT","payload":{}},
+              {"id":"m1","sequence":5,"timestamp":"2026-05-20T09:15:31Z","type":"EVENT_TYPE_USER_MESSAGE","payload":{"text":"hi","message_id":"u1"}}
+            ]}}
+            """,
+            PolyChatJson.Write(batch));
     }
 
     [Theory]

@@ -9,7 +9,8 @@ namespace PolyChat.Protocol.Tests;
 
 /// <summary>
 /// Compares JSON documents by meaning: object key order is ignored, numbers compare by value
-/// (<c>1</c>, <c>1.0</c> and <c>1e0</c> are equal), and a property whose value is null equals an absent one.
+/// (<c>1</c>, <c>1.0</c> and <c>1e0</c> are equal). A property whose value is <c>null</c> is not the same as an
+/// absent one: the library decides where it keeps that difference (schema/README.md), so the tests must see it.
 /// Array order and string contents are significant.
 /// </summary>
 public static class JsonSemantics
@@ -91,17 +92,12 @@ public static class JsonSemantics
 
         foreach (var name in left.Keys.Concat(right.Keys.Where(k => !left.ContainsKey(k))))
         {
-            var hasLeft = left.TryGetValue(name, out var l) && l.ValueKind != JsonValueKind.Null;
-            var hasRight = right.TryGetValue(name, out var r) && r.ValueKind != JsonValueKind.Null;
+            var hasLeft = left.TryGetValue(name, out var l);
+            var hasRight = right.TryGetValue(name, out var r);
             var childPath = ChildPath(path, name);
-            if (!hasLeft && !hasRight)
-            {
-                continue;
-            }
-
             if (!hasRight)
             {
-                return $"{childPath}: expected {Describe(l)} but the property is missing or null";
+                return $"{childPath}: expected {Describe(l)} but the property is missing";
             }
 
             if (!hasLeft)
