@@ -54,13 +54,16 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor EnumMemberNameClash = Warning(
         "PCP015", "Enum values map to the same member name", "The values of enum '{0}' give the member name '{1}' twice; '{2}' is used for the second");
 
+    public static readonly DiagnosticDescriptor TypeNameIsOwnMember = Error(
+        "PCP016", "Definition name is a member of the generated type", "'{0}' cannot name a definition: the generated {1} has a member of that name; rename the definition");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "PCP099", "The event generator failed", "The event generator failed on this schema and produced no code: {0}");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = Index(
         InvalidJson, InvalidKeyword, UnsupportedDialect, MissingNamespace, InvalidIdentifier, DuplicateTypeName,
         InvalidEvent, DuplicateWireType, UnresolvedReference, UnsupportedConstruct, DuplicateKey,
-        UnknownRequiredProperty, InvalidExtension, NoEvents, EnumMemberNameClash, InternalError);
+        UnknownRequiredProperty, InvalidExtension, NoEvents, EnumMemberNameClash, TypeNameIsOwnMember, InternalError);
 
     public static DiagnosticDescriptor Find(string id) =>
         ById.TryGetValue(id, out var descriptor) ? descriptor : throw new ArgumentException($"Unknown diagnostic id {id}.", nameof(id));

@@ -7,10 +7,7 @@ namespace PolyChat.Protocol.Generators.Emit;
 internal static class EventEmitter
 {
     /// <summary><c>UserMessageEvent</c> → <c>UserMessage</c>: the name of its <c>EventType</c> member and Match case.</summary>
-    public static string CaseName(string eventName) =>
-        eventName.EndsWith("Event", System.StringComparison.Ordinal) && eventName.Length > "Event".Length
-            ? eventName.Substring(0, eventName.Length - "Event".Length)
-            : eventName;
+    public static string CaseName(string eventName) => Parsing.Naming.EventCaseName(eventName);
 
     public static string DirectionName(EventDirection direction) => direction switch
     {

@@ -8,6 +8,40 @@ namespace PolyChat.Protocol.Generators.Parsing;
 /// <summary>Turns wire names into C# names. Culture-invariant by construction (ASCII only).</summary>
 internal static class Naming
 {
+    /// <summary>Types the generator emits into every schema's namespace.</summary>
+    public static readonly string[] ReservedTypeNames = { "Event", "UnknownEvent", "EventType", "EventJsonConverter", "EventJsonHelpers" };
+
+    /// <summary>The suffix of the converter class emitted beside each shape and enum.</summary>
+    public const string ConverterSuffix = "JsonConverter";
+
+    /// <summary>
+    /// Members every generated record already has: those the compiler synthesises for records, those of
+    /// <see cref="object"/>, and the generator's own bag of unknown properties.
+    /// </summary>
+    public static readonly HashSet<string> ReservedShapeMembers = new(StringComparer.Ordinal)
+    {
+        "AdditionalProperties", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
+        "ReferenceEquals", "Clone", "Deconstruct", "EqualityContract", "PrintMembers",
+    };
+
+    /// <summary>Members every generated open-enum struct already has.</summary>
+    public static readonly HashSet<string> ReservedEnumMembers = new(StringComparer.Ordinal)
+    {
+        "Value", "IsKnown", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals",
+    };
+
+    /// <summary>Members every generated event record has, besides those of every record.</summary>
+    public static readonly HashSet<string> EventMembers = new(StringComparer.Ordinal)
+    {
+        "Id", "Sequence", "Timestamp", "Metadata", "Type", "Direction", "IsTransient", "Match", "Switch", "Payload", "WireType",
+    };
+
+    /// <summary><c>UserMessageEvent</c> → <c>UserMessage</c>: the name of an event's <c>EventType</c> member and Match case.</summary>
+    public static string EventCaseName(string eventName) =>
+        eventName.EndsWith("Event", StringComparison.Ordinal) && eventName.Length > "Event".Length
+            ? eventName.Substring(0, eventName.Length - "Event".Length)
+            : eventName;
+
     /// <summary><c>agent_avatar_url</c> → <c>AgentAvatarUrl</c>; <c>EVENT_TYPE_X</c> → <c>EventTypeX</c>.</summary>
     public static string ToPascalCase(string wireName)
     {

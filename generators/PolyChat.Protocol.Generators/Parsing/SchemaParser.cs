@@ -98,10 +98,12 @@ internal sealed class SchemaParser
             Report(DiagnosticDescriptors.InvalidIdentifier, (root.Get("x-context") ?? root).Position, contextName, "class");
         }
 
-        foreach (var reserved in new[] { "Event", "UnknownEvent", "EventType", contextName })
+        foreach (var reserved in Naming.ReservedTypeNames)
         {
             _typeNames[reserved] = root.Position;
         }
+
+        _typeNames[contextName] = root.Position;
 
         var definitions = GetObject(root, "$defs") ?? new JsonObjectNode(root.Position, new List<JsonPropertyNode>());
         var eventNames = ReadEventReferences(root, definitions);
@@ -247,24 +249,44 @@ internal sealed class SchemaParser
                 continue;
             }
 
+            DefinitionKind kind;
             if (events.Contains(definition.Name))
             {
-                _definitionKinds[definition.Name] = DefinitionKind.Event;
+                kind = DefinitionKind.Event;
             }
             else if (node.Get("enum") is not null)
             {
-                _definitionKinds[definition.Name] = DefinitionKind.Enum;
+                kind = DefinitionKind.Enum;
             }
             else if (GetTypeNames(node).Contains("object") || node.Get("properties") is not null)
             {
-                _definitionKinds[definition.Name] = DefinitionKind.Shape;
+                kind = DefinitionKind.Shape;
             }
             else
             {
                 Report(DiagnosticDescriptors.UnsupportedConstruct, definition.NamePosition,
                     "$defs/" + definition.Name,
                     "a definition must be an event (listed in the root oneOf), an object with properties, or a string enum");
+                continue;
             }
+
+            // A type cannot have a member of its own name (CS0542), and each kind has members of its own.
+            var clash = kind switch
+            {
+                // An event also names a member of the EventType struct.
+                DefinitionKind.Event => Naming.EventMembers.Contains(definition.Name) || Naming.ReservedShapeMembers.Contains(definition.Name)
+                    || Naming.ReservedEnumMembers.Contains(Naming.EventCaseName(definition.Name)),
+                DefinitionKind.Enum => Naming.ReservedEnumMembers.Contains(definition.Name),
+                _ => Naming.ReservedShapeMembers.Contains(definition.Name),
+            };
+            if (clash)
+            {
+                Report(DiagnosticDescriptors.TypeNameIsOwnMember, definition.NamePosition, definition.Name,
+                    kind == DefinitionKind.Enum ? "enum" : kind == DefinitionKind.Event ? "event record" : "record");
+                continue;
+            }
+
+            _definitionKinds[definition.Name] = kind;
         }
     }
 
@@ -311,9 +333,7 @@ internal sealed class SchemaParser
             }
         }
 
-        var baseName = name.EndsWith("Event", StringComparison.Ordinal) && name.Length > "Event".Length
-            ? name.Substring(0, name.Length - "Event".Length)
-            : name;
+        var baseName = Naming.EventCaseName(name);
         string payloadType;
         switch (properties?.Get("payload"))
         {
@@ -373,7 +393,7 @@ internal sealed class SchemaParser
         }
 
         var properties = new List<PropertySpec>();
-        var clrNames = new HashSet<string>(StringComparer.Ordinal) { "AdditionalProperties", name };
+        var clrNames = new HashSet<string>(Naming.ReservedShapeMembers, StringComparer.Ordinal) { name };
         var propertiesNode = GetObject(node, "properties");
         foreach (var property in propertiesNode?.Properties ?? new List<JsonPropertyNode>())
         {
@@ -383,10 +403,12 @@ internal sealed class SchemaParser
                 clrName = "Property" + (properties.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            var unique = clrName;
+            // A name the record already has (its own, Equals, AdditionalProperties…) takes a "Value" suffix; a
+            // name that two JSON names share after PascalCasing (speed_kmh, speedKmh) takes a number, in order.
+            var unique = Naming.ReservedShapeMembers.Contains(clrName) || clrName == name ? clrName + "Value" : clrName;
             for (var suffix = 2; !clrNames.Add(unique); suffix++)
             {
-                unique = clrName + (clrName == name ? "Value" : suffix.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                unique = clrName + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             var type = ResolvePropertyType(name, property.Name, property.Value, out var allowsNull);
@@ -452,10 +474,11 @@ internal sealed class SchemaParser
         }
 
         var members = new List<EnumMemberSpec>();
-        var used = new HashSet<string>(StringComparer.Ordinal) { "Value", "IsKnown", name };
+        var used = new HashSet<string>(Naming.ReservedEnumMembers, StringComparer.Ordinal) { name };
         for (var i = 0; i < values.Count; i++)
         {
-            var memberName = names[i];
+            // A name the struct already has (Value, Equals…) or the type's own takes a "Value" suffix.
+            var memberName = Naming.ReservedEnumMembers.Contains(names[i]) || names[i] == name ? names[i] + "Value" : names[i];
             if (!used.Add(memberName))
             {
                 var fallback = memberName + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -591,7 +614,8 @@ internal sealed class SchemaParser
 
     private void ClaimTypeName(string name, TextPosition position)
     {
-        if (_typeNames.ContainsKey(name))
+        // Every shape and enum also gets a "<Name>JsonConverter" class, so that suffix belongs to the generator.
+        if (_typeNames.ContainsKey(name) || name.EndsWith(Naming.ConverterSuffix, StringComparison.Ordinal))
         {
             Report(DiagnosticDescriptors.DuplicateTypeName, position, name);
             return;
