@@ -66,6 +66,7 @@ internal static partial class CliApp
 
         root.Subcommands.Add(replay);
         root.Subcommands.Add(check);
+        root.Subcommands.Add(SchemaCommand(output, stderr));
         AddSimulatorCommands(root, output, stderr);
 
         var result = root.Parse(args);

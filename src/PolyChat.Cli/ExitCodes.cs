@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>Everything was read, but sequences were missing (a gap was declared).</summary>
     public const int Gap = 3;
+
+    /// <summary><c>schema diff</c> found a breaking change that is not accepted.</summary>
+    public const int Breaking = 4;
 }

@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace PolyChat.Protocol.Generators.Parsing;
 
-/// <summary>Turns wire names into C# names. Culture-invariant by construction (ASCII only).</summary>
+/// <summary>
+/// Turns wire names into C# names. Culture-invariant by construction (ASCII only). Free of Roslyn types, so the
+/// <c>polychat schema diff</c> command compiles this same file and predicts the C# names the generator gives.
+/// </summary>
 internal static class Naming
 {
     /// <summary>Types the generator emits into every schema's namespace.</summary>
@@ -95,22 +97,6 @@ internal static class Naming
         }
 
         return names;
-    }
-
-    public static bool IsValidIdentifier(string name) =>
-        SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None;
-
-    public static bool IsValidNamespace(string name)
-    {
-        foreach (var part in name.Split('.'))
-        {
-            if (!IsValidIdentifier(part))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static int CommonUnderscorePrefixLength(IReadOnlyList<string> values)

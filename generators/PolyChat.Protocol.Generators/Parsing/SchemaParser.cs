@@ -93,7 +93,7 @@ internal sealed class SchemaParser
 
         var ns = ResolveNamespace(root);
         var contextName = _input.ContextNameOverride ?? GetString(root, "x-context") ?? DefaultContextName(_input.Path);
-        if (!Naming.IsValidIdentifier(contextName))
+        if (!Identifiers.IsValidIdentifier(contextName))
         {
             Report(DiagnosticDescriptors.InvalidIdentifier, (root.Get("x-context") ?? root).Position, contextName, "class");
         }
@@ -177,7 +177,7 @@ internal sealed class SchemaParser
             return null;
         }
 
-        if (!Naming.IsValidNamespace(ns!))
+        if (!Identifiers.IsValidNamespace(ns!))
         {
             Report(DiagnosticDescriptors.InvalidIdentifier, (root.Get("x-namespace") ?? root).Position, ns!, "namespace");
             return null;
@@ -243,7 +243,7 @@ internal sealed class SchemaParser
                 continue;
             }
 
-            if (!Naming.IsValidIdentifier(definition.Name))
+            if (!Identifiers.IsValidIdentifier(definition.Name))
             {
                 Report(DiagnosticDescriptors.InvalidIdentifier, definition.NamePosition, definition.Name, "type");
                 continue;
@@ -462,7 +462,7 @@ internal sealed class SchemaParser
         if (node.Get("x-enum-names") is { } namesNode)
         {
             if (namesNode is JsonArrayNode namesArray && namesArray.Items.Count == values.Count
-                && namesArray.Items.All(i => i is JsonScalarNode { Kind: JsonNodeKind.String } s && Naming.IsValidIdentifier(s.Text)))
+                && namesArray.Items.All(i => i is JsonScalarNode { Kind: JsonNodeKind.String } s && Identifiers.IsValidIdentifier(s.Text)))
             {
                 names = namesArray.Items.Select(i => ((JsonScalarNode)i).Text).ToList();
             }
