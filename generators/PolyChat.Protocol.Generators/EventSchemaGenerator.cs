@@ -97,12 +97,6 @@ public sealed class EventSchemaGenerator : IIncrementalGenerator
             AddSource(spc, model.Namespace, "EventJsonConverter", () => EventConverterEmitter.Emit(model));
             AddSource(spc, model.Namespace, model.ContextName, () => ContextEmitter.Emit(model));
         });
-
-        var helperNamespaces = specs
-            .Select(static (spec, _) => spec.Namespace)
-            .WithTrackingName(TrackingNames.Helpers);
-        context.RegisterSourceOutput(helperNamespaces, static (spc, ns) =>
-            AddSource(spc, ns, TypeSyntax.Helpers, () => HelpersEmitter.Emit(ns)));
     }
 
     private static void AddSource(SourceProductionContext context, string ns, string typeName, Func<string> emit)

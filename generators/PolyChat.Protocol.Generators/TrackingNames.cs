@@ -26,7 +26,4 @@ public static class TrackingNames
 
     /// <summary>The union, converter and context model.</summary>
     public const string Union = nameof(Union);
-
-    /// <summary>The shared helpers, per namespace.</summary>
-    public const string Helpers = nameof(Helpers);
 }

@@ -16,7 +16,7 @@ public sealed class IncrementalTests
     private static readonly string[] TrackedSteps =
     {
         TrackingNames.Inputs, TrackingNames.Parse, TrackingNames.Diagnostics, TrackingNames.Specs, TrackingNames.Events,
-        TrackingNames.Shapes, TrackingNames.Enums, TrackingNames.Union, TrackingNames.Helpers,
+        TrackingNames.Shapes, TrackingNames.Enums, TrackingNames.Union,
     };
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class IncrementalTests
         Assert.Contains("Edited. ", ((dynamic)modified[0].Value).Event.Description as string);
         Assert.All(events.Except(modified), o => Assert.True(o.Reason is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached));
 
-        foreach (var step in new[] { TrackingNames.Shapes, TrackingNames.Enums, TrackingNames.Union, TrackingNames.Helpers })
+        foreach (var step in new[] { TrackingNames.Shapes, TrackingNames.Enums, TrackingNames.Union })
         {
             Assert.All(Reasons(result, step), reason => Assert.True(
                 reason is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached,

@@ -9,7 +9,7 @@ namespace PolyChat.Protocol.Generators.Tests;
 public sealed class SnapshotTests
 {
     [Fact]
-    public void PolyAiSchema() => VerifySchema("polychat.events.schema.json", includeHelpers: true);
+    public void PolyAiSchema() => VerifySchema("polychat.events.schema.json");
 
     [Fact]
     public void Enums() => VerifySchema("enums.events.schema.json", includeUnion: false);
@@ -73,14 +73,12 @@ public sealed class SnapshotTests
     /// </summary>
     private static void VerifySchema(
         string fileName,
-        bool includeHelpers = false,
         bool includeUnion = true,
         [System.Runtime.CompilerServices.CallerMemberName] string testMethod = "")
     {
         var run = GeneratorHarness.Run(GeneratorHarness.ReadSchema(fileName), "/schemas/" + fileName);
         AssertClean(run);
         var sources = run.Sources
-            .Where(s => includeHelpers || !s.Key.EndsWith(".EventJsonHelpers.g.cs", System.StringComparison.Ordinal))
             .Where(s => includeUnion || !UnionFiles.Any(suffix => s.Key.EndsWith(suffix, System.StringComparison.Ordinal)))
             .ToDictionary(s => s.Key, s => s.Value);
         Snapshot.Verify(sources, nameof(SnapshotTests), testMethod);

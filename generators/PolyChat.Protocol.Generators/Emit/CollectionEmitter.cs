@@ -26,7 +26,7 @@ internal static class CollectionEmitter
         if (type.Kind == ValueKind.Array)
         {
             writer.WriteLine($"{TypeSyntax.Helpers}.ExpectStartArray(ref reader, {literal});");
-            writer.WriteLine($"var items = new {TypeSyntax.Helpers}.ArrayBuilder<{elementName}>();");
+            writer.WriteLine($"var items = new {TypeSyntax.ArrayBuilder}<{elementName}>();");
             writer.WriteLine("try");
             writer.OpenBrace();
             writer.WriteLine("while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)");

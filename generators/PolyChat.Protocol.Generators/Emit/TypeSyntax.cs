@@ -6,7 +6,11 @@ namespace PolyChat.Protocol.Generators.Emit;
 /// <summary>How each <see cref="TypeSpec"/> is spelled, read and written in emitted C#.</summary>
 internal static class TypeSyntax
 {
-    public const string Helpers = "EventJsonHelpers";
+    /// <summary>The runtime's token helpers that generated converters call (compiled in PolyChat.Protocol, not emitted).</summary>
+    public const string Helpers = "global::PolyChat.Protocol.Serialization.JsonTokens";
+
+    /// <summary>The runtime's exact-size array collector.</summary>
+    public const string ArrayBuilder = "global::PolyChat.Protocol.Serialization.ArrayBuilder";
 
     public static string Name(TypeSpec type, string ns) => type.Kind switch
     {

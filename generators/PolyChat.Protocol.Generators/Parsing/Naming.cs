@@ -11,7 +11,7 @@ namespace PolyChat.Protocol.Generators.Parsing;
 internal static class Naming
 {
     /// <summary>Types the generator emits into every schema's namespace.</summary>
-    public static readonly string[] ReservedTypeNames = { "Event", "UnknownEvent", "EventType", "EventJsonConverter", "EventJsonHelpers" };
+    public static readonly string[] ReservedTypeNames = { "Event", "UnknownEvent", "EventType", "EventJsonConverter" };
 
     /// <summary>The suffix of the converter class emitted beside each shape and enum.</summary>
     public const string ConverterSuffix = "JsonConverter";

@@ -69,7 +69,7 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
 
     public static global::Focus.Arrays.ListsPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "ListsPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "ListsPayload");
         global::System.Collections.Generic.IReadOnlyList<string>? tagsValue = default;
         var hasTags = false;
         global::System.Collections.Generic.IReadOnlyList<global::Focus.Arrays.Point>? pointsValue = default;
@@ -78,7 +78,7 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
         global::System.Collections.Generic.IReadOnlyDictionary<string, global::Focus.Arrays.Point>? namedPointsValue = default;
         global::System.Collections.Generic.IReadOnlyList<global::System.Text.Json.JsonElement>? anythingValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
@@ -108,14 +108,14 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
                     anythingValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : ReadAnything(ref reader, options);
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasTags)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "tags", "ListsPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "tags", "ListsPayload");
         }
 
         return new global::Focus.Arrays.ListsPayload
@@ -167,13 +167,13 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
             writer.WritePropertyName(AnythingPropertyName); WriteAnything(writer, anythingValue, options);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch
@@ -189,13 +189,13 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
 
     private static global::System.Collections.Generic.IReadOnlyList<string> ReadTags(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "tags");
-        var items = new EventJsonHelpers.ArrayBuilder<string>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "tags");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<string>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
             {
-                items.Add(EventJsonHelpers.ReadString(ref reader, "tags"));
+                items.Add(global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "tags"));
             }
 
             return items.ToArrayAndReturn();
@@ -219,8 +219,8 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
 
     private static global::System.Collections.Generic.IReadOnlyList<global::Focus.Arrays.Point> ReadPoints(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "points");
-        var items = new EventJsonHelpers.ArrayBuilder<global::Focus.Arrays.Point>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "points");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::Focus.Arrays.Point>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
@@ -249,8 +249,8 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
 
     private static global::System.Collections.Generic.IReadOnlyList<global::System.Collections.Generic.IReadOnlyList<long>> ReadGrid(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "grid");
-        var items = new EventJsonHelpers.ArrayBuilder<global::System.Collections.Generic.IReadOnlyList<long>>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "grid");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::System.Collections.Generic.IReadOnlyList<long>>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
@@ -279,13 +279,13 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
 
     private static global::System.Collections.Generic.IReadOnlyList<long> ReadGridItem(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "grid");
-        var items = new EventJsonHelpers.ArrayBuilder<long>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "grid");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<long>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
             {
-                items.Add(EventJsonHelpers.ReadInt64(ref reader, "grid"));
+                items.Add(global::PolyChat.Protocol.Serialization.JsonTokens.ReadInt64(ref reader, "grid"));
             }
 
             return items.ToArrayAndReturn();
@@ -309,13 +309,13 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
 
     private static global::System.Collections.Generic.IReadOnlyDictionary<string, string> ReadLabels(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "labels");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "labels");
         var map = new global::System.Collections.Generic.Dictionary<string, string>(global::System.StringComparer.Ordinal);
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
-            var key = EventJsonHelpers.GetString(ref reader);
+            var key = global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader);
             reader.Read();
-            map[key] = EventJsonHelpers.ReadString(ref reader, "labels");
+            map[key] = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "labels");
         }
 
         return map;
@@ -346,11 +346,11 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
 
     private static global::System.Collections.Generic.IReadOnlyDictionary<string, global::Focus.Arrays.Point> ReadNamedPoints(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "named_points");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "named_points");
         var map = new global::System.Collections.Generic.Dictionary<string, global::Focus.Arrays.Point>(global::System.StringComparer.Ordinal);
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
-            var key = EventJsonHelpers.GetString(ref reader);
+            var key = global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader);
             reader.Read();
             map[key] = global::Focus.Arrays.PointJsonConverter.ReadValue(ref reader, options);
         }
@@ -383,13 +383,13 @@ internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Seria
 
     private static global::System.Collections.Generic.IReadOnlyList<global::System.Text.Json.JsonElement> ReadAnything(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "anything");
-        var items = new EventJsonHelpers.ArrayBuilder<global::System.Text.Json.JsonElement>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "anything");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::System.Text.Json.JsonElement>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
             {
-                items.Add(EventJsonHelpers.ReadElement(ref reader));
+                items.Add(global::PolyChat.Protocol.Serialization.JsonTokens.ReadElement(ref reader));
             }
 
             return items.ToArrayAndReturn();

@@ -41,40 +41,40 @@ internal sealed class PointJsonConverter : global::System.Text.Json.Serializatio
 
     public static global::Focus.Arrays.Point ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "Point");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "Point");
         double xValue = default;
         var hasX = false;
         double yValue = default;
         var hasY = false;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    xValue = EventJsonHelpers.ReadDouble(ref reader, "x");
+                    xValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadDouble(ref reader, "x");
                     hasX = true;
                     break;
                 case 1:
                     reader.Read();
-                    yValue = EventJsonHelpers.ReadDouble(ref reader, "y");
+                    yValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadDouble(ref reader, "y");
                     hasY = true;
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasX)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "x", "Point");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "x", "Point");
         }
 
         if (!hasY)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "y", "Point");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "y", "Point");
         }
 
         return new global::Focus.Arrays.Point
@@ -90,13 +90,13 @@ internal sealed class PointJsonConverter : global::System.Text.Json.Serializatio
         writer.WriteStartObject();
         writer.WriteNumber(XPropertyName, value.X);
         writer.WriteNumber(YPropertyName, value.Y);
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -71,7 +71,7 @@ internal sealed class ColorJsonConverter : global::System.Text.Json.Serializatio
 
     public static global::Focus.Enums.Color ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, string property)
     {
-        EventJsonHelpers.ExpectString(ref reader, property);
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectString(ref reader, property);
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
             var value = reader.ValueSpan;
@@ -89,7 +89,7 @@ internal sealed class ColorJsonConverter : global::System.Text.Json.Serializatio
             }
         }
 
-        return new global::Focus.Enums.Color(EventJsonHelpers.GetString(ref reader));
+        return new global::Focus.Enums.Color(global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Enums.Color value)

@@ -48,13 +48,13 @@ internal sealed class LightChangedPayloadJsonConverter : global::System.Text.Jso
 
     public static global::Focus.Enums.LightChangedPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "LightChangedPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "LightChangedPayload");
         global::Focus.Enums.Color colorValue = default;
         var hasColor = false;
         global::Focus.Enums.LightChangedPayloadMode? modeValue = default;
         global::System.Collections.Generic.IReadOnlyList<global::Focus.Enums.Color>? previousValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
@@ -72,14 +72,14 @@ internal sealed class LightChangedPayloadJsonConverter : global::System.Text.Jso
                     previousValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : ReadPrevious(ref reader, options);
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasColor)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "color", "LightChangedPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "color", "LightChangedPayload");
         }
 
         return new global::Focus.Enums.LightChangedPayload
@@ -105,13 +105,13 @@ internal sealed class LightChangedPayloadJsonConverter : global::System.Text.Jso
             writer.WritePropertyName(PreviousPropertyName); WritePrevious(writer, previousValue, options);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch
@@ -124,8 +124,8 @@ internal sealed class LightChangedPayloadJsonConverter : global::System.Text.Jso
 
     private static global::System.Collections.Generic.IReadOnlyList<global::Focus.Enums.Color> ReadPrevious(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "previous");
-        var items = new EventJsonHelpers.ArrayBuilder<global::Focus.Enums.Color>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "previous");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::Focus.Enums.Color>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)

@@ -67,7 +67,7 @@ internal sealed class LightChangedPayloadModeJsonConverter : global::System.Text
 
     public static global::Focus.Enums.LightChangedPayloadMode ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, string property)
     {
-        EventJsonHelpers.ExpectString(ref reader, property);
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectString(ref reader, property);
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
             var value = reader.ValueSpan;
@@ -81,7 +81,7 @@ internal sealed class LightChangedPayloadModeJsonConverter : global::System.Text
             }
         }
 
-        return new global::Focus.Enums.LightChangedPayloadMode(EventJsonHelpers.GetString(ref reader));
+        return new global::Focus.Enums.LightChangedPayloadMode(global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Enums.LightChangedPayloadMode value)

@@ -83,7 +83,7 @@ internal sealed class SamplePayloadJsonConverter : global::System.Text.Json.Seri
 
     public static global::Focus.Formats.SamplePayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "SamplePayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "SamplePayload");
         global::System.DateTimeOffset takenAtValue = default;
         var hasTakenAt = false;
         global::System.Uri? linkValue = default;
@@ -96,13 +96,13 @@ internal sealed class SamplePayloadJsonConverter : global::System.Text.Json.Seri
         var hasMaybeNote = false;
         global::System.Text.Json.JsonElement? rawValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    takenAtValue = EventJsonHelpers.ReadDateTimeOffset(ref reader, "taken_at");
+                    takenAtValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadDateTimeOffset(ref reader, "taken_at");
                     hasTakenAt = true;
                     break;
                 case 1:
@@ -111,13 +111,13 @@ internal sealed class SamplePayloadJsonConverter : global::System.Text.Json.Seri
                     {
                         linkValue = null;
                     }
-                    else if (EventJsonHelpers.TryReadUri(ref reader, out var linkValueParsed))
+                    else if (global::PolyChat.Protocol.Serialization.JsonTokens.TryReadUri(ref reader, out var linkValueParsed))
                     {
                         linkValue = linkValueParsed;
                     }
                     else
                     {
-                        EventJsonHelpers.KeepAsAdditional(ref reader, "link", ref additionalProperties);
+                        global::PolyChat.Protocol.Serialization.JsonTokens.KeepAsAdditional(ref reader, "link", ref additionalProperties);
                     }
 
                     break;
@@ -127,57 +127,57 @@ internal sealed class SamplePayloadJsonConverter : global::System.Text.Json.Seri
                     {
                         sampleIdValue = null;
                     }
-                    else if (EventJsonHelpers.TryReadGuid(ref reader, out var sampleIdValueParsed))
+                    else if (global::PolyChat.Protocol.Serialization.JsonTokens.TryReadGuid(ref reader, out var sampleIdValueParsed))
                     {
                         sampleIdValue = sampleIdValueParsed;
                     }
                     else
                     {
-                        EventJsonHelpers.KeepAsAdditional(ref reader, "sample_id", ref additionalProperties);
+                        global::PolyChat.Protocol.Serialization.JsonTokens.KeepAsAdditional(ref reader, "sample_id", ref additionalProperties);
                     }
 
                     break;
                 case 3:
                     reader.Read();
-                    countValue = EventJsonHelpers.ReadInt64(ref reader, "count");
+                    countValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadInt64(ref reader, "count");
                     hasCount = true;
                     break;
                 case 4:
                     reader.Read();
-                    ratioValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadDouble(ref reader, "ratio");
+                    ratioValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadDouble(ref reader, "ratio");
                     break;
                 case 5:
                     reader.Read();
-                    validValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadBoolean(ref reader, "valid");
+                    validValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadBoolean(ref reader, "valid");
                     break;
                 case 6:
                     reader.Read();
-                    maybeNoteValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "maybe_note");
+                    maybeNoteValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "maybe_note");
                     hasMaybeNote = true;
                     break;
                 case 7:
                     reader.Read();
-                    rawValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadElement(ref reader);
+                    rawValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadElement(ref reader);
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasTakenAt)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "taken_at", "SamplePayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "taken_at", "SamplePayload");
         }
 
         if (!hasCount)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "count", "SamplePayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "count", "SamplePayload");
         }
 
         if (!hasMaybeNote)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "maybe_note", "SamplePayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "maybe_note", "SamplePayload");
         }
 
         return new global::Focus.Formats.SamplePayload
@@ -197,7 +197,7 @@ internal sealed class SamplePayloadJsonConverter : global::System.Text.Json.Seri
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Formats.SamplePayload value, global::System.Text.Json.JsonSerializerOptions? options)
     {
         writer.WriteStartObject();
-        writer.WritePropertyName(TakenAtPropertyName); EventJsonHelpers.WriteDateTimeOffsetValue(writer, value.TakenAt);
+        writer.WritePropertyName(TakenAtPropertyName); global::PolyChat.Protocol.Serialization.JsonTokens.WriteDateTimeOffsetValue(writer, value.TakenAt);
         if (value.Link is { } linkValue)
         {
             writer.WritePropertyName(LinkPropertyName); writer.WriteStringValue(linkValue.OriginalString);
@@ -233,13 +233,13 @@ internal sealed class SamplePayloadJsonConverter : global::System.Text.Json.Seri
             writer.WritePropertyName(RawPropertyName); rawValue.WriteTo(writer);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -41,24 +41,24 @@ internal sealed class CustomerJsonConverter : global::System.Text.Json.Serializa
 
     public static global::Focus.Nested.Customer ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "Customer");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "Customer");
         string? nameValue = default;
         global::Focus.Nested.Address? addressValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    nameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "name");
+                    nameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "name");
                     break;
                 case 1:
                     reader.Read();
                     addressValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::Focus.Nested.AddressJsonConverter.ReadValue(ref reader, options);
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
@@ -84,13 +84,13 @@ internal sealed class CustomerJsonConverter : global::System.Text.Json.Serializa
             writer.WritePropertyName(AddressPropertyName); global::Focus.Nested.AddressJsonConverter.WriteValue(writer, addressValue, options);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -30,7 +30,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
 
     public static global::Focus.Nested.Event ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "An event");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "An event");
         var eventCase = -1;
         string? rawType = null;
         var typeKnown = false;
@@ -42,7 +42,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
         object? payload = null;
         global::System.Text.Json.JsonElement? rawPayload = null;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchEnvelopeProperty(ref reader))
             {
@@ -50,7 +50,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     if (typeRead)
                     {
                         // Two discriminators make the frame ambiguous: a forged second one must not win.
-                        throw EventJsonHelpers.Error(ref reader, "The event has more than one 'type' property.");
+                        throw global::PolyChat.Protocol.Serialization.JsonTokens.Error(ref reader, "The event has more than one 'type' property.");
                     }
 
                     typeRead = true;
@@ -66,15 +66,15 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     break;
                 case 1:
                     reader.Read();
-                    id = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "id");
+                    id = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "id");
                     break;
                 case 2:
                     reader.Read();
-                    sequence = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadInt64(ref reader, "sequence");
+                    sequence = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadInt64(ref reader, "sequence");
                     break;
                 case 3:
                     reader.Read();
-                    timestamp = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadDateTimeOffset(ref reader, "timestamp");
+                    timestamp = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadDateTimeOffset(ref reader, "timestamp");
                     break;
                 case 4:
                     if (!typeKnown)
@@ -89,28 +89,28 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     break;
                 case 5:
                     reader.Read();
-                    metadata = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadElement(ref reader);
+                    metadata = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadElement(ref reader);
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!typeKnown)
         {
-            throw EventJsonHelpers.Error(ref reader, "The event has no 'type' property.");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.Error(ref reader, "The event has no 'type' property.");
         }
 
         switch (eventCase)
         {
             case BundleCase:
-                return new global::Focus.Nested.BundleEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "BundleEvent") : (global::Focus.Nested.BundlePayload)payload)
+                return new global::Focus.Nested.BundleEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "BundleEvent") : (global::Focus.Nested.BundlePayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case OrderPlacedCase:
-                return new global::Focus.Nested.OrderPlacedEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "OrderPlacedEvent") : (global::Focus.Nested.OrderPlacedPayload)payload)
+                return new global::Focus.Nested.OrderPlacedEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "OrderPlacedEvent") : (global::Focus.Nested.OrderPlacedPayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
@@ -125,9 +125,9 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
     /// <summary>Reads the discriminator: the case of a known type (no allocation), or -1 with the raw string.</summary>
     private static int ReadType(ref global::System.Text.Json.Utf8JsonReader reader, out string? rawType)
     {
-        EventJsonHelpers.ExpectString(ref reader, "type");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectString(ref reader, "type");
         var eventCase = MatchEventType(ref reader);
-        rawType = eventCase < 0 ? EventJsonHelpers.GetString(ref reader) : null;
+        rawType = eventCase < 0 ? global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader) : null;
         return eventCase;
     }
 
@@ -145,13 +145,13 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
             lookahead.Read();
             if (!lookahead.TrySkip())
             {
-                throw EventJsonHelpers.Error(ref lookahead, "The event object is incomplete.");
+                throw global::PolyChat.Protocol.Serialization.JsonTokens.Error(ref lookahead, "The event object is incomplete.");
             }
 
             lookahead.Read();
         }
 
-        throw EventJsonHelpers.Error(ref lookahead, "The event has no 'type' property.");
+        throw global::PolyChat.Protocol.Serialization.JsonTokens.Error(ref lookahead, "The event has no 'type' property.");
     }
 
     private static object? ReadPayload(ref global::System.Text.Json.Utf8JsonReader reader, int eventCase, global::System.Text.Json.JsonSerializerOptions? options, out global::System.Text.Json.JsonElement? rawPayload)
@@ -164,7 +164,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
             case OrderPlacedCase:
                 return global::Focus.Nested.OrderPlacedPayloadJsonConverter.ReadValue(ref reader, options);
             default:
-                rawPayload = EventJsonHelpers.ReadElement(ref reader);
+                rawPayload = global::PolyChat.Protocol.Serialization.JsonTokens.ReadElement(ref reader);
                 return null;
         }
     }
@@ -200,7 +200,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
             if (value.Timestamp is { } timestamp)
             {
                 writer.WritePropertyName(TimestampPropertyName);
-                EventJsonHelpers.WriteDateTimeOffsetValue(writer, timestamp);
+                global::PolyChat.Protocol.Serialization.JsonTokens.WriteDateTimeOffsetValue(writer, timestamp);
             }
         }
 
@@ -235,7 +235,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
 
         if (envelope)
         {
-            EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+            global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         }
 
         writer.WriteEndObject();
@@ -243,7 +243,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
 
     private static int MatchEnvelopeProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchEnvelopeProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchEnvelopeProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchEnvelopeProperty(reader.ValueSpan);
 
     private static int MatchEnvelopeProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch
@@ -259,7 +259,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
 
     private static int MatchEventType(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchEventType(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchEventType(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchEventType(reader.ValueSpan);
 
     private static int MatchEventType(global::System.ReadOnlySpan<byte> name) => name.Length switch

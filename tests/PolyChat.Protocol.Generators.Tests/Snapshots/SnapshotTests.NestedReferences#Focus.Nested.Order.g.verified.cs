@@ -34,11 +34,11 @@ internal sealed class OrderJsonConverter : global::System.Text.Json.Serializatio
 
     public static global::Focus.Nested.Order ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "Order");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "Order");
         global::Focus.Nested.Customer? customerValue = default;
         var hasCustomer = false;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
@@ -48,14 +48,14 @@ internal sealed class OrderJsonConverter : global::System.Text.Json.Serializatio
                     hasCustomer = true;
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasCustomer)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "customer", "Order");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "customer", "Order");
         }
 
         return new global::Focus.Nested.Order
@@ -77,13 +77,13 @@ internal sealed class OrderJsonConverter : global::System.Text.Json.Serializatio
             writer.WriteNull(CustomerPropertyName);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -41,12 +41,12 @@ internal sealed class OrderPlacedPayloadJsonConverter : global::System.Text.Json
 
     public static global::Focus.Nested.OrderPlacedPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "OrderPlacedPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "OrderPlacedPayload");
         global::Focus.Nested.Order? orderValue = default;
         var hasOrder = false;
         global::Focus.Nested.OrderPlacedPayloadNote? noteValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
@@ -60,14 +60,14 @@ internal sealed class OrderPlacedPayloadJsonConverter : global::System.Text.Json
                     noteValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::Focus.Nested.OrderPlacedPayloadNoteJsonConverter.ReadValue(ref reader, options);
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasOrder)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "order", "OrderPlacedPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "order", "OrderPlacedPayload");
         }
 
         return new global::Focus.Nested.OrderPlacedPayload
@@ -95,13 +95,13 @@ internal sealed class OrderPlacedPayloadJsonConverter : global::System.Text.Json
             writer.WritePropertyName(NotePropertyName); global::Focus.Nested.OrderPlacedPayloadNoteJsonConverter.WriteValue(writer, noteValue, options);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

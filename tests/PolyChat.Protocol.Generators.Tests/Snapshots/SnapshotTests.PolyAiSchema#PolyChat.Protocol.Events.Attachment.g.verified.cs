@@ -62,20 +62,20 @@ internal sealed class AttachmentJsonConverter : global::System.Text.Json.Seriali
 
     public static global::PolyChat.Protocol.Events.Attachment ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "Attachment");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "Attachment");
         string? titleValue = default;
         global::System.Uri? previewImageUrlValue = default;
         global::System.Uri? contentUrlValue = default;
         global::PolyChat.Protocol.Events.AttachmentContentType? contentTypeValue = default;
         string? callToActionTextValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    titleValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "title");
+                    titleValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "title");
                     break;
                 case 1:
                     reader.Read();
@@ -83,13 +83,13 @@ internal sealed class AttachmentJsonConverter : global::System.Text.Json.Seriali
                     {
                         previewImageUrlValue = null;
                     }
-                    else if (EventJsonHelpers.TryReadUri(ref reader, out var previewImageUrlValueParsed))
+                    else if (global::PolyChat.Protocol.Serialization.JsonTokens.TryReadUri(ref reader, out var previewImageUrlValueParsed))
                     {
                         previewImageUrlValue = previewImageUrlValueParsed;
                     }
                     else
                     {
-                        EventJsonHelpers.KeepAsAdditional(ref reader, "preview_image_url", ref additionalProperties);
+                        global::PolyChat.Protocol.Serialization.JsonTokens.KeepAsAdditional(ref reader, "preview_image_url", ref additionalProperties);
                     }
 
                     break;
@@ -99,13 +99,13 @@ internal sealed class AttachmentJsonConverter : global::System.Text.Json.Seriali
                     {
                         contentUrlValue = null;
                     }
-                    else if (EventJsonHelpers.TryReadUri(ref reader, out var contentUrlValueParsed))
+                    else if (global::PolyChat.Protocol.Serialization.JsonTokens.TryReadUri(ref reader, out var contentUrlValueParsed))
                     {
                         contentUrlValue = contentUrlValueParsed;
                     }
                     else
                     {
-                        EventJsonHelpers.KeepAsAdditional(ref reader, "content_url", ref additionalProperties);
+                        global::PolyChat.Protocol.Serialization.JsonTokens.KeepAsAdditional(ref reader, "content_url", ref additionalProperties);
                     }
 
                     break;
@@ -115,10 +115,10 @@ internal sealed class AttachmentJsonConverter : global::System.Text.Json.Seriali
                     break;
                 case 4:
                     reader.Read();
-                    callToActionTextValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "call_to_action_text");
+                    callToActionTextValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "call_to_action_text");
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
@@ -162,13 +162,13 @@ internal sealed class AttachmentJsonConverter : global::System.Text.Json.Seriali
             writer.WriteString(CallToActionTextPropertyName, callToActionTextValue);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -67,7 +67,7 @@ internal sealed class AttachmentContentTypeJsonConverter : global::System.Text.J
 
     public static global::PolyChat.Protocol.Events.AttachmentContentType ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, string property)
     {
-        EventJsonHelpers.ExpectString(ref reader, property);
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectString(ref reader, property);
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
             var value = reader.ValueSpan;
@@ -81,7 +81,7 @@ internal sealed class AttachmentContentTypeJsonConverter : global::System.Text.J
             }
         }
 
-        return new global::PolyChat.Protocol.Events.AttachmentContentType(EventJsonHelpers.GetString(ref reader));
+        return new global::PolyChat.Protocol.Events.AttachmentContentType(global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.AttachmentContentType value)

@@ -55,34 +55,34 @@ internal sealed class CapabilitiesJsonConverter : global::System.Text.Json.Seria
 
     public static global::PolyChat.Protocol.Events.Capabilities ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "Capabilities");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "Capabilities");
         bool? streamingValue = default;
         long? maxMessageSizeBytesValue = default;
         long? maxReconnectAttemptsValue = default;
         long? heartbeatIntervalSecondsValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    streamingValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadBoolean(ref reader, "streaming");
+                    streamingValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadBoolean(ref reader, "streaming");
                     break;
                 case 1:
                     reader.Read();
-                    maxMessageSizeBytesValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadInt64(ref reader, "max_message_size_bytes");
+                    maxMessageSizeBytesValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadInt64(ref reader, "max_message_size_bytes");
                     break;
                 case 2:
                     reader.Read();
-                    maxReconnectAttemptsValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadInt64(ref reader, "max_reconnect_attempts");
+                    maxReconnectAttemptsValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadInt64(ref reader, "max_reconnect_attempts");
                     break;
                 case 3:
                     reader.Read();
-                    heartbeatIntervalSecondsValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadInt64(ref reader, "heartbeat_interval_seconds");
+                    heartbeatIntervalSecondsValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadInt64(ref reader, "heartbeat_interval_seconds");
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
@@ -120,13 +120,13 @@ internal sealed class CapabilitiesJsonConverter : global::System.Text.Json.Seria
             writer.WriteNumber(HeartbeatIntervalSecondsPropertyName, heartbeatIntervalSecondsValue);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -71,7 +71,7 @@ internal sealed class ClientHandoffReasonJsonConverter : global::System.Text.Jso
 
     public static global::PolyChat.Protocol.Events.ClientHandoffReason ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, string property)
     {
-        EventJsonHelpers.ExpectString(ref reader, property);
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectString(ref reader, property);
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
             var value = reader.ValueSpan;
@@ -89,7 +89,7 @@ internal sealed class ClientHandoffReasonJsonConverter : global::System.Text.Jso
             }
         }
 
-        return new global::PolyChat.Protocol.Events.ClientHandoffReason(EventJsonHelpers.GetString(ref reader));
+        return new global::PolyChat.Protocol.Events.ClientHandoffReason(global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.ClientHandoffReason value)

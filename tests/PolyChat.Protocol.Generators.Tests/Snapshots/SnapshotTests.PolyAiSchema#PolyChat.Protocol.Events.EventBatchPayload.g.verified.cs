@@ -34,11 +34,11 @@ internal sealed class EventBatchPayloadJsonConverter : global::System.Text.Json.
 
     public static global::PolyChat.Protocol.Events.EventBatchPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "EventBatchPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "EventBatchPayload");
         global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Event>? eventsValue = default;
         var hasEvents = false;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
@@ -48,14 +48,14 @@ internal sealed class EventBatchPayloadJsonConverter : global::System.Text.Json.
                     hasEvents = true;
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasEvents)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "events", "EventBatchPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "events", "EventBatchPayload");
         }
 
         return new global::PolyChat.Protocol.Events.EventBatchPayload
@@ -77,13 +77,13 @@ internal sealed class EventBatchPayloadJsonConverter : global::System.Text.Json.
             writer.WriteNull(EventsPropertyName);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch
@@ -94,8 +94,8 @@ internal sealed class EventBatchPayloadJsonConverter : global::System.Text.Json.
 
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Event> ReadEvents(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "events");
-        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.Event>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "events");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::PolyChat.Protocol.Events.Event>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)

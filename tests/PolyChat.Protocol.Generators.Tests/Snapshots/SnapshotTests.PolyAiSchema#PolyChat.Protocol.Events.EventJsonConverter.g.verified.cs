@@ -80,7 +80,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
 
     public static global::PolyChat.Protocol.Events.Event ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "An event");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "An event");
         var eventCase = -1;
         string? rawType = null;
         var typeKnown = false;
@@ -92,7 +92,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
         object? payload = null;
         global::System.Text.Json.JsonElement? rawPayload = null;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchEnvelopeProperty(ref reader))
             {
@@ -100,7 +100,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     if (typeRead)
                     {
                         // Two discriminators make the frame ambiguous: a forged second one must not win.
-                        throw EventJsonHelpers.Error(ref reader, "The event has more than one 'type' property.");
+                        throw global::PolyChat.Protocol.Serialization.JsonTokens.Error(ref reader, "The event has more than one 'type' property.");
                     }
 
                     typeRead = true;
@@ -116,15 +116,15 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     break;
                 case 1:
                     reader.Read();
-                    id = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "id");
+                    id = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "id");
                     break;
                 case 2:
                     reader.Read();
-                    sequence = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadInt64(ref reader, "sequence");
+                    sequence = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadInt64(ref reader, "sequence");
                     break;
                 case 3:
                     reader.Read();
-                    timestamp = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadDateTimeOffset(ref reader, "timestamp");
+                    timestamp = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadDateTimeOffset(ref reader, "timestamp");
                     break;
                 case 4:
                     if (!typeKnown)
@@ -142,14 +142,14 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     metadata = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Events.MetadataJsonConverter.ReadValue(ref reader, options);
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!typeKnown)
         {
-            throw EventJsonHelpers.Error(ref reader, "The event has no 'type' property.");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.Error(ref reader, "The event has no 'type' property.");
         }
 
         switch (eventCase)
@@ -160,7 +160,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case EventBatchCase:
-                return new global::PolyChat.Protocol.Events.EventBatchEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "EventBatchEvent") : (global::PolyChat.Protocol.Events.EventBatchPayload)payload)
+                return new global::PolyChat.Protocol.Events.EventBatchEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "EventBatchEvent") : (global::PolyChat.Protocol.Events.EventBatchPayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
@@ -190,12 +190,12 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case LanguageChangedCase:
-                return new global::PolyChat.Protocol.Events.LanguageChangedEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "LanguageChangedEvent") : (global::PolyChat.Protocol.Events.LanguageChangedPayload)payload)
+                return new global::PolyChat.Protocol.Events.LanguageChangedEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "LanguageChangedEvent") : (global::PolyChat.Protocol.Events.LanguageChangedPayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case LinkToWebrtcConversationCase:
-                return new global::PolyChat.Protocol.Events.LinkToWebrtcConversationEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "LinkToWebrtcConversationEvent") : (global::PolyChat.Protocol.Events.LinkToWebrtcConversationPayload)payload)
+                return new global::PolyChat.Protocol.Events.LinkToWebrtcConversationEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "LinkToWebrtcConversationEvent") : (global::PolyChat.Protocol.Events.LinkToWebrtcConversationPayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
@@ -210,7 +210,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case LiveAgentMessageCase:
-                return new global::PolyChat.Protocol.Events.LiveAgentMessageEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "LiveAgentMessageEvent") : (global::PolyChat.Protocol.Events.LiveAgentMessagePayload)payload)
+                return new global::PolyChat.Protocol.Events.LiveAgentMessageEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "LiveAgentMessageEvent") : (global::PolyChat.Protocol.Events.LiveAgentMessagePayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
@@ -230,12 +230,12 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case PolyAgentMessageChunkCase:
-                return new global::PolyChat.Protocol.Events.PolyAgentMessageChunkEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "PolyAgentMessageChunkEvent") : (global::PolyChat.Protocol.Events.PolyAgentMessageChunkPayload)payload)
+                return new global::PolyChat.Protocol.Events.PolyAgentMessageChunkEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "PolyAgentMessageChunkEvent") : (global::PolyChat.Protocol.Events.PolyAgentMessageChunkPayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case PolyAgentMessageCase:
-                return new global::PolyChat.Protocol.Events.PolyAgentMessageEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "PolyAgentMessageEvent") : (global::PolyChat.Protocol.Events.PolyAgentMessagePayload)payload)
+                return new global::PolyChat.Protocol.Events.PolyAgentMessageEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "PolyAgentMessageEvent") : (global::PolyChat.Protocol.Events.PolyAgentMessagePayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
@@ -255,7 +255,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case SessionEndCase:
-                return new global::PolyChat.Protocol.Events.SessionEndEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "SessionEndEvent") : (global::PolyChat.Protocol.Events.SessionEndPayload)payload)
+                return new global::PolyChat.Protocol.Events.SessionEndEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "SessionEndEvent") : (global::PolyChat.Protocol.Events.SessionEndPayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
@@ -270,7 +270,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case SystemMessageCase:
-                return new global::PolyChat.Protocol.Events.SystemMessageEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "SystemMessageEvent") : (global::PolyChat.Protocol.Events.SystemMessagePayload)payload)
+                return new global::PolyChat.Protocol.Events.SystemMessageEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "SystemMessageEvent") : (global::PolyChat.Protocol.Events.SystemMessagePayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
@@ -280,7 +280,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case UserMessageCase:
-                return new global::PolyChat.Protocol.Events.UserMessageEvent(payload is null ? throw EventJsonHelpers.MissingProperty(ref reader, "payload", "UserMessageEvent") : (global::PolyChat.Protocol.Events.UserMessagePayload)payload)
+                return new global::PolyChat.Protocol.Events.UserMessageEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "UserMessageEvent") : (global::PolyChat.Protocol.Events.UserMessagePayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
@@ -300,9 +300,9 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
     /// <summary>Reads the discriminator: the case of a known type (no allocation), or -1 with the raw string.</summary>
     private static int ReadType(ref global::System.Text.Json.Utf8JsonReader reader, out string? rawType)
     {
-        EventJsonHelpers.ExpectString(ref reader, "type");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectString(ref reader, "type");
         var eventCase = MatchEventType(ref reader);
-        rawType = eventCase < 0 ? EventJsonHelpers.GetString(ref reader) : null;
+        rawType = eventCase < 0 ? global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader) : null;
         return eventCase;
     }
 
@@ -320,13 +320,13 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
             lookahead.Read();
             if (!lookahead.TrySkip())
             {
-                throw EventJsonHelpers.Error(ref lookahead, "The event object is incomplete.");
+                throw global::PolyChat.Protocol.Serialization.JsonTokens.Error(ref lookahead, "The event object is incomplete.");
             }
 
             lookahead.Read();
         }
 
-        throw EventJsonHelpers.Error(ref lookahead, "The event has no 'type' property.");
+        throw global::PolyChat.Protocol.Serialization.JsonTokens.Error(ref lookahead, "The event has no 'type' property.");
     }
 
     private static object? ReadPayload(ref global::System.Text.Json.Utf8JsonReader reader, int eventCase, global::System.Text.Json.JsonSerializerOptions? options, out global::System.Text.Json.JsonElement? rawPayload)
@@ -389,7 +389,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
             case UserTypingCase:
                 return global::PolyChat.Protocol.Events.UserTypingPayloadJsonConverter.ReadValue(ref reader, options);
             default:
-                rawPayload = EventJsonHelpers.ReadElement(ref reader);
+                rawPayload = global::PolyChat.Protocol.Serialization.JsonTokens.ReadElement(ref reader);
                 return null;
         }
     }
@@ -425,7 +425,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
             if (value.Timestamp is { } timestamp)
             {
                 writer.WritePropertyName(TimestampPropertyName);
-                EventJsonHelpers.WriteDateTimeOffsetValue(writer, timestamp);
+                global::PolyChat.Protocol.Serialization.JsonTokens.WriteDateTimeOffsetValue(writer, timestamp);
             }
         }
 
@@ -585,7 +585,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
 
         if (envelope)
         {
-            EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+            global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         }
 
         writer.WriteEndObject();
@@ -593,7 +593,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
 
     private static int MatchEnvelopeProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchEnvelopeProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchEnvelopeProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchEnvelopeProperty(reader.ValueSpan);
 
     private static int MatchEnvelopeProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch
@@ -609,7 +609,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
 
     private static int MatchEventType(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchEventType(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchEventType(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchEventType(reader.ValueSpan);
 
     private static int MatchEventType(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -167,7 +167,7 @@ internal sealed class EventTypeJsonConverter : global::System.Text.Json.Serializ
 
     public static global::PolyChat.Protocol.Events.EventType ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, string property)
     {
-        EventJsonHelpers.ExpectString(ref reader, property);
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectString(ref reader, property);
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
             var value = reader.ValueSpan;
@@ -281,7 +281,7 @@ internal sealed class EventTypeJsonConverter : global::System.Text.Json.Serializ
             }
         }
 
-        return new global::PolyChat.Protocol.Events.EventType(EventJsonHelpers.GetString(ref reader));
+        return new global::PolyChat.Protocol.Events.EventType(global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.EventType value)

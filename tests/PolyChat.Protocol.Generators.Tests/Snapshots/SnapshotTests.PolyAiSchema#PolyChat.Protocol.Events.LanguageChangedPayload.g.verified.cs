@@ -34,28 +34,28 @@ internal sealed class LanguageChangedPayloadJsonConverter : global::System.Text.
 
     public static global::PolyChat.Protocol.Events.LanguageChangedPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "LanguageChangedPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "LanguageChangedPayload");
         string? languageCodeValue = default;
         var hasLanguageCode = false;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    languageCodeValue = EventJsonHelpers.ReadString(ref reader, "language_code");
+                    languageCodeValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "language_code");
                     hasLanguageCode = true;
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasLanguageCode)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "language_code", "LanguageChangedPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "language_code", "LanguageChangedPayload");
         }
 
         return new global::PolyChat.Protocol.Events.LanguageChangedPayload
@@ -77,13 +77,13 @@ internal sealed class LanguageChangedPayloadJsonConverter : global::System.Text.
             writer.WriteNull(LanguageCodePropertyName);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -34,28 +34,28 @@ internal sealed class LinkToWebrtcConversationPayloadJsonConverter : global::Sys
 
     public static global::PolyChat.Protocol.Events.LinkToWebrtcConversationPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "LinkToWebrtcConversationPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "LinkToWebrtcConversationPayload");
         string? callSidValue = default;
         var hasCallSid = false;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    callSidValue = EventJsonHelpers.ReadString(ref reader, "call_sid");
+                    callSidValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "call_sid");
                     hasCallSid = true;
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasCallSid)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "call_sid", "LinkToWebrtcConversationPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "call_sid", "LinkToWebrtcConversationPayload");
         }
 
         return new global::PolyChat.Protocol.Events.LinkToWebrtcConversationPayload
@@ -77,13 +77,13 @@ internal sealed class LinkToWebrtcConversationPayloadJsonConverter : global::Sys
             writer.WriteNull(CallSidPropertyName);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

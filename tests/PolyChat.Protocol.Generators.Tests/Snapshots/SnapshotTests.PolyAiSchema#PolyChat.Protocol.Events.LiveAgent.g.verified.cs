@@ -48,22 +48,22 @@ internal sealed class LiveAgentJsonConverter : global::System.Text.Json.Serializ
 
     public static global::PolyChat.Protocol.Events.LiveAgent ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "LiveAgent");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "LiveAgent");
         string? idValue = default;
         string? nameValue = default;
         global::System.Uri? avatarUrlValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    idValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "id");
+                    idValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "id");
                     break;
                 case 1:
                     reader.Read();
-                    nameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "name");
+                    nameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "name");
                     break;
                 case 2:
                     reader.Read();
@@ -71,18 +71,18 @@ internal sealed class LiveAgentJsonConverter : global::System.Text.Json.Serializ
                     {
                         avatarUrlValue = null;
                     }
-                    else if (EventJsonHelpers.TryReadUri(ref reader, out var avatarUrlValueParsed))
+                    else if (global::PolyChat.Protocol.Serialization.JsonTokens.TryReadUri(ref reader, out var avatarUrlValueParsed))
                     {
                         avatarUrlValue = avatarUrlValueParsed;
                     }
                     else
                     {
-                        EventJsonHelpers.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
+                        global::PolyChat.Protocol.Serialization.JsonTokens.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
                     }
 
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
@@ -114,13 +114,13 @@ internal sealed class LiveAgentJsonConverter : global::System.Text.Json.Serializ
             writer.WritePropertyName(AvatarUrlPropertyName); writer.WriteStringValue(avatarUrlValue.OriginalString);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

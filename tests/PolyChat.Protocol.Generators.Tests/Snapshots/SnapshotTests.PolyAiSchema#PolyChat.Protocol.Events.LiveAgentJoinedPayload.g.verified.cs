@@ -55,13 +55,13 @@ internal sealed class LiveAgentJoinedPayloadJsonConverter : global::System.Text.
 
     public static global::PolyChat.Protocol.Events.LiveAgentJoinedPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "LiveAgentJoinedPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "LiveAgentJoinedPayload");
         global::PolyChat.Protocol.Events.LiveAgent? agentValue = default;
         string? agentIdValue = default;
         string? agentNameValue = default;
         global::System.Uri? avatarUrlValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
@@ -71,11 +71,11 @@ internal sealed class LiveAgentJoinedPayloadJsonConverter : global::System.Text.
                     break;
                 case 1:
                     reader.Read();
-                    agentIdValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "agent_id");
+                    agentIdValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "agent_id");
                     break;
                 case 2:
                     reader.Read();
-                    agentNameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "agent_name");
+                    agentNameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "agent_name");
                     break;
                 case 3:
                     reader.Read();
@@ -83,18 +83,18 @@ internal sealed class LiveAgentJoinedPayloadJsonConverter : global::System.Text.
                     {
                         avatarUrlValue = null;
                     }
-                    else if (EventJsonHelpers.TryReadUri(ref reader, out var avatarUrlValueParsed))
+                    else if (global::PolyChat.Protocol.Serialization.JsonTokens.TryReadUri(ref reader, out var avatarUrlValueParsed))
                     {
                         avatarUrlValue = avatarUrlValueParsed;
                     }
                     else
                     {
-                        EventJsonHelpers.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
+                        global::PolyChat.Protocol.Serialization.JsonTokens.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
                     }
 
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
@@ -132,13 +132,13 @@ internal sealed class LiveAgentJoinedPayloadJsonConverter : global::System.Text.
             writer.WritePropertyName(AvatarUrlPropertyName); writer.WriteStringValue(avatarUrlValue.OriginalString);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -83,7 +83,7 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
 
     public static global::PolyChat.Protocol.Events.LiveAgentMessagePayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "LiveAgentMessagePayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "LiveAgentMessagePayload");
         string? messageIdValue = default;
         var hasMessageId = false;
         string? agentIdValue = default;
@@ -95,22 +95,22 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
         global::System.Uri? avatarUrlValue = default;
         global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ChatCallAction>? chatCallActionsValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    messageIdValue = EventJsonHelpers.ReadString(ref reader, "message_id");
+                    messageIdValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message_id");
                     hasMessageId = true;
                     break;
                 case 1:
                     reader.Read();
-                    agentIdValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "agent_id");
+                    agentIdValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "agent_id");
                     break;
                 case 2:
                     reader.Read();
-                    textValue = EventJsonHelpers.ReadString(ref reader, "text");
+                    textValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "text");
                     hasText = true;
                     break;
                 case 3:
@@ -123,7 +123,7 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
                     break;
                 case 5:
                     reader.Read();
-                    agentNameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "agent_name");
+                    agentNameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "agent_name");
                     break;
                 case 6:
                     reader.Read();
@@ -131,13 +131,13 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
                     {
                         avatarUrlValue = null;
                     }
-                    else if (EventJsonHelpers.TryReadUri(ref reader, out var avatarUrlValueParsed))
+                    else if (global::PolyChat.Protocol.Serialization.JsonTokens.TryReadUri(ref reader, out var avatarUrlValueParsed))
                     {
                         avatarUrlValue = avatarUrlValueParsed;
                     }
                     else
                     {
-                        EventJsonHelpers.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
+                        global::PolyChat.Protocol.Serialization.JsonTokens.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
                     }
 
                     break;
@@ -146,19 +146,19 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
                     chatCallActionsValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : ReadChatCallActions(ref reader, options);
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasMessageId)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "message_id", "LiveAgentMessagePayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "message_id", "LiveAgentMessagePayload");
         }
 
         if (!hasText)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "text", "LiveAgentMessagePayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "text", "LiveAgentMessagePayload");
         }
 
         return new global::PolyChat.Protocol.Events.LiveAgentMessagePayload
@@ -226,13 +226,13 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
             writer.WritePropertyName(ChatCallActionsPropertyName); WriteChatCallActions(writer, chatCallActionsValue, options);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch
@@ -250,8 +250,8 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
 
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Attachment> ReadAttachments(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "attachments");
-        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.Attachment>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "attachments");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::PolyChat.Protocol.Events.Attachment>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
@@ -280,8 +280,8 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
 
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ResponseSuggestion> ReadResponseSuggestions(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "response_suggestions");
-        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.ResponseSuggestion>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "response_suggestions");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::PolyChat.Protocol.Events.ResponseSuggestion>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
@@ -310,8 +310,8 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
 
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ChatCallAction> ReadChatCallActions(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "chat_call_actions");
-        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.ChatCallAction>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "chat_call_actions");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::PolyChat.Protocol.Events.ChatCallAction>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)

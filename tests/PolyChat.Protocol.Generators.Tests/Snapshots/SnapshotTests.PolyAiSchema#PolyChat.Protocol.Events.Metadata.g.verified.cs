@@ -34,10 +34,10 @@ internal sealed class MetadataJsonConverter : global::System.Text.Json.Serializa
 
     public static global::PolyChat.Protocol.Events.Metadata ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "Metadata");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "Metadata");
         global::System.Collections.Generic.IReadOnlyDictionary<string, string>? customValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
@@ -46,7 +46,7 @@ internal sealed class MetadataJsonConverter : global::System.Text.Json.Serializa
                     customValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : ReadCustom(ref reader, options);
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
@@ -66,13 +66,13 @@ internal sealed class MetadataJsonConverter : global::System.Text.Json.Serializa
             writer.WritePropertyName(CustomPropertyName); WriteCustom(writer, customValue, options);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch
@@ -83,13 +83,13 @@ internal sealed class MetadataJsonConverter : global::System.Text.Json.Serializa
 
     private static global::System.Collections.Generic.IReadOnlyDictionary<string, string> ReadCustom(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "custom");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "custom");
         var map = new global::System.Collections.Generic.Dictionary<string, string>(global::System.StringComparer.Ordinal);
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
-            var key = EventJsonHelpers.GetString(ref reader);
+            var key = global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader);
             reader.Read();
-            map[key] = EventJsonHelpers.ReadString(ref reader, "custom");
+            map[key] = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "custom");
         }
 
         return map;

@@ -48,18 +48,18 @@ internal sealed class PolyAgentJoinedPayloadJsonConverter : global::System.Text.
 
     public static global::PolyChat.Protocol.Events.PolyAgentJoinedPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "PolyAgentJoinedPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "PolyAgentJoinedPayload");
         string? agentNameValue = default;
         global::System.Uri? agentAvatarUrlValue = default;
         global::System.Uri? avatarUrlValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    agentNameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "agent_name");
+                    agentNameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "agent_name");
                     break;
                 case 1:
                     reader.Read();
@@ -67,13 +67,13 @@ internal sealed class PolyAgentJoinedPayloadJsonConverter : global::System.Text.
                     {
                         agentAvatarUrlValue = null;
                     }
-                    else if (EventJsonHelpers.TryReadUri(ref reader, out var agentAvatarUrlValueParsed))
+                    else if (global::PolyChat.Protocol.Serialization.JsonTokens.TryReadUri(ref reader, out var agentAvatarUrlValueParsed))
                     {
                         agentAvatarUrlValue = agentAvatarUrlValueParsed;
                     }
                     else
                     {
-                        EventJsonHelpers.KeepAsAdditional(ref reader, "agent_avatar_url", ref additionalProperties);
+                        global::PolyChat.Protocol.Serialization.JsonTokens.KeepAsAdditional(ref reader, "agent_avatar_url", ref additionalProperties);
                     }
 
                     break;
@@ -83,18 +83,18 @@ internal sealed class PolyAgentJoinedPayloadJsonConverter : global::System.Text.
                     {
                         avatarUrlValue = null;
                     }
-                    else if (EventJsonHelpers.TryReadUri(ref reader, out var avatarUrlValueParsed))
+                    else if (global::PolyChat.Protocol.Serialization.JsonTokens.TryReadUri(ref reader, out var avatarUrlValueParsed))
                     {
                         avatarUrlValue = avatarUrlValueParsed;
                     }
                     else
                     {
-                        EventJsonHelpers.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
+                        global::PolyChat.Protocol.Serialization.JsonTokens.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
                     }
 
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
@@ -126,13 +126,13 @@ internal sealed class PolyAgentJoinedPayloadJsonConverter : global::System.Text.
             writer.WritePropertyName(AvatarUrlPropertyName); writer.WriteStringValue(avatarUrlValue.OriginalString);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

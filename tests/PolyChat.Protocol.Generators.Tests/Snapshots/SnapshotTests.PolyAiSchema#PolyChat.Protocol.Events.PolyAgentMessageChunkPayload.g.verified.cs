@@ -69,7 +69,7 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
 
     public static global::PolyChat.Protocol.Events.PolyAgentMessageChunkPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "PolyAgentMessageChunkPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "PolyAgentMessageChunkPayload");
         string? messageIdValue = default;
         var hasMessageId = false;
         string? textValue = default;
@@ -81,18 +81,18 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
         bool isCompleteValue = default;
         var hasIsComplete = false;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    messageIdValue = EventJsonHelpers.ReadString(ref reader, "message_id");
+                    messageIdValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message_id");
                     hasMessageId = true;
                     break;
                 case 1:
                     reader.Read();
-                    textValue = EventJsonHelpers.ReadString(ref reader, "text");
+                    textValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "text");
                     hasText = true;
                     break;
                 case 2:
@@ -105,38 +105,38 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
                     break;
                 case 4:
                     reader.Read();
-                    chunkIndexValue = EventJsonHelpers.ReadInt64(ref reader, "chunk_index");
+                    chunkIndexValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadInt64(ref reader, "chunk_index");
                     hasChunkIndex = true;
                     break;
                 case 5:
                     reader.Read();
-                    isCompleteValue = EventJsonHelpers.ReadBoolean(ref reader, "is_complete");
+                    isCompleteValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadBoolean(ref reader, "is_complete");
                     hasIsComplete = true;
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasMessageId)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "message_id", "PolyAgentMessageChunkPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "message_id", "PolyAgentMessageChunkPayload");
         }
 
         if (!hasText)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "text", "PolyAgentMessageChunkPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "text", "PolyAgentMessageChunkPayload");
         }
 
         if (!hasChunkIndex)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "chunk_index", "PolyAgentMessageChunkPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "chunk_index", "PolyAgentMessageChunkPayload");
         }
 
         if (!hasIsComplete)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "is_complete", "PolyAgentMessageChunkPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "is_complete", "PolyAgentMessageChunkPayload");
         }
 
         return new global::PolyChat.Protocol.Events.PolyAgentMessageChunkPayload
@@ -184,13 +184,13 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
 
         writer.WriteNumber(ChunkIndexPropertyName, value.ChunkIndex);
         writer.WriteBoolean(IsCompletePropertyName, value.IsComplete);
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch
@@ -206,8 +206,8 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
 
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Attachment> ReadAttachments(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "attachments");
-        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.Attachment>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "attachments");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::PolyChat.Protocol.Events.Attachment>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
@@ -236,8 +236,8 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
 
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ResponseSuggestion> ReadResponseSuggestions(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "response_suggestions");
-        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.ResponseSuggestion>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "response_suggestions");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::PolyChat.Protocol.Events.ResponseSuggestion>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)

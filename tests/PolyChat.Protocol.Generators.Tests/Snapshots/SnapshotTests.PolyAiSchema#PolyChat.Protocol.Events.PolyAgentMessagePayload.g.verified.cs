@@ -83,7 +83,7 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
 
     public static global::PolyChat.Protocol.Events.PolyAgentMessagePayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "PolyAgentMessagePayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "PolyAgentMessagePayload");
         string? messageIdValue = default;
         var hasMessageId = false;
         string? textValue = default;
@@ -95,18 +95,18 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
         global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ChatCallAction>? chatCallActionsValue = default;
         bool? endConversationValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    messageIdValue = EventJsonHelpers.ReadString(ref reader, "message_id");
+                    messageIdValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message_id");
                     hasMessageId = true;
                     break;
                 case 1:
                     reader.Read();
-                    textValue = EventJsonHelpers.ReadString(ref reader, "text");
+                    textValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "text");
                     hasText = true;
                     break;
                 case 2:
@@ -119,7 +119,7 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
                     break;
                 case 4:
                     reader.Read();
-                    agentNameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "agent_name");
+                    agentNameValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "agent_name");
                     break;
                 case 5:
                     reader.Read();
@@ -127,13 +127,13 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
                     {
                         avatarUrlValue = null;
                     }
-                    else if (EventJsonHelpers.TryReadUri(ref reader, out var avatarUrlValueParsed))
+                    else if (global::PolyChat.Protocol.Serialization.JsonTokens.TryReadUri(ref reader, out var avatarUrlValueParsed))
                     {
                         avatarUrlValue = avatarUrlValueParsed;
                     }
                     else
                     {
-                        EventJsonHelpers.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
+                        global::PolyChat.Protocol.Serialization.JsonTokens.KeepAsAdditional(ref reader, "avatar_url", ref additionalProperties);
                     }
 
                     break;
@@ -143,22 +143,22 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
                     break;
                 case 7:
                     reader.Read();
-                    endConversationValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadBoolean(ref reader, "end_conversation");
+                    endConversationValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadBoolean(ref reader, "end_conversation");
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasMessageId)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "message_id", "PolyAgentMessagePayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "message_id", "PolyAgentMessagePayload");
         }
 
         if (!hasText)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "text", "PolyAgentMessagePayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "text", "PolyAgentMessagePayload");
         }
 
         return new global::PolyChat.Protocol.Events.PolyAgentMessagePayload
@@ -226,13 +226,13 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
             writer.WriteBoolean(EndConversationPropertyName, endConversationValue);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch
@@ -250,8 +250,8 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
 
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Attachment> ReadAttachments(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "attachments");
-        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.Attachment>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "attachments");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::PolyChat.Protocol.Events.Attachment>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
@@ -280,8 +280,8 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
 
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ResponseSuggestion> ReadResponseSuggestions(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "response_suggestions");
-        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.ResponseSuggestion>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "response_suggestions");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::PolyChat.Protocol.Events.ResponseSuggestion>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)
@@ -310,8 +310,8 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
 
     private static global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ChatCallAction> ReadChatCallActions(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartArray(ref reader, "chat_call_actions");
-        var items = new EventJsonHelpers.ArrayBuilder<global::PolyChat.Protocol.Events.ChatCallAction>();
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartArray(ref reader, "chat_call_actions");
+        var items = new global::PolyChat.Protocol.Serialization.ArrayBuilder<global::PolyChat.Protocol.Events.ChatCallAction>();
         try
         {
             while (reader.Read() && reader.TokenType != global::System.Text.Json.JsonTokenType.EndArray)

@@ -26,11 +26,11 @@ internal sealed class PolyAgentThinkingPayloadJsonConverter : global::System.Tex
 
     public static global::PolyChat.Protocol.Events.PolyAgentThinkingPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "PolyAgentThinkingPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "PolyAgentThinkingPayload");
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
-            EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+            global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
         }
 
         return new global::PolyChat.Protocol.Events.PolyAgentThinkingPayload
@@ -42,7 +42,7 @@ internal sealed class PolyAgentThinkingPayloadJsonConverter : global::System.Tex
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.PolyAgentThinkingPayload value, global::System.Text.Json.JsonSerializerOptions? options)
     {
         writer.WriteStartObject();
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 }

@@ -26,11 +26,11 @@ internal sealed class PolyAgentTriggeredHandoffPayloadJsonConverter : global::Sy
 
     public static global::PolyChat.Protocol.Events.PolyAgentTriggeredHandoffPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "PolyAgentTriggeredHandoffPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "PolyAgentTriggeredHandoffPayload");
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
-            EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+            global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
         }
 
         return new global::PolyChat.Protocol.Events.PolyAgentTriggeredHandoffPayload
@@ -42,7 +42,7 @@ internal sealed class PolyAgentTriggeredHandoffPayloadJsonConverter : global::Sy
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.PolyAgentTriggeredHandoffPayload value, global::System.Text.Json.JsonSerializerOptions? options)
     {
         writer.WriteStartObject();
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 }

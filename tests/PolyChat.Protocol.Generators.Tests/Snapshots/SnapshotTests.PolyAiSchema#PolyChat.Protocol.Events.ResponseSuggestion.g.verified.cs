@@ -41,33 +41,33 @@ internal sealed class ResponseSuggestionJsonConverter : global::System.Text.Json
 
     public static global::PolyChat.Protocol.Events.ResponseSuggestion ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "ResponseSuggestion");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "ResponseSuggestion");
         string? messageTextValue = default;
         var hasMessageText = false;
         string? payloadValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    messageTextValue = EventJsonHelpers.ReadString(ref reader, "message_text");
+                    messageTextValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message_text");
                     hasMessageText = true;
                     break;
                 case 1:
                     reader.Read();
-                    payloadValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "payload");
+                    payloadValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "payload");
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasMessageText)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "message_text", "ResponseSuggestion");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "message_text", "ResponseSuggestion");
         }
 
         return new global::PolyChat.Protocol.Events.ResponseSuggestion
@@ -95,13 +95,13 @@ internal sealed class ResponseSuggestionJsonConverter : global::System.Text.Json
             writer.WriteString(PayloadPropertyName, payloadValue);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -34,11 +34,11 @@ internal sealed class SessionEndPayloadJsonConverter : global::System.Text.Json.
 
     public static global::PolyChat.Protocol.Events.SessionEndPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "SessionEndPayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "SessionEndPayload");
         global::PolyChat.Protocol.Events.SessionEndReason reasonValue = default;
         var hasReason = false;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
@@ -48,14 +48,14 @@ internal sealed class SessionEndPayloadJsonConverter : global::System.Text.Json.
                     hasReason = true;
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasReason)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "reason", "SessionEndPayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "reason", "SessionEndPayload");
         }
 
         return new global::PolyChat.Protocol.Events.SessionEndPayload
@@ -69,13 +69,13 @@ internal sealed class SessionEndPayloadJsonConverter : global::System.Text.Json.
     {
         writer.WriteStartObject();
         writer.WritePropertyName(ReasonPropertyName); global::PolyChat.Protocol.Events.SessionEndReasonJsonConverter.WriteValue(writer, value.Reason);
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

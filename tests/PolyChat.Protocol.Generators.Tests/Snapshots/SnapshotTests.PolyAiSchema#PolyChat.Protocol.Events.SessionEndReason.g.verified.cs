@@ -71,7 +71,7 @@ internal sealed class SessionEndReasonJsonConverter : global::System.Text.Json.S
 
     public static global::PolyChat.Protocol.Events.SessionEndReason ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, string property)
     {
-        EventJsonHelpers.ExpectString(ref reader, property);
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectString(ref reader, property);
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
             var value = reader.ValueSpan;
@@ -89,7 +89,7 @@ internal sealed class SessionEndReasonJsonConverter : global::System.Text.Json.S
             }
         }
 
-        return new global::PolyChat.Protocol.Events.SessionEndReason(EventJsonHelpers.GetString(ref reader));
+        return new global::PolyChat.Protocol.Events.SessionEndReason(global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.SessionEndReason value)

@@ -41,13 +41,13 @@ internal sealed class SystemMessagePayloadJsonConverter : global::System.Text.Js
 
     public static global::PolyChat.Protocol.Events.SystemMessagePayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "SystemMessagePayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "SystemMessagePayload");
         global::PolyChat.Protocol.Events.SystemMessageLevel levelValue = default;
         var hasLevel = false;
         string? messageValue = default;
         var hasMessage = false;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
@@ -58,23 +58,23 @@ internal sealed class SystemMessagePayloadJsonConverter : global::System.Text.Js
                     break;
                 case 1:
                     reader.Read();
-                    messageValue = EventJsonHelpers.ReadString(ref reader, "message");
+                    messageValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message");
                     hasMessage = true;
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasLevel)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "level", "SystemMessagePayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "level", "SystemMessagePayload");
         }
 
         if (!hasMessage)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "message", "SystemMessagePayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "message", "SystemMessagePayload");
         }
 
         return new global::PolyChat.Protocol.Events.SystemMessagePayload
@@ -98,13 +98,13 @@ internal sealed class SystemMessagePayloadJsonConverter : global::System.Text.Js
             writer.WriteNull(MessagePropertyName);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

@@ -41,33 +41,33 @@ internal sealed class UserMessagePayloadJsonConverter : global::System.Text.Json
 
     public static global::PolyChat.Protocol.Events.UserMessagePayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
-        EventJsonHelpers.ExpectStartObject(ref reader, "UserMessagePayload");
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "UserMessagePayload");
         string? textValue = default;
         var hasText = false;
         string? messageIdValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
-        while (EventJsonHelpers.NextProperty(ref reader))
+        while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
             switch (MatchProperty(ref reader))
             {
                 case 0:
                     reader.Read();
-                    textValue = EventJsonHelpers.ReadString(ref reader, "text");
+                    textValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "text");
                     hasText = true;
                     break;
                 case 1:
                     reader.Read();
-                    messageIdValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : EventJsonHelpers.ReadString(ref reader, "message_id");
+                    messageIdValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message_id");
                     break;
                 default:
-                    EventJsonHelpers.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
         }
 
         if (!hasText)
         {
-            throw EventJsonHelpers.MissingProperty(ref reader, "text", "UserMessagePayload");
+            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "text", "UserMessagePayload");
         }
 
         return new global::PolyChat.Protocol.Events.UserMessagePayload
@@ -95,13 +95,13 @@ internal sealed class UserMessagePayloadJsonConverter : global::System.Text.Json
             writer.WriteString(MessageIdPropertyName, messageIdValue);
         }
 
-        EventJsonHelpers.WriteAdditionalProperties(writer, value.AdditionalProperties);
+        global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }
 
     private static int MatchProperty(ref global::System.Text.Json.Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? MatchProperty(EventJsonHelpers.UnescapedBytes(ref reader))
+            ? MatchProperty(global::PolyChat.Protocol.Serialization.JsonTokens.UnescapedBytes(ref reader))
             : MatchProperty(reader.ValueSpan);
 
     private static int MatchProperty(global::System.ReadOnlySpan<byte> name) => name.Length switch

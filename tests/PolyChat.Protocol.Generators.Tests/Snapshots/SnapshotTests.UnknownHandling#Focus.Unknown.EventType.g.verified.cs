@@ -67,7 +67,7 @@ internal sealed class EventTypeJsonConverter : global::System.Text.Json.Serializ
 
     public static global::Focus.Unknown.EventType ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, string property)
     {
-        EventJsonHelpers.ExpectString(ref reader, property);
+        global::PolyChat.Protocol.Serialization.JsonTokens.ExpectString(ref reader, property);
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
             var value = reader.ValueSpan;
@@ -81,7 +81,7 @@ internal sealed class EventTypeJsonConverter : global::System.Text.Json.Serializ
             }
         }
 
-        return new global::Focus.Unknown.EventType(EventJsonHelpers.GetString(ref reader));
+        return new global::Focus.Unknown.EventType(global::PolyChat.Protocol.Serialization.JsonTokens.GetString(ref reader));
     }
 
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::Focus.Unknown.EventType value)
