@@ -6,7 +6,7 @@ namespace PolyChat.Cli.Tests;
 
 public sealed class CheckTests
 {
-    private static readonly string Suite = Path.Combine(CliResult.Repository, "..", "shared", "testdata", "JSONTestSuite", "test_parsing");
+    private static readonly string Suite = Path.Combine(System.AppContext.BaseDirectory, "TestData", "JSONTestSuite", "test_parsing");
 
     [Fact]
     public void ValidFrameIsOkWithItsType()
