@@ -98,6 +98,12 @@ internal static partial class CliApp
 
     private static Stream? OpenOrNull(string path, TextWriter stderr)
     {
+        if (Directory.Exists(path))
+        {
+            stderr.WriteLine($"polychat: cannot read '{path}': is a directory");
+            return null;
+        }
+
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
