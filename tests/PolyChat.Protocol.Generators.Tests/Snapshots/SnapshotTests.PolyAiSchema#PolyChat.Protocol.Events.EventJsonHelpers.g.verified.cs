@@ -5,7 +5,7 @@
 namespace PolyChat.Protocol.Events;
 
 /// <summary>Token-level reading and writing shared by the emitted converters.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal static class EventJsonHelpers
 {
     public static void ExpectStartObject(ref global::System.Text.Json.Utf8JsonReader reader, string what)
