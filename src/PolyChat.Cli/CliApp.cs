@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Threading;
 using PolyChat.Cli.Check;
 using PolyChat.Cli.Replay;
 
@@ -9,7 +10,14 @@ namespace PolyChat.Cli;
 /// <summary>The <c>polychat</c> command line: data on stdout, diagnostics on stderr.</summary>
 internal static partial class CliApp
 {
-    public static int Run(string[] args, Stream stdin, Stream stdout, TextWriter stderr)
+    /// <summary>Runs one command line.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="stdin">Read by <c>replay</c> without a file or with <c>-</c>.</param>
+    /// <param name="stdout">Data: events, verdicts, the demo's conversation.</param>
+    /// <param name="stderr">Diagnostics.</param>
+    /// <param name="stop">Cancelled on SIGINT or SIGTERM (see <see cref="ShutdownSignals"/>): <c>serve</c> and <c>demo</c> stop and exit 0.</param>
+    /// <returns>The process exit code (<see cref="ExitCodes"/>).</returns>
+    public static int Run(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken stop = default)
     {
         var output = new StreamWriter(stdout) { AutoFlush = true };
         var root = new RootCommand("polychat: conformance and debugging tool for PolyAI chat (Messaging) sessions.");
@@ -81,14 +89,22 @@ internal static partial class CliApp
             return ExitCodes.Usage;
         }
 
-        return result.Invoke(new InvocationConfiguration { Output = output, Error = stderr });
+        // The caller owns the signals (ProcessTerminationTimeout off): a stop request is a clean stop, exit 0.
+        var configuration = new InvocationConfiguration { Output = output, Error = stderr, ProcessTerminationTimeout = null };
+        return result.InvokeAsync(configuration, stop).GetAwaiter().GetResult();
     }
 
-    /// <summary>Adds <c>serve</c> and <c>demo</c> where the simulator is compiled in (not in the Native AOT build).</summary>
+    /// <summary>Adds <c>serve</c> and <c>demo</c>, the commands that host the simulator (<c>Simulator/</c>).</summary>
     static partial void AddSimulatorCommands(RootCommand root, TextWriter output, TextWriter stderr);
 
     private static Stream? OpenOrNull(string path, TextWriter stderr)
     {
+        if (Directory.Exists(path))
+        {
+            stderr.WriteLine($"polychat: cannot read '{path}': is a directory");
+            return null;
+        }
+
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);

@@ -1,4 +1,5 @@
 using System;
 using PolyChat.Cli;
 
-return CliApp.Run(args, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
+using var signals = new ShutdownSignals();
+return CliApp.Run(args, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, signals.Token);

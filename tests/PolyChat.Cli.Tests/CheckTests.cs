@@ -6,7 +6,7 @@ namespace PolyChat.Cli.Tests;
 
 public sealed class CheckTests
 {
-    private static readonly string Suite = Path.Combine(CliResult.Repository, "..", "shared", "testdata", "JSONTestSuite", "test_parsing");
+    private static readonly string Suite = Path.Combine(System.AppContext.BaseDirectory, "TestData", "JSONTestSuite", "test_parsing");
 
     [Fact]
     public void ValidFrameIsOkWithItsType()
@@ -48,6 +48,47 @@ public sealed class CheckTests
         Assert.EndsWith("ok EVENT_TYPE_HEARTBEAT", result.StdoutLines[0]);
         Assert.Contains(": error: ", result.StdoutLines[1]);
         Assert.EndsWith("error: no such file", result.StdoutLines[2]);
+    }
+
+    /// <summary>A frame saved with a UTF-8 byte order mark (Windows editors, Windows PowerShell) is read past it (our rule).</summary>
+    [Fact]
+    public void LeadingByteOrderMarkIsSkipped()
+    {
+        var path = Temp("\uFEFF{\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{}}");
+        Assert.Equal([0xEF, 0xBB, 0xBF], File.ReadAllBytes(path)[..3]);
+
+        var result = CliResult.Run(string.Empty, "check", path);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"{path}: ok EVENT_TYPE_HEARTBEAT", result.StdoutLines.Single());
+    }
+
+    [Fact]
+    public void AByteOrderMarkAloneIsAnEmptyFrame()
+    {
+        var path = Temp("\uFEFF");
+        var result = CliResult.Run(string.Empty, "check", path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"{path}: error: ", result.StdoutLines.Single());
+        Assert.Contains("empty", result.StdoutLines.Single());
+    }
+
+    [Fact]
+    public void ADirectoryIsReportedAsADirectory()
+    {
+        var directory = Directory.CreateTempSubdirectory("polychat-check-").FullName;
+        try
+        {
+            var result = CliResult.Run(string.Empty, "check", directory);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal($"{directory}: error: is a directory", result.StdoutLines.Single());
+        }
+        finally
+        {
+            Directory.Delete(directory);
+        }
     }
 
     [Fact]

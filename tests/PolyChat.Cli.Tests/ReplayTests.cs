@@ -131,6 +131,67 @@ public sealed class ReplayTests
         Assert.Contains("cannot read", result.Stderr);
     }
 
+    /// <summary>
+    /// A transcript saved by a Windows editor or Windows PowerShell starts with a UTF-8 byte order mark; it is not
+    /// part of line 1, which is delivered like any other (our rule: the docs say nothing about files).
+    /// </summary>
+    [Fact]
+    public void LeadingByteOrderMarkInAFileIsSkipped()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(Frame(1) + "\r\n" + Frame(2) + "\r\n")]);
+        try
+        {
+            var result = CliResult.Run(string.Empty, "replay", path);
+
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            Assert.Equal(new long[] { 1, 2 }, Sequences(result));
+            Assert.DoesNotContain("line 1:", result.Stderr);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void LeadingByteOrderMarkOnStdinIsSkipped()
+    {
+        var result = CliResult.Run("\uFEFF" + Frame(1) + "\n" + Frame(2), "replay", "-");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal(new long[] { 1, 2 }, Sequences(result));
+    }
+
+    [Fact]
+    public void OnlyTheStreamsFirstByteOrderMarkIsSkipped()
+    {
+        // A byte order mark inside the transcript is not JSON: that line is rejected with its number.
+        var result = CliResult.Run(Frame(1) + "\n\uFEFF" + Frame(2), "replay", "-");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(new long[] { 1 }, Sequences(result));
+        Assert.Contains("line 2: ", result.Stderr);
+    }
+
+    [Fact]
+    public void ADirectoryIsReportedAsADirectory()
+    {
+        var directory = Directory.CreateTempSubdirectory("polychat-replay-").FullName;
+        try
+        {
+            var result = CliResult.Run(string.Empty, "replay", directory);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Equal($"polychat: cannot read '{directory}': is a directory", result.Stderr.Trim());
+            Assert.Empty(result.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(directory);
+        }
+    }
+
     [Fact]
     public void BundledSampleReplaysCleanly()
     {

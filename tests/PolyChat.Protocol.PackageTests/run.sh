@@ -8,7 +8,13 @@ root=$(pwd)
 artifacts="$root/artifacts"
 rm -rf "$artifacts/packages" "$artifacts/consumer-packages" "$artifacts/aot" "$artifacts/cli-aot"
 mkdir -p "$artifacts"
-version=0.1.0
+# The one version (Directory.Build.props), as MSBuild resolves it: the package is looked up under it.
+version=$(dotnet msbuild src/PolyChat.Protocol/PolyChat.Protocol.csproj -getProperty:Version -nologo 2>/dev/null | tr -d '[:space:]')
+if [ -z "$version" ]; then
+  echo "package-check: cannot read the version from Directory.Build.props" >&2
+  exit 1
+fi
+echo "version: $version"
 failed=0
 
 check() {
@@ -29,7 +35,7 @@ no_il_warnings() {
   ! grep -E "warning IL[23][0-9]{3}" "$1"
 }
 
-check pack dotnet pack src/PolyChat.Protocol/PolyChat.Protocol.csproj -c Release -o "$artifacts/packages" -p:Version=$version --nologo
+check pack dotnet pack src/PolyChat.Protocol/PolyChat.Protocol.csproj -c Release -o "$artifacts/packages" --nologo
 
 # The feed must also hold the package's own dependencies (the logging abstractions and what they need),
 # exactly as the library resolved them, so the consumer restores from this feed and nothing else.
@@ -73,14 +79,57 @@ check aot-app bash -c "
   $(declare -f no_il_warnings); no_il_warnings '$artifacts/aot-publish.log'
   '$artifacts/aot/AotApp'
 "
+# The native binary must behave as the regular (JIT) build: same stdout, stderr and exit code for a replay.
+same_as_jit() {
+  local native=$1
+  shift
+  local jit_out jit_err native_out native_err jit_code native_code
+  jit_out=$(mktemp); jit_err=$(mktemp); native_out=$(mktemp); native_err=$(mktemp)
+  dotnet run --project src/PolyChat.Cli -c Release --no-launch-profile -- "$@" >"$jit_out" 2>"$jit_err"; jit_code=$?
+  "$native" "$@" >"$native_out" 2>"$native_err"; native_code=$?
+  echo "polychat $*: exit $native_code native, $jit_code JIT; $(wc -l <"$native_out") lines of output"
+  [ "$native_code" -eq "$jit_code" ] && cmp "$jit_out" "$native_out" && cmp "$jit_err" "$native_err"
+}
+
+# serve and demo stop on SIGINT and SIGTERM and exit 0. Job control (set -m) keeps SIGINT deliverable to a
+# background job, as it is to a terminal's foreground process.
+stops_on() {
+  local signal=$1 ready=$2
+  shift 2
+  set -m
+  local out pid code start elapsed
+  out=$(mktemp)
+  "$@" >"$out" 2>&1 &
+  pid=$!
+  for _ in $(seq 300); do grep -q "$ready" "$out" && break; sleep 0.1; done
+  grep -q "$ready" "$out" || { echo "$*: no '$ready' line within 30 s"; cat "$out"; kill -KILL "$pid"; return 1; }
+  start=$(date +%s%N)
+  kill "-$signal" "$pid"
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "$*: still running 10 s after SIG$signal"; kill -KILL "$pid"; return 1
+  fi
+  wait "$pid"; code=$?
+  elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+  echo "$*: SIG$signal -> exit $code in $elapsed ms"
+  [ "$code" -eq 0 ]
+}
+
+# The conventional Native AOT publish, as any .NET user runs it.
 check cli-aot bash -c "
   set -e
-  dotnet publish src/PolyChat.Cli/PolyChat.Cli.csproj -c Release -r linux-x64 -p:PolyChatNativeAot=true -p:TrimmerSingleWarn=false -o '$artifacts/cli-aot' --nologo 2>&1 | tee '$artifacts/cli-aot-publish.log'
-  $(declare -f no_il_warnings); no_il_warnings '$artifacts/cli-aot-publish.log'
-  '$artifacts/cli-aot/polychat' replay src/PolyChat.Cli/samples/session.jsonl > /dev/null
+  dotnet publish src/PolyChat.Cli -c Release -r linux-x64 -p:PublishAot=true -p:TrimmerSingleWarn=false -o '$artifacts/cli-aot' --nologo 2>&1 | tee '$artifacts/cli-aot-publish.log'
+  $(declare -f no_il_warnings same_as_jit stops_on)
+  no_il_warnings '$artifacts/cli-aot-publish.log'
+  same_as_jit '$artifacts/cli-aot/polychat' replay src/PolyChat.Cli/samples/session.jsonl
+  same_as_jit '$artifacts/cli-aot/polychat' replay --cursor 5 src/PolyChat.Cli/samples/session.jsonl
+  for signal in INT TERM; do
+    stops_on \$signal 'Press Ctrl+C to stop.' '$artifacts/cli-aot/polychat' serve --port 0
+    stops_on \$signal 'simulator on ' '$artifacts/cli-aot/polychat' demo --pace 60000
+  done
   echo \"polychat native binary: \$(stat -c %s '$artifacts/cli-aot/polychat') bytes\"
 "
-grep -h "polychat native binary" "$artifacts/cli-aot.log" 2>/dev/null || true
+grep -hE "^polychat (native binary|replay)|SIG(INT|TERM) -> exit" "$artifacts/cli-aot.log" 2>/dev/null || true
 
 total=6
 echo "package-checks: $((total - failed)) passed, $failed failed"

@@ -1,3 +1,4 @@
+using System.Reflection;
 using PolyChat.Protocol.Generators.Helpers;
 
 namespace PolyChat.Protocol.Generators.Emit;
@@ -5,9 +6,26 @@ namespace PolyChat.Protocol.Generators.Emit;
 /// <summary>The preamble every emitted file starts with.</summary>
 internal static class Headers
 {
-    public const string Version = "1.0.0.0";
+    /// <summary>
+    /// The generator's own version, as built (the repository's one version, Directory.Build.props), without the
+    /// source revision the SDK appends after '+', so the output only changes when the version does.
+    /// </summary>
+    public static readonly string Version = ReadVersion();
 
-    public const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"PolyChat.Protocol.Generators\", \"" + Version + "\")]";
+    public static readonly string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"PolyChat.Protocol.Generators\", \"" + Version + "\")]";
+
+    private static string ReadVersion()
+    {
+        var assembly = typeof(Headers).Assembly;
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (string.IsNullOrEmpty(informational))
+        {
+            return assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        }
+
+        var metadata = informational!.IndexOf('+');
+        return metadata < 0 ? informational : informational.Substring(0, metadata);
+    }
 
     public static void Write(SourceWriter writer, string ns)
     {

@@ -30,6 +30,11 @@ internal static class FrameChecker
         byte[] frame;
         try
         {
+            if (Directory.Exists(path))
+            {
+                return "error: is a directory";
+            }
+
             var info = new FileInfo(path);
             if (!info.Exists)
             {
@@ -50,7 +55,7 @@ internal static class FrameChecker
 
         try
         {
-            var value = PolyChatJson.Read(frame);
+            var value = PolyChatJson.Read(Utf8ByteOrderMark.Skip(frame));
             return $"ok {value.Type}";
         }
         catch (PolyChatJsonException error)

@@ -26,10 +26,28 @@ internal sealed class JsonLinesReader
     /// <summary>The 1-based number of the line last returned.</summary>
     public long LineNumber { get; private set; }
 
-    /// <summary>Reads the next line (without its line break). False at the end of the stream.</summary>
+    /// <summary>
+    /// Reads the next line (without its line break). False at the end of the stream. A UTF-8 byte order mark
+    /// at the start of the stream, as Windows editors and Windows PowerShell write, is not part of line 1.
+    /// </summary>
     /// <param name="line">The line's bytes, valid until the next call.</param>
     /// <param name="tooLong">True when the line exceeded the limit; <paramref name="line"/> is then empty.</param>
     public bool TryReadLine(out ReadOnlySpan<byte> line, out bool tooLong)
+    {
+        if (!TryReadRawLine(out line, out tooLong))
+        {
+            return false;
+        }
+
+        if (LineNumber == 1)
+        {
+            line = Utf8ByteOrderMark.Skip(line);
+        }
+
+        return true;
+    }
+
+    private bool TryReadRawLine(out ReadOnlySpan<byte> line, out bool tooLong)
     {
         tooLong = false;
         while (true)

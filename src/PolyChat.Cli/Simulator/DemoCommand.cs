@@ -27,6 +27,7 @@ internal sealed class DemoCommand
 
     private readonly TextWriter _output;
     private readonly object _print = new();
+    private int _delivered;
 
     public DemoCommand(TextWriter output) => _output = output;
 
@@ -41,10 +42,28 @@ internal sealed class DemoCommand
         HostileFrame = 0.1,
     };
 
-    public async Task<int> RunAsync(int? faultSeed, CancellationToken cancellationToken)
+    /// <summary>Runs the conversation.</summary>
+    /// <param name="faultSeed">The seed of the injected faults, or null for none.</param>
+    /// <param name="pace">How long the user "types" before each line; zero sends at once.</param>
+    /// <param name="stop">SIGINT or SIGTERM: the demo closes its session and the simulator, and exits 0.</param>
+    public async Task<int> RunAsync(int? faultSeed, TimeSpan pace, CancellationToken stop)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        try
+        {
+            return await ConverseAsync(faultSeed, pace, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The session and the simulator were disposed on the way out: their sockets are closed.
+            Print($"stopped: {_delivered} events delivered before the stop request; session and simulator closed");
+            return ExitCodes.Success;
+        }
+    }
+
+    private async Task<int> ConverseAsync(int? faultSeed, TimeSpan pace, CancellationToken stop)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(TimeSpan.FromSeconds(90) + (pace * (Script.Length + 1)));
         var options = new SimulatorOptions
         {
             ConnectorToken = ServeCommand.ConnectorToken,
@@ -72,22 +91,24 @@ internal sealed class DemoCommand
                 Delivery = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(500) },
             },
             timeout.Token).ConfigureAwait(false);
-        session.Deliveries.Updated += (_, update) => Print(
-            $"    delivery {Quote(update.Message.Event)}: {update.Kind} -> {update.Status} (attempt {update.Attempts})" +
-            (update.Message.ServerSequence is { } sequence ? $", echo #{sequence}" : string.Empty));
+        session.Deliveries.Updated += (_, update) => Print($"    {DeliveryLine.Format(update)}");
         session.FrameRejected += (_, error) => Print($"    rejected frame: {error.Message}");
         session.GapDeclared += (_, gap) => Print($"    gap: sequences {gap.FirstMissing}..{gap.LastMissing} lost ({gap.Reason})");
 
         var next = 0;
-        var delivered = 0;
         var sent = new List<TrackedMessage>();
         await foreach (var value in session.ReadEventsAsync(timeout.Token).ConfigureAwait(false))
         {
-            delivered++;
+            _delivered++;
             Print(Describe(value));
             // Each complete agent reply (streamed ones arrive assembled after their chunks) prompts the next line.
             if (value is PolyAgentMessageEvent)
             {
+                if (pace > TimeSpan.Zero && next <= Script.Length)
+                {
+                    await Task.Delay(pace, timeout.Token).ConfigureAwait(false);
+                }
+
                 if (next < Script.Length)
                 {
                     Print($"  you: {Script[next]}");
@@ -102,8 +123,8 @@ internal sealed class DemoCommand
             }
         }
 
-        var statuses = await Task.WhenAll(sent.Select(m => m.Completion)).ConfigureAwait(false);
-        Print($"done: {delivered} events delivered once and in order; messages: {string.Join(", ", statuses)}; cursor {session.Cursor}");
+        var statuses = await Task.WhenAll(sent.Select(m => m.Completion)).WaitAsync(timeout.Token).ConfigureAwait(false);
+        Print($"done: {_delivered} events delivered once and in order; messages: {string.Join(", ", statuses.Select(DeliveryLine.Word))}; cursor {session.Cursor}");
         return statuses.All(s => s == DeliveryStatus.Sent) ? ExitCodes.Success : ExitCodes.Rejected;
     }
 
@@ -124,9 +145,6 @@ internal sealed class DemoCommand
         };
         return $"  {sequence} {value.Type,-36} {detail}";
     }
-
-    private static string Quote(Event value) =>
-        value is UserMessageEvent message ? $"\"{message.Payload.Text}\"" : value.Type.Value;
 
     private void Print(string line)
     {

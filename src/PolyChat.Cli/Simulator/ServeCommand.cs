@@ -6,13 +6,16 @@ using PolyChat.Simulator;
 
 namespace PolyChat.Cli;
 
-/// <summary><c>polychat serve</c>: the simulator in the foreground, until cancelled.</summary>
+/// <summary><c>polychat serve</c>: the simulator in the foreground, until SIGINT (Ctrl+C) or SIGTERM.</summary>
 internal static class ServeCommand
 {
     public const string ConnectorToken = "polychat-dev-connector";
     public const string Host = "localhost";
 
-    public static async Task<int> RunAsync(int port, int? faultSeed, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>The line that says the server is up; printed last, once everything above it is true.</summary>
+    public const string ReadyLine = "Press Ctrl+C to stop.";
+
+    public static async Task<int> RunAsync(int port, int? faultSeed, TextWriter output, CancellationToken stop)
     {
         var options = new SimulatorOptions
         {
@@ -21,19 +24,35 @@ internal static class ServeCommand
             AllowedHost = Host,
             Faults = faultSeed is { } seed ? DemoCommand.ChaosFaults(seed) : FaultOptions.None,
         };
-        await using var simulator = await PolyAiSimulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
-        output.WriteLine($"PolyAI simulator on {simulator.BaseAddress} (WebSocket {simulator.WebSocketAddress})");
-        output.WriteLine($"  POST {simulator.BaseAddress}api/v1/access-token with X-Token: {ConnectorToken} and X-Host: {Host}");
-        output.WriteLine(faultSeed is null ? "  faults: off" : $"  faults: on (seed {faultSeed})");
-        output.WriteLine("Press Ctrl+C to stop.");
+        PolyAiSimulator simulator;
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            simulator = await PolyAiSimulator.StartAsync(options, stop).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+            output.WriteLine("stopped before the server was up");
+            return ExitCodes.Success;
         }
 
+        await using (simulator.ConfigureAwait(false))
+        {
+            output.WriteLine($"PolyAI simulator on {simulator.BaseAddress} (WebSocket {simulator.WebSocketAddress})");
+            output.WriteLine($"  POST {simulator.BaseAddress}api/v1/access-token with X-Token: {ConnectorToken} and X-Host: {Host}");
+            output.WriteLine(faultSeed is null ? "  faults: off" : $"  faults: on (seed {faultSeed})");
+            output.WriteLine(ReadyLine);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            output.WriteLine("stopping: closing connections");
+        }
+
+        output.WriteLine("stopped");
         return ExitCodes.Success;
     }
 }

@@ -9,7 +9,7 @@ namespace Focus.Arrays;
 /// </summary>
 /// <remarks>Wire type <c>LISTS</c>. Sent by the server.</remarks>
 /// <param name="Payload">The event's payload.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record ListsEvent(global::Focus.Arrays.ListsPayload Payload) : global::Focus.Arrays.Event
 {
     /// <summary>The wire discriminator, <c>LISTS</c>.</summary>

@@ -7,7 +7,7 @@ namespace Focus.Arrays;
 /// <summary>
 /// The &lt;c&gt;ListsPayload&lt;/c&gt; shape of the event schema.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record ListsPayload
 {
     /// <summary>
@@ -51,7 +51,7 @@ public sealed partial record ListsPayload
 }
 
 /// <summary>Reads and writes <see cref="ListsPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class ListsPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Arrays.ListsPayload>
 {
     public static readonly ListsPayloadJsonConverter Instance = new();

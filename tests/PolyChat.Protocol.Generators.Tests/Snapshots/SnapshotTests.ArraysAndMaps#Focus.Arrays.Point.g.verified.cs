@@ -7,7 +7,7 @@ namespace Focus.Arrays;
 /// <summary>
 /// The &lt;c&gt;Point&lt;/c&gt; shape of the event schema.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record Point
 {
     /// <summary>
@@ -27,7 +27,7 @@ public sealed partial record Point
 }
 
 /// <summary>Reads and writes <see cref="Point"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class PointJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Arrays.Point>
 {
     public static readonly PointJsonConverter Instance = new();

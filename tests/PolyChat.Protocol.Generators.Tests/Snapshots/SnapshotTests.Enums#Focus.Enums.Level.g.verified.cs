@@ -11,7 +11,7 @@ namespace Focus.Enums;
 /// An open enum: values the schema does not list are kept as received (see <see cref="IsKnown"/>)
 /// and written back unchanged. <see langword="default"/> holds the empty string.
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public readonly partial struct Level : global::System.IEquatable<Level>
 {
     private readonly string? _value;
@@ -53,7 +53,7 @@ public readonly partial struct Level : global::System.IEquatable<Level>
 }
 
 /// <summary>Reads and writes <see cref="Level"/>; known values are matched on bytes and never allocate.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class LevelJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Enums.Level>
 {
     public static readonly LevelJsonConverter Instance = new();

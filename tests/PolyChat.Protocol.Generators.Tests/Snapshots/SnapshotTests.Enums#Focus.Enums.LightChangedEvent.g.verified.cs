@@ -9,7 +9,7 @@ namespace Focus.Enums;
 /// </summary>
 /// <remarks>Wire type <c>LIGHT_CHANGED</c>. Sent by the server.</remarks>
 /// <param name="Payload">The event's payload.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record LightChangedEvent(global::Focus.Enums.LightChangedPayload Payload) : global::Focus.Enums.Event
 {
     /// <summary>The wire discriminator, <c>LIGHT_CHANGED</c>.</summary>

@@ -7,7 +7,7 @@ namespace Focus.Enums;
 /// <summary>
 /// The &lt;c&gt;LightChangedPayload&lt;/c&gt; shape of the event schema.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record LightChangedPayload
 {
     /// <summary>
@@ -33,7 +33,7 @@ public sealed partial record LightChangedPayload
 }
 
 /// <summary>Reads and writes <see cref="LightChangedPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class LightChangedPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Enums.LightChangedPayload>
 {
     public static readonly LightChangedPayloadJsonConverter Instance = new();

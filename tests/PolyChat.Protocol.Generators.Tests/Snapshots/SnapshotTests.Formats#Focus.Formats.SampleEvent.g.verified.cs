@@ -9,7 +9,7 @@ namespace Focus.Formats;
 /// </summary>
 /// <remarks>Wire type <c>SAMPLE</c>. Sent by the client and echoed back by the server.</remarks>
 /// <param name="Payload">The event's payload.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record SampleEvent(global::Focus.Formats.SamplePayload Payload) : global::Focus.Formats.Event
 {
     /// <summary>The wire discriminator, <c>SAMPLE</c>.</summary>

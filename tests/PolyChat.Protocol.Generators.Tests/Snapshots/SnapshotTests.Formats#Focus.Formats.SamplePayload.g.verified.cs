@@ -7,7 +7,7 @@ namespace Focus.Formats;
 /// <summary>
 /// The &lt;c&gt;SamplePayload&lt;/c&gt; shape of the event schema.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record SamplePayload
 {
     /// <summary>
@@ -63,7 +63,7 @@ public sealed partial record SamplePayload
 }
 
 /// <summary>Reads and writes <see cref="SamplePayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class SamplePayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Formats.SamplePayload>
 {
     public static readonly SamplePayloadJsonConverter Instance = new();

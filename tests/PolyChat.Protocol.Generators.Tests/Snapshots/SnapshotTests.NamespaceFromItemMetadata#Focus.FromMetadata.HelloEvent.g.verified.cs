@@ -9,7 +9,7 @@ namespace Focus.FromMetadata;
 /// </summary>
 /// <remarks>Wire type <c>HELLO</c>. Sent by the server.</remarks>
 /// <param name="Payload">The event's payload.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record HelloEvent(global::Focus.FromMetadata.HelloPayload Payload) : global::Focus.FromMetadata.Event
 {
     /// <summary>The wire discriminator, <c>HELLO</c>.</summary>

@@ -7,7 +7,7 @@ namespace Focus.Nested;
 /// <summary>
 /// The &lt;c&gt;Address&lt;/c&gt; shape of the event schema.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record Address
 {
     /// <summary>
@@ -21,7 +21,7 @@ public sealed partial record Address
 }
 
 /// <summary>Reads and writes <see cref="Address"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class AddressJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Nested.Address>
 {
     public static readonly AddressJsonConverter Instance = new();

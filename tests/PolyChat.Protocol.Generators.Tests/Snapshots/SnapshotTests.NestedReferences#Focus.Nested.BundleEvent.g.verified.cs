@@ -9,7 +9,7 @@ namespace Focus.Nested;
 /// </summary>
 /// <remarks>Wire type <c>BUNDLE</c>. Sent by the server.</remarks>
 /// <param name="Payload">The event's payload.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record BundleEvent(global::Focus.Nested.BundlePayload Payload) : global::Focus.Nested.Event
 {
     /// <summary>The wire discriminator, <c>BUNDLE</c>.</summary>

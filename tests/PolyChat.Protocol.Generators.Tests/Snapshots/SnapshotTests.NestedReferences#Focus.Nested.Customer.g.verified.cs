@@ -7,7 +7,7 @@ namespace Focus.Nested;
 /// <summary>
 /// The &lt;c&gt;Customer&lt;/c&gt; shape of the event schema.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record Customer
 {
     /// <summary>
@@ -27,7 +27,7 @@ public sealed partial record Customer
 }
 
 /// <summary>Reads and writes <see cref="Customer"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class CustomerJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Nested.Customer>
 {
     public static readonly CustomerJsonConverter Instance = new();

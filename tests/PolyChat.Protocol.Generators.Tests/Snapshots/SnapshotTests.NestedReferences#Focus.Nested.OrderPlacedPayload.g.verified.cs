@@ -7,7 +7,7 @@ namespace Focus.Nested;
 /// <summary>
 /// An inline payload becomes OrderPlacedPayload.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record OrderPlacedPayload
 {
     /// <summary>
@@ -27,7 +27,7 @@ public sealed partial record OrderPlacedPayload
 }
 
 /// <summary>Reads and writes <see cref="OrderPlacedPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class OrderPlacedPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Nested.OrderPlacedPayload>
 {
     public static readonly OrderPlacedPayloadJsonConverter Instance = new();

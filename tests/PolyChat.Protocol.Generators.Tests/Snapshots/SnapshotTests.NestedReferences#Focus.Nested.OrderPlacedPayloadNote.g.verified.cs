@@ -7,7 +7,7 @@ namespace Focus.Nested;
 /// <summary>
 /// The &lt;c&gt;OrderPlacedPayloadNote&lt;/c&gt; shape of the event schema.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record OrderPlacedPayloadNote
 {
     /// <summary>
@@ -21,7 +21,7 @@ public sealed partial record OrderPlacedPayloadNote
 }
 
 /// <summary>Reads and writes <see cref="OrderPlacedPayloadNote"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class OrderPlacedPayloadNoteJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Nested.OrderPlacedPayloadNote>
 {
     public static readonly OrderPlacedPayloadNoteJsonConverter Instance = new();

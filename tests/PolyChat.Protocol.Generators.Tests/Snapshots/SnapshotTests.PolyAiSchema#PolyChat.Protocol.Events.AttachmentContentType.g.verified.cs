@@ -11,7 +11,7 @@ namespace PolyChat.Protocol.Events;
 /// An open enum: values the schema does not list are kept as received (see <see cref="IsKnown"/>)
 /// and written back unchanged. <see langword="default"/> holds the empty string.
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public readonly partial struct AttachmentContentType : global::System.IEquatable<AttachmentContentType>
 {
     private readonly string? _value;
@@ -53,7 +53,7 @@ public readonly partial struct AttachmentContentType : global::System.IEquatable
 }
 
 /// <summary>Reads and writes <see cref="AttachmentContentType"/>; known values are matched on bytes and never allocate.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class AttachmentContentTypeJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.AttachmentContentType>
 {
     public static readonly AttachmentContentTypeJsonConverter Instance = new();

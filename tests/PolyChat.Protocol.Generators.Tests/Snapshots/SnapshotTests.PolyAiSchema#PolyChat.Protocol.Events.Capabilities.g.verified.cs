@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Session capabilities and limits announced in SESSION_START. [DOC] Clients should keep the values from the first connect, since SESSION_START may not be re-sent on reconnect [unconfirmed].
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record Capabilities
 {
     /// <summary>
@@ -39,7 +39,7 @@ public sealed partial record Capabilities
 }
 
 /// <summary>Reads and writes <see cref="Capabilities"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class CapabilitiesJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.Capabilities>
 {
     public static readonly CapabilitiesJsonConverter Instance = new();

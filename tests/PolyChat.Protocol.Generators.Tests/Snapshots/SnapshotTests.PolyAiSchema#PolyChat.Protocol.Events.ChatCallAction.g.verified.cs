@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// A tap-to-dial button attached to a message. [SDK] only.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record ChatCallAction
 {
     /// <summary>
@@ -27,7 +27,7 @@ public sealed partial record ChatCallAction
 }
 
 /// <summary>Reads and writes <see cref="ChatCallAction"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class ChatCallActionJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.ChatCallAction>
 {
     public static readonly ChatCallActionJsonConverter Instance = new();

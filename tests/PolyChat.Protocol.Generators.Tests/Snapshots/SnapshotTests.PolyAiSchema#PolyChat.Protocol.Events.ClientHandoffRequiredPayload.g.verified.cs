@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of a client-managed handoff request. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record ClientHandoffRequiredPayload
 {
     /// <summary>
@@ -33,7 +33,7 @@ public sealed partial record ClientHandoffRequiredPayload
 }
 
 /// <summary>Reads and writes <see cref="ClientHandoffRequiredPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class ClientHandoffRequiredPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.ClientHandoffRequiredPayload>
 {
     public static readonly ClientHandoffRequiredPayloadJsonConverter Instance = new();

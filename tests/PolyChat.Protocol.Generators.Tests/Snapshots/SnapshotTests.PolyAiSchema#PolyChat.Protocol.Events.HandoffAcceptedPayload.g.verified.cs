@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of an accepted handoff; empty in the docs. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record HandoffAcceptedPayload
 {
     /// <summary>
@@ -21,7 +21,7 @@ public sealed partial record HandoffAcceptedPayload
 }
 
 /// <summary>Reads and writes <see cref="HandoffAcceptedPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class HandoffAcceptedPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.HandoffAcceptedPayload>
 {
     public static readonly HandoffAcceptedPayloadJsonConverter Instance = new();

@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of a failed handoff; empty in the docs. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record HandoffFailedPayload
 {
     /// <summary>
@@ -21,7 +21,7 @@ public sealed partial record HandoffFailedPayload
 }
 
 /// <summary>Reads and writes <see cref="HandoffFailedPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class HandoffFailedPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.HandoffFailedPayload>
 {
     public static readonly HandoffFailedPayloadJsonConverter Instance = new();

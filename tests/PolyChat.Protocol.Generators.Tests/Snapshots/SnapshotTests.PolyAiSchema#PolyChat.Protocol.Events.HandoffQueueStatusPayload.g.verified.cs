@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of a queue status update; all fields optional. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record HandoffQueueStatusPayload
 {
     /// <summary>
@@ -45,7 +45,7 @@ public sealed partial record HandoffQueueStatusPayload
 }
 
 /// <summary>Reads and writes <see cref="HandoffQueueStatusPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class HandoffQueueStatusPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.HandoffQueueStatusPayload>
 {
     public static readonly HandoffQueueStatusPayloadJsonConverter Instance = new();

@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of a handoff timeout; empty in the docs. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record HandoffTimeoutPayload
 {
     /// <summary>
@@ -21,7 +21,7 @@ public sealed partial record HandoffTimeoutPayload
 }
 
 /// <summary>Reads and writes <see cref="HandoffTimeoutPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class HandoffTimeoutPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.HandoffTimeoutPayload>
 {
     public static readonly HandoffTimeoutPayloadJsonConverter Instance = new();

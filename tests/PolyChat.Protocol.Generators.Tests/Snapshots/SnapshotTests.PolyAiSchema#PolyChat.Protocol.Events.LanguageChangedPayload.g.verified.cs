@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of a language change. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record LanguageChangedPayload
 {
     /// <summary>
@@ -21,7 +21,7 @@ public sealed partial record LanguageChangedPayload
 }
 
 /// <summary>Reads and writes <see cref="LanguageChangedPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class LanguageChangedPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.LanguageChangedPayload>
 {
     public static readonly LanguageChangedPayloadJsonConverter Instance = new();

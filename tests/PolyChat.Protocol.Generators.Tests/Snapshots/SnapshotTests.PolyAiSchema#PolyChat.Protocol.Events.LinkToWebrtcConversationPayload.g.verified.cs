@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload linking the chat session to a voice call. [SDK]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record LinkToWebrtcConversationPayload
 {
     /// <summary>
@@ -21,7 +21,7 @@ public sealed partial record LinkToWebrtcConversationPayload
 }
 
 /// <summary>Reads and writes <see cref="LinkToWebrtcConversationPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class LinkToWebrtcConversationPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.LinkToWebrtcConversationPayload>
 {
     public static readonly LinkToWebrtcConversationPayloadJsonConverter Instance = new();

@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload describing the live agent that joined. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record LiveAgentJoinedPayload
 {
     /// <summary>
@@ -39,7 +39,7 @@ public sealed partial record LiveAgentJoinedPayload
 }
 
 /// <summary>Reads and writes <see cref="LiveAgentJoinedPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class LiveAgentJoinedPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.LiveAgentJoinedPayload>
 {
     public static readonly LiveAgentJoinedPayloadJsonConverter Instance = new();

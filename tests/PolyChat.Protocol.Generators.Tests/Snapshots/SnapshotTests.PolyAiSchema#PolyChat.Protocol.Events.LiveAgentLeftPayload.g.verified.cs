@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of the live agent leaving; empty in the docs. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record LiveAgentLeftPayload
 {
     /// <summary>
@@ -33,7 +33,7 @@ public sealed partial record LiveAgentLeftPayload
 }
 
 /// <summary>Reads and writes <see cref="LiveAgentLeftPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class LiveAgentLeftPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.LiveAgentLeftPayload>
 {
     public static readonly LiveAgentLeftPayloadJsonConverter Instance = new();

@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of a live agent message; same shape as the PolyAI agent message plus agent_id. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record LiveAgentMessagePayload
 {
     /// <summary>
@@ -63,7 +63,7 @@ public sealed partial record LiveAgentMessagePayload
 }
 
 /// <summary>Reads and writes <see cref="LiveAgentMessagePayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.LiveAgentMessagePayload>
 {
     public static readonly LiveAgentMessagePayloadJsonConverter Instance = new();

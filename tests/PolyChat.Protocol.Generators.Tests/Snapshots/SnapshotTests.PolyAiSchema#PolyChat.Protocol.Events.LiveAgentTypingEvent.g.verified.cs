@@ -9,7 +9,7 @@ namespace PolyChat.Protocol.Events;
 /// </summary>
 /// <remarks>Wire type <c>EVENT_TYPE_LIVE_AGENT_TYPING</c>. Sent by the server; transient (its <see cref="Event.Sequence"/> is null).</remarks>
 /// <param name="Payload">The event's payload.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record LiveAgentTypingEvent(global::PolyChat.Protocol.Events.LiveAgentTypingPayload Payload) : global::PolyChat.Protocol.Events.Event
 {
     /// <summary>The wire discriminator, <c>EVENT_TYPE_LIVE_AGENT_TYPING</c>.</summary>

@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload describing the PolyAI agent that joined. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record PolyAgentJoinedPayload
 {
     /// <summary>
@@ -33,7 +33,7 @@ public sealed partial record PolyAgentJoinedPayload
 }
 
 /// <summary>Reads and writes <see cref="PolyAgentJoinedPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class PolyAgentJoinedPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.PolyAgentJoinedPayload>
 {
     public static readonly PolyAgentJoinedPayloadJsonConverter Instance = new();

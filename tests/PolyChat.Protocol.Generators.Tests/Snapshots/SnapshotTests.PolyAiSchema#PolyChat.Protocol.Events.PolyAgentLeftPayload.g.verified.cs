@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of the PolyAI agent leaving; empty in the docs. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record PolyAgentLeftPayload
 {
     /// <summary>
@@ -21,7 +21,7 @@ public sealed partial record PolyAgentLeftPayload
 }
 
 /// <summary>Reads and writes <see cref="PolyAgentLeftPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class PolyAgentLeftPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.PolyAgentLeftPayload>
 {
     public static readonly PolyAgentLeftPayloadJsonConverter Instance = new();

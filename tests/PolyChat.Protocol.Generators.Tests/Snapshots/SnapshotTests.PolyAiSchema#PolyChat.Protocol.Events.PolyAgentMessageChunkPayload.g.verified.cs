@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of a streamed message chunk. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record PolyAgentMessageChunkPayload
 {
     /// <summary>
@@ -51,7 +51,7 @@ public sealed partial record PolyAgentMessageChunkPayload
 }
 
 /// <summary>Reads and writes <see cref="PolyAgentMessageChunkPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.PolyAgentMessageChunkPayload>
 {
     public static readonly PolyAgentMessageChunkPayloadJsonConverter Instance = new();

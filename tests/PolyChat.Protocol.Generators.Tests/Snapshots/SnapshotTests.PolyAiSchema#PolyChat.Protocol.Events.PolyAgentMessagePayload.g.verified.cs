@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of a complete PolyAI agent message. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record PolyAgentMessagePayload
 {
     /// <summary>
@@ -63,7 +63,7 @@ public sealed partial record PolyAgentMessagePayload
 }
 
 /// <summary>Reads and writes <see cref="PolyAgentMessagePayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.PolyAgentMessagePayload>
 {
     public static readonly PolyAgentMessagePayloadJsonConverter Instance = new();

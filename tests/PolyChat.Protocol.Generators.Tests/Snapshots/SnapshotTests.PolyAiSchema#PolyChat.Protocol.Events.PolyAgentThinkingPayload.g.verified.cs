@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Empty payload. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record PolyAgentThinkingPayload
 {
     /// <summary>Properties received that the schema does not declare, written back unchanged so nothing is lost.</summary>
@@ -15,7 +15,7 @@ public sealed partial record PolyAgentThinkingPayload
 }
 
 /// <summary>Reads and writes <see cref="PolyAgentThinkingPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class PolyAgentThinkingPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.PolyAgentThinkingPayload>
 {
     public static readonly PolyAgentThinkingPayloadJsonConverter Instance = new();

@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Empty payload. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record PolyAgentTriggeredHandoffPayload
 {
     /// <summary>Properties received that the schema does not declare, written back unchanged so nothing is lost.</summary>
@@ -15,7 +15,7 @@ public sealed partial record PolyAgentTriggeredHandoffPayload
 }
 
 /// <summary>Reads and writes <see cref="PolyAgentTriggeredHandoffPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class PolyAgentTriggeredHandoffPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.PolyAgentTriggeredHandoffPayload>
 {
     public static readonly PolyAgentTriggeredHandoffPayloadJsonConverter Instance = new();

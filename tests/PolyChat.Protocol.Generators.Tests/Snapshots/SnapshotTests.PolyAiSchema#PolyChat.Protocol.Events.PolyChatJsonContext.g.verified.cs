@@ -14,7 +14,7 @@ namespace PolyChat.Protocol.Events;
 /// var options = new global::System.Text.Json.JsonSerializerOptions { TypeInfoResolver = PolyChatJsonContext.Default };
 /// </code>
 /// </example>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial class PolyChatJsonContext : global::System.Text.Json.Serialization.JsonSerializerContext, global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver
 {
     private static readonly global::System.Text.Json.JsonSerializerOptions s_defaultOptions = new();

@@ -9,7 +9,7 @@ namespace PolyChat.Protocol.Events;
 /// </summary>
 /// <remarks>Wire type <c>EVENT_TYPE_REQUEST_POLY_AGENT_JOIN</c>. Sent by the client and echoed back by the server.</remarks>
 /// <param name="Payload">The event's payload.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record RequestPolyAgentJoinEvent(global::PolyChat.Protocol.Events.RequestPolyAgentJoinPayload Payload) : global::PolyChat.Protocol.Events.Event
 {
     /// <summary>The wire discriminator, <c>EVENT_TYPE_REQUEST_POLY_AGENT_JOIN</c>.</summary>

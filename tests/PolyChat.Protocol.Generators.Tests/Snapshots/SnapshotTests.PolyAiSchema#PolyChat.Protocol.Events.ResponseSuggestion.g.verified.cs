@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// A quick-reply suggestion; when tapped, the client sends message_text as a normal USER_MESSAGE. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record ResponseSuggestion
 {
     /// <summary>
@@ -27,7 +27,7 @@ public sealed partial record ResponseSuggestion
 }
 
 /// <summary>Reads and writes <see cref="ResponseSuggestion"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class ResponseSuggestionJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.ResponseSuggestion>
 {
     public static readonly ResponseSuggestionJsonConverter Instance = new();

@@ -9,7 +9,7 @@ namespace PolyChat.Protocol.Events;
 /// </summary>
 /// <remarks>Wire type <c>EVENT_TYPE_SESSION_END</c>. Sent by the server.</remarks>
 /// <param name="Payload">The event's payload.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record SessionEndEvent(global::PolyChat.Protocol.Events.SessionEndPayload Payload) : global::PolyChat.Protocol.Events.Event
 {
     /// <summary>The wire discriminator, <c>EVENT_TYPE_SESSION_END</c>.</summary>

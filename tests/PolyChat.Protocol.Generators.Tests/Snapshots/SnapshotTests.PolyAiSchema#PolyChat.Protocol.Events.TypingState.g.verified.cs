@@ -11,7 +11,7 @@ namespace PolyChat.Protocol.Events;
 /// An open enum: values the schema does not list are kept as received (see <see cref="IsKnown"/>)
 /// and written back unchanged. <see langword="default"/> holds the empty string.
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public readonly partial struct TypingState : global::System.IEquatable<TypingState>
 {
     private readonly string? _value;
@@ -53,7 +53,7 @@ public readonly partial struct TypingState : global::System.IEquatable<TypingSta
 }
 
 /// <summary>Reads and writes <see cref="TypingState"/>; known values are matched on bytes and never allocate.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class TypingStateJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.TypingState>
 {
     public static readonly TypingStateJsonConverter Instance = new();

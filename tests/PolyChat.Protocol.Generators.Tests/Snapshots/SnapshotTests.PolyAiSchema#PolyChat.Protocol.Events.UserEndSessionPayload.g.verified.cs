@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Empty payload; send {}. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record UserEndSessionPayload
 {
     /// <summary>Properties received that the schema does not declare, written back unchanged so nothing is lost.</summary>
@@ -15,7 +15,7 @@ public sealed partial record UserEndSessionPayload
 }
 
 /// <summary>Reads and writes <see cref="UserEndSessionPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class UserEndSessionPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.UserEndSessionPayload>
 {
     public static readonly UserEndSessionPayloadJsonConverter Instance = new();

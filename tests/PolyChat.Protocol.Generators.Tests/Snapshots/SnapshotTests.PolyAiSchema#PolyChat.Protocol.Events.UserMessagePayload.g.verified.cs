@@ -7,7 +7,7 @@ namespace PolyChat.Protocol.Events;
 /// <summary>
 /// Payload of a user message and of its server echo. [DOC]
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record UserMessagePayload
 {
     /// <summary>
@@ -27,7 +27,7 @@ public sealed partial record UserMessagePayload
 }
 
 /// <summary>Reads and writes <see cref="UserMessagePayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class UserMessagePayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::PolyChat.Protocol.Events.UserMessagePayload>
 {
     public static readonly UserMessagePayloadJsonConverter Instance = new();

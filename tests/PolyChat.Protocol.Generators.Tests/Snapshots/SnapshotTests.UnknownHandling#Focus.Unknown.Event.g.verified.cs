@@ -12,7 +12,7 @@ namespace Focus.Unknown;
 /// <remarks>
 /// Record equality compares lists and dictionaries by reference; compare serialized JSON for deep equality.
 /// </remarks>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public abstract partial record Event
 {
     // The union is closed: only the records generated beside it can derive from it.
@@ -150,7 +150,7 @@ public abstract partial record Event
 /// </summary>
 /// <param name="RawType">The <c>type</c> string as received.</param>
 /// <param name="Payload">The <c>payload</c> as received, or null when the frame had none.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record UnknownEvent(string RawType, global::System.Text.Json.JsonElement? Payload) : global::Focus.Unknown.Event
 {
     /// <inheritdoc/>

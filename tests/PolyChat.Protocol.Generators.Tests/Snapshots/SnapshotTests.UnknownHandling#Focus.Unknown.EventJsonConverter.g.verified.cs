@@ -5,7 +5,7 @@
 namespace Focus.Unknown;
 
 /// <summary>Reads and writes any <see cref="Event"/>, choosing the record by its <c>type</c>.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class EventJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Unknown.Event>
 {
     public static readonly EventJsonConverter Instance = new();
@@ -308,7 +308,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
 }
 
 /// <summary>Serves one event record type through the union converter, checking the type on read.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class EventJsonConverter<TEvent> : global::System.Text.Json.Serialization.JsonConverter<TEvent>
     where TEvent : global::Focus.Unknown.Event
 {

@@ -9,7 +9,7 @@ namespace Focus.Unknown;
 /// </summary>
 /// <remarks>Wire type <c>PING</c>. Sent by the client.</remarks>
 /// <param name="Payload">The event's payload.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record PingEvent(global::Focus.Unknown.PingPayload Payload) : global::Focus.Unknown.Event
 {
     /// <summary>The wire discriminator, <c>PING</c>.</summary>

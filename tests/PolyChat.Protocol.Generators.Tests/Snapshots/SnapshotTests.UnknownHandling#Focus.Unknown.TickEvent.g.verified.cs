@@ -9,7 +9,7 @@ namespace Focus.Unknown;
 /// </summary>
 /// <remarks>Wire type <c>TICK</c>. Sent by the server; transient (its <see cref="Event.Sequence"/> is null).</remarks>
 /// <param name="Payload">The event's payload.</param>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record TickEvent(global::Focus.Unknown.TickPayload Payload) : global::Focus.Unknown.Event
 {
     /// <summary>The wire discriminator, <c>TICK</c>.</summary>

@@ -7,7 +7,7 @@ namespace Focus.Unknown;
 /// <summary>
 /// The &lt;c&gt;TickPayload&lt;/c&gt; shape of the event schema.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 public sealed partial record TickPayload
 {
     /// <summary>Properties received that the schema does not declare, written back unchanged so nothing is lost.</summary>
@@ -15,7 +15,7 @@ public sealed partial record TickPayload
 }
 
 /// <summary>Reads and writes <see cref="TickPayload"/> without reflection.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "1.0.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("PolyChat.Protocol.Generators", "0.1.0")]
 internal sealed class TickPayloadJsonConverter : global::System.Text.Json.Serialization.JsonConverter<global::Focus.Unknown.TickPayload>
 {
     public static readonly TickPayloadJsonConverter Instance = new();
