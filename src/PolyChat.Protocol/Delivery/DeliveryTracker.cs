@@ -119,7 +119,7 @@ public sealed class DeliveryTracker : IDisposable
     private long _duplicateEchoes;
 
     // Our rule for a "Failed to forward message to live agent" without metadata (the docs are silent): it is the
-    // most recently sent user message, while that one is still sent.
+    // most recently sent user message, while that one is still sent and in the settled window.
     private TrackedMessage? _lastSentUserMessage;
 
     // Bumped on every disconnect and reconnect; a message is armed for retries only when it was sent on the
@@ -335,6 +335,8 @@ public sealed class DeliveryTracker : IDisposable
             }
         }
 
+        // A transient error may have brought a retry forward.
+        ApplySchedule();
         Dispatch();
         return result;
     }
@@ -737,10 +739,6 @@ public sealed class DeliveryTracker : IDisposable
         Unlink(message);
         message.Settle(status, echo, failure, reason);
         Report(message, status == DeliveryStatus.Sent ? DeliveryUpdateKind.Sent : DeliveryUpdateKind.Failed);
-        if (status == DeliveryStatus.Sent && message.Event is UserMessageEvent)
-        {
-            _lastSentUserMessage = message;
-        }
 
         // The timer is left as it is: if it wakes for this message's old deadline it finds nothing due and,
         // with nothing pending, stays disarmed. Re-arming on every settle would cost a timer change per message.
@@ -750,11 +748,23 @@ public sealed class DeliveryTracker : IDisposable
             return;
         }
 
-        if (_settled[_settledNext] is { } forgotten
-            && _known.TryGetValue(forgotten.ClientEventId, out var current)
-            && ReferenceEquals(current, forgotten))
+        if (_settled[_settledNext] is { } forgotten)
         {
-            _known.Remove(forgotten.ClientEventId);
+            if (_known.TryGetValue(forgotten.ClientEventId, out var current) && ReferenceEquals(current, forgotten))
+            {
+                _known.Remove(forgotten.ClientEventId);
+            }
+
+            // A forgotten message is no longer anyone's to mark lost; the window is all the tracker keeps alive.
+            if (ReferenceEquals(_lastSentUserMessage, forgotten))
+            {
+                _lastSentUserMessage = null;
+            }
+        }
+
+        if (status == DeliveryStatus.Sent && message.Event is UserMessageEvent)
+        {
+            _lastSentUserMessage = message;
         }
 
         _settled[_settledNext] = message;
