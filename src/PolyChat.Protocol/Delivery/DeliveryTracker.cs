@@ -304,7 +304,7 @@ public sealed class DeliveryTracker : IDisposable
         switch (serverEvent)
         {
             case SessionEndEvent end:
-                End(DeliveryFailure.SessionEnded, $"The session ended ({end.Payload.Reason.Value}) before the server echoed the message.");
+                End(DeliveryFailure.SessionEnded, $"The session ended ({end.Payload.Reason?.Value ?? "no reason given"}) before the server echoed the message.");
                 return EchoMatch.None;
             case EventBatchEvent batch:
                 foreach (var inner in batch.Payload.Events)
@@ -658,7 +658,7 @@ public sealed class DeliveryTracker : IDisposable
         return EchoMatch.Rejected;
     }
 
-    private static string LostReason(string text) =>
+    private static string LostReason(string? text) =>
         $"The server reported the message lost in the handoff to a live agent (\"{text}\").";
 
     private EchoMatch Match(TrackedMessage message, Event received)

@@ -117,15 +117,16 @@ public sealed class StreamingMessage
     internal bool Prepend(PolyAgentMessageChunkEvent chunk, int maxTextLength)
     {
         var payload = chunk.Payload;
-        if (_text.Length + payload.Text.Length > maxTextLength)
+        var text = payload.Text ?? string.Empty;
+        if (_text.Length + text.Length > maxTextLength)
         {
             return false;
         }
 
         _zeroSeen = true;
-        if (payload.Text.Length > 0)
+        if (text.Length > 0)
         {
-            _text.Insert(0, payload.Text);
+            _text.Insert(0, text);
             _textSnapshot = null;
         }
 
@@ -141,7 +142,7 @@ public sealed class StreamingMessage
 
         _lastApplied ??= chunk;
         AppliedChunks++;
-        IsComplete |= payload.IsComplete;
+        IsComplete |= payload.IsComplete == true;
         return true;
     }
 
@@ -164,14 +165,17 @@ public sealed class StreamingMessage
     internal bool Apply(PolyAgentMessageChunkEvent chunk, int maxTextLength)
     {
         var payload = chunk.Payload;
-        if (_text.Length + payload.Text.Length > maxTextLength)
+
+        // An absent text (the schema's optional, e.g. an empty final piece left out) adds nothing.
+        var text = payload.Text ?? string.Empty;
+        if (_text.Length + text.Length > maxTextLength)
         {
             return false;
         }
 
-        if (payload.Text.Length > 0)
+        if (text.Length > 0)
         {
-            _text.Append(payload.Text);
+            _text.Append(text);
             _textSnapshot = null;
         }
 
@@ -189,7 +193,8 @@ public sealed class StreamingMessage
         _lastApplied = chunk;
         AppliedChunks++;
         NextIndex++;
-        IsComplete = payload.IsComplete;
+        // An absent is_complete never claims completion.
+        IsComplete = payload.IsComplete == true;
         return true;
     }
 }
