@@ -37,8 +37,8 @@ namespace PolyChat.Protocol;
 /// Without an echo, the same event (same <c>client_event_id</c>) is re-sent on the documented schedule
 /// (PROTOCOL.md §2, the receipt algorithm): the first wait is <see cref="DeliveryOptions.RetryDelay"/>, and after
 /// retry n the wait is <see cref="DeliveryOptions.RetryDelay"/> × n. With the defaults: sends at 0 s, retries at
-/// 5 s, 10 s and 20 s, and the message fails at 35 s after <see cref="DeliveryOptions.MaxRetries"/> retries. A transport that throws counts as an
-/// attempt that did not arrive: the schedule goes on.
+/// 5 s, 10 s and 20 s, and the message fails at 35 s after <see cref="DeliveryOptions.MaxRetries"/> retries.
+/// A transport that throws counts as an attempt that did not arrive: the schedule goes on.
 /// </description></item>
 /// <item><description>
 /// An ERROR system message carrying the id acts by its documented meaning (PROTOCOL.md §6; the table is on
@@ -335,8 +335,12 @@ public sealed class DeliveryTracker : IDisposable
             }
         }
 
-        // A transient error may have brought a retry forward.
-        ApplySchedule();
+        // A transient error may have brought a retry forward; an echo leaves the timer as it is.
+        if (result == EchoMatch.RetryScheduled)
+        {
+            ApplySchedule();
+        }
+
         Dispatch();
         return result;
     }
@@ -641,7 +645,7 @@ public sealed class DeliveryTracker : IDisposable
             // §6: "transient; retry after 2–5 s". The retry takes the place of the next scheduled one and counts
             // as one of MaxRetries (the OnTimer path), so an overloaded server cannot keep a message pending forever.
             // While disconnected nothing is armed: the reconnect re-sends it anyway.
-            if (_state == LinkState.Connected && message.Connection == _connection)
+            if (_state != LinkState.Disconnected && message.Connection == _connection)
             {
                 message.DueAt = Now() + _transientDelay;
                 if (message.DueAt < _desiredDue)
