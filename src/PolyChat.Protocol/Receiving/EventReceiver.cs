@@ -213,10 +213,8 @@ public sealed class EventReceiver
         {
             var (offset, length) = elements[index].GetOffsetAndLength(frame.Length);
             var element = frame.Slice(offset, length);
-            EventEnvelope? envelope = null;
             try
             {
-                envelope = PolyChatJson.PeekEnvelope(element);
                 var value = PolyChatJson.Read(element);
                 entries.Add((index, IdOf(value), value.Sequence, value));
             }
@@ -225,11 +223,12 @@ public sealed class EventReceiver
                 // The position is the element's plus the error's within it, so the path is the frame's.
                 var position = offset + inner.BytePosition;
                 var located = PolyChatJsonException.Located(inner.Reason, position, FrameLocation.Find(frame, position), inner);
-                rejected.Add(new RejectedEvent(located, index, envelope?.Id ?? default, envelope?.Sequence));
-                if (envelope is { Sequence: not null } readable)
+                var (id, sequence) = EnvelopePeek.ReadIdAndSequence(element);
+                rejected.Add(new RejectedEvent(located, index, id, sequence));
+                if (sequence is not null)
                 {
                     // The server sent this sequence: it is consumed in its place, not waited for as a gap.
-                    entries.Add((index, readable.Id, readable.Sequence, Unreadable));
+                    entries.Add((index, id, sequence, Unreadable));
                 }
             }
         }

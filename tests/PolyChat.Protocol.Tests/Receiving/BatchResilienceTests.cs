@@ -88,6 +88,25 @@ public class BatchResilienceTests
     }
 
     [Fact]
+    public void ABadEventWithoutATypeButWithASequenceStillConsumesIt()
+    {
+        // §1b/§4c: id and sequence are readable even though the type is missing, so sequence 2 was sent (our reading).
+        var receiver = NewReceiver();
+        var noType = $$$"""{"id":"{{{Id(2)}}}","sequence":2,"payload":{"text":"?"}}""";
+
+        Assert.Equal(FrameOutcome.PartiallyAccepted, receiver.Receive(Batch(Message(1), noType, Message(3))));
+
+        Assert.Equal("m1, m3", receiver.Drain().Render());
+        Assert.True(receiver.TryTakeRejected(out var rejected));
+        Assert.Equal(2, rejected.Sequence);
+        Assert.Equal(Id(2), rejected.Id.ToString());
+        Assert.Contains("type", rejected.Error.Reason, System.StringComparison.Ordinal);
+        receiver.Flush();
+        Assert.Empty(receiver.Drain());
+        Assert.Equal(0, receiver.Counters.GapsDeclared);
+    }
+
+    [Fact]
     public void ABatchThatIsNotWellFormedIsStillRejectedWhole()
     {
         // §4c: the SDK drops a batch whose events array is malformed; a frame we cannot parse says nothing reliable.
