@@ -84,6 +84,24 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public void ABatchWithABadMiddleEventDeliversTheRestAndReportsTheBadOne()
+    {
+        // PROTOCOL.md §4c: each inner event is complete on its own, so one bad event must not lose the batch; its
+        // readable sequence (2) was sent, so no gap is declared for it (our reading of §1b).
+        var bad = Frame(2, "EVENT_TYPE_POLY_AGENT_MESSAGE", "{}");
+        var batch = $"{{\"type\":\"EVENT_TYPE_EVENT_BATCH\",\"payload\":{{\"events\":[{Frame(1)},{bad},{Frame(3)}]}}}}";
+
+        var result = CliResult.Run(batch, "replay");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(new long[] { 1, 3 }, Sequences(result));
+        var report = Assert.Single(result.StderrLines, l => l.StartsWith("line ", System.StringComparison.Ordinal));
+        Assert.StartsWith("line 1: batch event 1: ", report);
+        Assert.Contains("$.payload.events[1].payload", report);
+        Assert.DoesNotContain(result.StderrLines, l => l.StartsWith("gap:", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void GapIsReportedAndHeldEventsAreFlushedInOrderWithExitCode3()
     {
         var result = CliResult.Run(string.Join("\n", Frame(1), Frame(4), Frame(3)), "replay");

@@ -204,7 +204,7 @@ public sealed class ErrorTests
         { """{"type":"EVENT_TYPE_POLY_AGENT_MESSAGE","payload":{"message_id":"m","text":"t","chat_call_actions":[{"title":"Call","contact_number":4420}]}}""", "$.payload.chat_call_actions[0].contact_number", "4420", "string" },
         { """{"type":"EVENT_TYPE_POLY_AGENT_MESSAGE","payload":{"message_id":"m","text":"t","end_conversation":1}}""", "$.payload.end_conversation", "1}", "true or false" },
         { """{"type":"EVENT_TYPE_USER_TYPING","payload":{"state":7}}""", "$.payload.state", "7", "string" },
-        { """{"type":"EVENT_TYPE_SESSION_END","payload":{"reason":null}}""", "$.payload.reason", "null", "string" },
+        { """{"type":"EVENT_TYPE_LANGUAGE_CHANGED","payload":{"language_code":null}}""", "$.payload.language_code", "null", "string" },
         { """{"type":"EVENT_TYPE_SYSTEM_MESSAGE","payload":{"level":"SYSTEM_MESSAGE_LEVEL_INFO","message":{"en":"hi"}}}""", "$.payload.message", "{\"en\"", "string" },
         { """{"type":"EVENT_TYPE_LIVE_AGENT_JOINED","payload":{"agent":{"id":"a","name":3}}}""", "$.payload.agent.name", "3", "string" },
         { """{"type":"EVENT_TYPE_HANDOFF_QUEUE_STATUS","payload":{"position_in_queue":"2"}}""", "$.payload.position_in_queue", "\"2\"", "integer" },
@@ -334,7 +334,7 @@ public sealed class ErrorTests
 
     [Theory]
     [InlineData("""{"type":"EVENT_TYPE_USER_MESSAGE","payload":{"message_id":"m"}}""", "$.payload")]
-    [InlineData("""{"type":"EVENT_TYPE_SYSTEM_MESSAGE","payload":{"level":"SYSTEM_MESSAGE_LEVEL_INFO"}}""", "$.payload")]
+    [InlineData("""{"type":"EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK","payload":{"message_id":"m","text":"t"}}""", "$.payload")]
     [InlineData("""{"type":"EVENT_TYPE_USER_MESSAGE","id":"x"}""", "$")]
     [InlineData("""{"type":"EVENT_TYPE_POLY_AGENT_MESSAGE","payload":{"message_id":"m","text":"t","response_suggestions":[{"message_text":"a"},{"payload":"p"}]}}""", "$.payload.response_suggestions[1]")]
     public void A_missing_required_property_is_located_at_the_object_that_lacks_it(string frame, string path)

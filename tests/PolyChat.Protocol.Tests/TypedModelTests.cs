@@ -110,7 +110,7 @@ public sealed class TypedModelTests
         Assert.Equal(SystemMessageLevel.Error, system.Level);
         Assert.Equal("Event type not allowed: EVENT_TYPE_POLY_AGENT_THINKING", system.Message);
         Assert.Equal(SessionEndReason.UserEnd, end.Reason);
-        Assert.True(end.Reason.IsKnown);
+        Assert.True(end.Reason?.IsKnown);
     }
 
     [Fact]

@@ -58,9 +58,13 @@ internal sealed class TranscriptReplayer
                 continue;
             }
 
-            if (_receiver.Receive(line, out var error) == FrameOutcome.Invalid)
+            // A rejected line, or the bad inner events of a batch whose other events were delivered (PROTOCOL.md §4c).
+            _receiver.Receive(line, out _);
+            while (_receiver.TryTakeRejected(out var rejected))
             {
-                Reject(lines.LineNumber, Describe(error!));
+                Reject(
+                    lines.LineNumber,
+                    rejected.BatchIndex is { } index ? $"batch event {index}: {Describe(rejected.Error)}" : Describe(rejected.Error));
             }
 
             Drain(output);
@@ -73,7 +77,7 @@ internal sealed class TranscriptReplayer
         var counters = _receiver.Counters;
         _stderr.WriteLine(
             $"replay: {lines.LineNumber} lines, {counters.Delivered} delivered, {counters.DuplicatesDropped} duplicates, " +
-            $"{counters.StaleDropped} stale, {_receiver.InvalidFrames} rejected, {counters.GapsDeclared} gaps; cursor {_receiver.Cursor}");
+            $"{counters.StaleDropped} stale, {_receiver.InvalidFrames + _receiver.InvalidEvents} rejected, {counters.GapsDeclared} gaps; cursor {_receiver.Cursor}");
         return _rejected ? ExitCodes.Rejected : _gap ? ExitCodes.Gap : ExitCodes.Success;
     }
 

@@ -133,7 +133,7 @@ internal sealed class DemoCommand
         var sequence = value.Sequence is { } number ? $"#{number,-3}" : "  - ";
         var detail = value switch
         {
-            PolyAgentMessageChunkEvent chunk => $"chunk {chunk.Payload.ChunkIndex}{(chunk.Payload.IsComplete ? " (last)" : string.Empty)}: \"{chunk.Payload.Text}\"",
+            PolyAgentMessageChunkEvent chunk => $"chunk {chunk.Payload.ChunkIndex}{(chunk.Payload.IsComplete == true ? " (last)" : string.Empty)}: \"{chunk.Payload.Text}\"",
             PolyAgentMessageEvent message => $"agent: \"{message.Payload.Text}\"",
             LiveAgentMessageEvent message => $"live agent: \"{message.Payload.Text}\"",
             UserMessageEvent echo => $"echo of \"{echo.Payload.Text}\" (message_id {echo.Payload.MessageId})",

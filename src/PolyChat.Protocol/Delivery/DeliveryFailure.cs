@@ -6,7 +6,10 @@ public enum DeliveryFailure
     /// <summary>The message has not failed.</summary>
     None,
 
-    /// <summary>No echo arrived after the first send and <see cref="DeliveryOptions.MaxRetries"/> retries.</summary>
+    /// <summary>
+    /// No echo arrived after the first send and <see cref="DeliveryOptions.MaxRetries"/> retries (some of which may
+    /// have followed transient server errors; <see cref="TrackedMessage.LastServerError"/> then holds the last).
+    /// </summary>
     RetriesExhausted,
 
     /// <summary>
@@ -23,4 +26,10 @@ public enum DeliveryFailure
 
     /// <summary>The tracker was disposed while the message was pending.</summary>
     Disposed,
+
+    /// <summary>
+    /// The server reported the message lost in the handoff (<c>Failed to forward message to live agent</c>,
+    /// PROTOCOL.md §6), possibly after it had been echoed (see <see cref="DeliveryUpdateKind.Lost"/>).
+    /// </summary>
+    Lost,
 }

@@ -9,8 +9,10 @@ namespace PolyChat.Protocol;
 /// (<see href="https://docs.poly.ai/api-reference/messaging/best-practices">best practices</see>).
 /// </summary>
 /// <remarks>
-/// The wait after the n-th attempt on a connection is <see cref="RetryDelay"/> × n: with the defaults the
-/// first send goes at 0 s, retries at 5 s, 15 s and 30 s, and the message fails at 50 s if still no echo.
+/// The schedule is the docs' receipt algorithm (PROTOCOL.md §2): the first wait, after the send, is
+/// <see cref="RetryDelay"/>; after retry n the wait is <see cref="RetryDelay"/> × n. With the defaults the send
+/// goes at 0 s, retries at 5 s, 10 s and 20 s, and the message fails at 35 s if still no echo. An echo at any
+/// point settles the message as sent and stops the schedule.
 /// </remarks>
 public sealed class DeliveryOptions
 {
@@ -21,15 +23,16 @@ public sealed class DeliveryOptions
     public const int MaxRetriesLimit = 100;
 
     private readonly TimeSpan _retryDelay = TimeSpan.FromSeconds(5);
+    private readonly TimeSpan _transientErrorDelay = TimeSpan.FromSeconds(3);
     private readonly int _maxRetries = 3;
     private readonly int _maxPending = 256;
     private readonly int _settledWindow = 128;
     private readonly TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>
-    /// Gets the unit of the retry schedule: after the n-th attempt the tracker waits <c>RetryDelay × n</c> for
-    /// the echo before the next attempt (or, after the last retry, before failing). Default 5 seconds; more
-    /// than zero and at most one day.
+    /// Gets the unit of the retry schedule: after the send the tracker waits <c>RetryDelay</c> for the echo,
+    /// and after retry n it waits <c>RetryDelay × n</c> before the next attempt (or, after the last retry,
+    /// before failing). Default 5 seconds; more than zero and at most one day.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
     public TimeSpan RetryDelay
@@ -43,6 +46,28 @@ public sealed class DeliveryOptions
             }
 
             _retryDelay = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets how long after a transient ERROR system message tied to a pending message the message is re-sent
+    /// (<see cref="SystemErrorKind.Transient"/>; PROTOCOL.md §6: "retry after 2–5 s"). Default 3 seconds, inside
+    /// the documented range and fixed, so the schedule is deterministic; more than zero and at most one day. The
+    /// re-send counts as one of the <see cref="MaxRetries"/>, so a server that stays overloaded still ends the
+    /// message as failed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
+    public TimeSpan TransientErrorDelay
+    {
+        get => _transientErrorDelay;
+        init
+        {
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(TransientErrorDelay), value, "The transient error delay must be more than zero and at most one day.");
+            }
+
+            _transientErrorDelay = value;
         }
     }
 

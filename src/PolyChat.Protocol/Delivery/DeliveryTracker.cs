@@ -34,13 +34,17 @@ namespace PolyChat.Protocol;
 /// not needed): it is reported as <see cref="EchoMatch.Duplicate"/>, never as a new message.
 /// </description></item>
 /// <item><description>
-/// Without an echo, the same event (same <c>client_event_id</c>) is re-sent after
-/// <see cref="DeliveryOptions.RetryDelay"/> × n following the n-th attempt, up to
-/// <see cref="DeliveryOptions.MaxRetries"/> times; then the message fails. A transport that throws counts as an
-/// attempt that did not arrive: the schedule goes on.
+/// Without an echo, the same event (same <c>client_event_id</c>) is re-sent on the documented schedule
+/// (PROTOCOL.md §2, the receipt algorithm): the first wait is <see cref="DeliveryOptions.RetryDelay"/>, and after
+/// retry n the wait is <see cref="DeliveryOptions.RetryDelay"/> × n. With the defaults: sends at 0 s, retries at
+/// 5 s, 10 s and 20 s, and the message fails at 35 s after <see cref="DeliveryOptions.MaxRetries"/> retries.
+/// A transport that throws counts as an attempt that did not arrive: the schedule goes on.
 /// </description></item>
 /// <item><description>
-/// An ERROR system message carrying the id fails the message with the server's text.
+/// An ERROR system message carrying the id acts by its documented meaning (PROTOCOL.md §6; the table is on
+/// <see cref="SystemErrors"/>): a transient one (<c>Our system is experiencing high load…</c>) re-sends the message
+/// after <see cref="DeliveryOptions.TransientErrorDelay"/>; <c>Failed to forward message to live agent</c> fails it
+/// even when already sent (<see cref="DeliveryUpdateKind.Lost"/>); the others fail it with the server's text.
 /// <c>EVENT_TYPE_SESSION_END</c>, <see cref="OnClosed"/> and <see cref="Dispose"/> fail every pending message
 /// with a reason; messages sent afterwards fail at once.
 /// </description></item>
@@ -87,6 +91,7 @@ public sealed class DeliveryTracker : IDisposable
     private readonly TimeProvider _time;
     private readonly long _origin;
     private readonly TimeSpan _retryDelay;
+    private readonly TimeSpan _transientDelay;
     private readonly int _maxRetries;
     private readonly int _maxPending;
     private readonly ITimer _timer;
@@ -111,6 +116,11 @@ public sealed class DeliveryTracker : IDisposable
     private TrackedMessage? _tail;
     private int _pending;
     private int _settledNext;
+    private long _duplicateEchoes;
+
+    // Our rule for a "Failed to forward message to live agent" without metadata (the docs are silent): it is the
+    // most recently sent user message, while that one is still sent and in the settled window.
+    private TrackedMessage? _lastSentUserMessage;
 
     // Bumped on every disconnect and reconnect; a message is armed for retries only when it was sent on the
     // current one. 1 is the connection the tracker starts on.
@@ -141,6 +151,7 @@ public sealed class DeliveryTracker : IDisposable
         _time = options.TimeProvider;
         _origin = _time.GetTimestamp();
         _retryDelay = options.RetryDelay;
+        _transientDelay = options.TransientErrorDelay;
         _maxRetries = options.MaxRetries;
         _maxPending = options.MaxPending;
         _settled = new TrackedMessage?[options.SettledWindow];
@@ -169,6 +180,23 @@ public sealed class DeliveryTracker : IDisposable
             lock (_lock)
             {
                 return _pending;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many duplicate echoes arrived in total (<see cref="EchoMatch.Duplicate"/>): each is a message the server
+    /// stored once more because a retry reached it as well as an earlier attempt. A session hides these events from
+    /// the application (it sees each message once); this counter and <see cref="DeliveryUpdateKind.DuplicateEcho"/>
+    /// are where they show.
+    /// </summary>
+    public long DuplicateEchoes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _duplicateEchoes;
             }
         }
     }
@@ -249,8 +277,17 @@ public sealed class DeliveryTracker : IDisposable
     /// <para>
     /// An echo is an event with a server <c>id</c>, of the same type as the sent event, whose
     /// <c>metadata.custom.client_event_id</c> is a known id. Other events carrying the id (the server copies
-    /// <c>metadata</c> onto events a client event causes) are not echoes. A SYSTEM_MESSAGE at level ERROR carrying
-    /// the id fails a pending message; INFO and WARNING ones change nothing.
+    /// <c>metadata</c> onto events a client event causes) are not echoes. A second echo, with another server
+    /// <c>id</c>, is <see cref="EchoMatch.Duplicate"/>: the same message stored twice, which the application must not
+    /// see as a new one.
+    /// </para>
+    /// <para>
+    /// A SYSTEM_MESSAGE at level ERROR carrying the id acts by its text (<see cref="SystemErrors"/>, PROTOCOL.md §6):
+    /// a transient one re-sends a pending message after <see cref="DeliveryOptions.TransientErrorDelay"/>
+    /// (<see cref="EchoMatch.RetryScheduled"/>); <c>Failed to forward message to live agent</c> fails the message even
+    /// if it was sent (<see cref="EchoMatch.Lost"/>), and without any <c>client_event_id</c> it is applied to the
+    /// most recently sent user message (our rule; the docs are silent); any other fails a pending message
+    /// (<see cref="EchoMatch.Rejected"/>). INFO and WARNING ones change nothing.
     /// </para>
     /// <para>
     /// <c>EVENT_TYPE_SESSION_END</c> fails every pending message (<see cref="DeliveryFailure.SessionEnded"/>) and
@@ -267,7 +304,7 @@ public sealed class DeliveryTracker : IDisposable
         switch (serverEvent)
         {
             case SessionEndEvent end:
-                End(DeliveryFailure.SessionEnded, $"The session ended ({end.Payload.Reason.Value}) before the server echoed the message.");
+                End(DeliveryFailure.SessionEnded, $"The session ended ({end.Payload.Reason?.Value ?? "no reason given"}) before the server echoed the message.");
                 return EchoMatch.None;
             case EventBatchEvent batch:
                 foreach (var inner in batch.Payload.Events)
@@ -280,7 +317,7 @@ public sealed class DeliveryTracker : IDisposable
 
         if (serverEvent.Metadata?.Custom is not { } custom || !custom.TryGetValue(ClientEventIdKey, out var clientEventId))
         {
-            return EchoMatch.None;
+            return serverEvent is SystemMessageEvent untied ? MatchUntiedError(untied, out message) : EchoMatch.None;
         }
 
         EchoMatch result;
@@ -296,6 +333,12 @@ public sealed class DeliveryTracker : IDisposable
             {
                 message = tracked;
             }
+        }
+
+        // A transient error may have brought a retry forward; an echo leaves the timer as it is.
+        if (result == EchoMatch.RetryScheduled)
+        {
+            ApplySchedule();
         }
 
         Dispatch();
@@ -537,22 +580,96 @@ public sealed class DeliveryTracker : IDisposable
         Report(message, DeliveryUpdateKind.Sending);
     }
 
-    private EchoMatch Match(TrackedMessage message, Event received)
+    /// <summary>An ERROR system message without a <c>client_event_id</c>: only a lost message is tied, by our rule.</summary>
+    private EchoMatch MatchUntiedError(SystemMessageEvent system, out TrackedMessage? message)
     {
-        if (received is SystemMessageEvent system)
+        message = null;
+        if (system.Payload.Level != SystemMessageLevel.Error
+            || SystemErrors.Classify(system.Payload.Message) != SystemErrorKind.MessageLost)
         {
-            if (system.Payload.Level != SystemMessageLevel.Error)
+            return EchoMatch.None;
+        }
+
+        EchoMatch result;
+        lock (_lock)
+        {
+            if (_disposed || _lastSentUserMessage is not { Status: DeliveryStatus.Sent } lost)
             {
                 return EchoMatch.None;
             }
 
-            if (message.Status != DeliveryStatus.Sending)
+            result = MatchError(lost, system);
+            message = lost;
+        }
+
+        Dispatch();
+        return result;
+    }
+
+    /// <summary>An ERROR system message tied to a message, by its text (§6; the table is on <see cref="SystemErrors"/>). Under the lock.</summary>
+    private EchoMatch MatchError(TrackedMessage message, SystemMessageEvent system)
+    {
+        var text = system.Payload.Message;
+        var kind = SystemErrors.Classify(text);
+        if (kind == SystemErrorKind.MessageLost)
+        {
+            switch (message.Status)
             {
-                return EchoMatch.ErrorAfterSettled;
+                case DeliveryStatus.Sending:
+                    message.RecordServerError(text);
+                    Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.Lost, LostReason(text));
+                    return EchoMatch.Lost;
+                case DeliveryStatus.Sent:
+                    message.RecordServerError(text);
+                    message.MarkLost(LostReason(text));
+                    if (ReferenceEquals(_lastSentUserMessage, message))
+                    {
+                        _lastSentUserMessage = null;
+                    }
+
+                    Report(message, DeliveryUpdateKind.Lost);
+                    return EchoMatch.Lost;
+                default:
+                    return EchoMatch.ErrorAfterSettled;
+            }
+        }
+
+        if (message.Status != DeliveryStatus.Sending)
+        {
+            return EchoMatch.ErrorAfterSettled;
+        }
+
+        message.RecordServerError(text);
+        if (kind == SystemErrorKind.Transient)
+        {
+            // §6: "transient; retry after 2–5 s". The retry takes the place of the next scheduled one and counts
+            // as one of MaxRetries (the OnTimer path), so an overloaded server cannot keep a message pending forever.
+            // While disconnected nothing is armed: the reconnect re-sends it anyway.
+            if (_state != LinkState.Disconnected && message.Connection == _connection)
+            {
+                message.DueAt = Now() + _transientDelay;
+                if (message.DueAt < _desiredDue)
+                {
+                    _desiredDue = message.DueAt;
+                }
             }
 
-            Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.ServerError, system.Payload.Message);
-            return EchoMatch.Rejected;
+            Report(message, DeliveryUpdateKind.RetryScheduled);
+            return EchoMatch.RetryScheduled;
+        }
+
+        Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.ServerError, text);
+        return EchoMatch.Rejected;
+    }
+
+    private static string LostReason(string? text) =>
+        $"The server reported the message lost in the handoff to a live agent (\"{text}\").";
+
+    private EchoMatch Match(TrackedMessage message, Event received)
+    {
+        if (received is SystemMessageEvent system)
+        {
+            return system.Payload.Level == SystemMessageLevel.Error ? MatchError(message, system) : EchoMatch.None;
         }
 
         // Only the echo proper is a receipt: the server also copies metadata onto the events the message causes.
@@ -569,6 +686,7 @@ public sealed class DeliveryTracker : IDisposable
             }
 
             message.RecordDuplicateEcho();
+            _duplicateEchoes++;
             Report(message, DeliveryUpdateKind.DuplicateEcho);
             return EchoMatch.Duplicate;
         }
@@ -634,11 +752,23 @@ public sealed class DeliveryTracker : IDisposable
             return;
         }
 
-        if (_settled[_settledNext] is { } forgotten
-            && _known.TryGetValue(forgotten.ClientEventId, out var current)
-            && ReferenceEquals(current, forgotten))
+        if (_settled[_settledNext] is { } forgotten)
         {
-            _known.Remove(forgotten.ClientEventId);
+            if (_known.TryGetValue(forgotten.ClientEventId, out var current) && ReferenceEquals(current, forgotten))
+            {
+                _known.Remove(forgotten.ClientEventId);
+            }
+
+            // A forgotten message is no longer anyone's to mark lost; the window is all the tracker keeps alive.
+            if (ReferenceEquals(_lastSentUserMessage, forgotten))
+            {
+                _lastSentUserMessage = null;
+            }
+        }
+
+        if (status == DeliveryStatus.Sent && message.Event is UserMessageEvent)
+        {
+            _lastSentUserMessage = message;
         }
 
         _settled[_settledNext] = message;
@@ -723,13 +853,17 @@ public sealed class DeliveryTracker : IDisposable
                                 DeliveryStatus.Failed,
                                 echo: null,
                                 DeliveryFailure.RetriesExhausted,
-                                $"No echo from the server after {message.Attempts} attempts.");
+                                message.LastServerError is { } last
+                                    ? $"No echo from the server after {message.Attempts} attempts; its last error was \"{last}\"."
+                                    : $"No echo from the server after {message.Attempts} attempts.");
                         }
                         else
                         {
+                            // §2's receipt algorithm: after retry n the next check is RetryDelay × n away, so with
+                            // 5 s the retries go at 5, 10 and 20 s and the message fails at 35 s.
                             message.RetriesOnConnection++;
                             message.CountAttempt();
-                            message.DueAt = now + TimeSpan.FromTicks(_retryDelay.Ticks * (message.RetriesOnConnection + 1));
+                            message.DueAt = now + TimeSpan.FromTicks(_retryDelay.Ticks * message.RetriesOnConnection);
                             next = Min(next, message.DueAt);
                             Report(message, DeliveryUpdateKind.Sending);
                             (retries ??= new List<TrackedMessage>()).Add(message);

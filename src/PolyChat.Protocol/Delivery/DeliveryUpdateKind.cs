@@ -21,7 +21,7 @@ public enum DeliveryUpdateKind
     /// </summary>
     DuplicateEcho,
 
-    /// <summary>The message settled as <see cref="DeliveryStatus.Failed"/>.</summary>
+    /// <summary>The message settled as <see cref="DeliveryStatus.Failed"/>, from <see cref="DeliveryStatus.Sending"/>.</summary>
     Failed,
 
     /// <summary>
@@ -29,4 +29,21 @@ public enum DeliveryUpdateKind
     /// after all. The status stays <see cref="DeliveryStatus.Failed"/>; the echo is attached to the message.
     /// </summary>
     EchoAfterFailure,
+
+    /// <summary>
+    /// A transient ERROR system message (<see cref="SystemErrorKind.Transient"/>, PROTOCOL.md §6) was tied to the
+    /// pending message: it stays <see cref="DeliveryStatus.Sending"/> and is re-sent after
+    /// <see cref="DeliveryOptions.TransientErrorDelay"/> (see <see cref="TrackedMessage.LastServerError"/>).
+    /// </summary>
+    RetryScheduled,
+
+    /// <summary>
+    /// A message already <see cref="DeliveryStatus.Sent"/> was lost after all (<see cref="SystemErrorKind.MessageLost"/>,
+    /// PROTOCOL.md §6: <c>Failed to forward message to live agent</c>): the status is now
+    /// <see cref="DeliveryStatus.Failed"/> with <see cref="DeliveryFailure.Lost"/>. This is the only way a sent
+    /// message fails, and it has its own kind so that an application that took <see cref="Sent"/> as final can tell
+    /// it from an ordinary failure. <see cref="TrackedMessage.Completion"/> keeps its first result
+    /// (<see cref="DeliveryStatus.Sent"/>).
+    /// </summary>
+    Lost,
 }

@@ -29,9 +29,25 @@ public enum EchoMatch
     /// <summary>The first echo of a message that had already failed: the server holds it after all. The status stays <see cref="DeliveryStatus.Failed"/>.</summary>
     LateEcho,
 
-    /// <summary>A SYSTEM_MESSAGE at level ERROR for a pending message: it is now <see cref="DeliveryStatus.Failed"/> with the server's text.</summary>
+    /// <summary>
+    /// A SYSTEM_MESSAGE at level ERROR for a pending message, one that a retry cannot fix (every
+    /// <see cref="SystemErrorKind"/> but <see cref="SystemErrorKind.Transient"/> and
+    /// <see cref="SystemErrorKind.MessageLost"/>): it is now <see cref="DeliveryStatus.Failed"/> with the server's text.
+    /// </summary>
     Rejected,
 
     /// <summary>A SYSTEM_MESSAGE at level ERROR for a message that had already settled; its status is unchanged.</summary>
     ErrorAfterSettled,
+
+    /// <summary>
+    /// A transient ERROR SYSTEM_MESSAGE (<see cref="SystemErrorKind.Transient"/>) for a pending message: it stays
+    /// <see cref="DeliveryStatus.Sending"/> and is re-sent after <see cref="DeliveryOptions.TransientErrorDelay"/>.
+    /// </summary>
+    RetryScheduled,
+
+    /// <summary>
+    /// <c>Failed to forward message to live agent</c> (<see cref="SystemErrorKind.MessageLost"/>) for a message: it is
+    /// now <see cref="DeliveryStatus.Failed"/> with <see cref="DeliveryFailure.Lost"/>, even if it had been sent.
+    /// </summary>
+    Lost,
 }

@@ -23,9 +23,13 @@ public sealed class TrackedMessage
 
     private readonly object _gate;
     private volatile DeliveryStatus _status;
+
+    // The status the message first settled as: what Completion reports, even after a loss changed Status.
+    private DeliveryStatus _settledAs;
     private volatile Event? _echo;
     private volatile string? _failureReason;
     private volatile Exception? _lastSendError;
+    private volatile string? _lastServerError;
     private volatile DeliveryFailure _failure;
     private int _attempts;
     private int _duplicateEchoes;
@@ -86,8 +90,15 @@ public sealed class TrackedMessage
     public Exception? LastSendError => _lastSendError;
 
     /// <summary>
+    /// The text of the most recent ERROR system message tied to this message (by its <c>client_event_id</c>, or by
+    /// our rule for a lost message without metadata), including transient ones that only delayed it; null if none.
+    /// </summary>
+    public string? LastServerError => _lastServerError;
+
+    /// <summary>
     /// Completes with <see cref="DeliveryStatus.Sent"/> or <see cref="DeliveryStatus.Failed"/> when the message
-    /// settles; it never faults or is cancelled. Continuations run asynchronously on the thread pool, never inline on
+    /// first settles; it never faults or is cancelled. A sent message reported lost later
+    /// (<see cref="DeliveryUpdateKind.Lost"/>) keeps this result; read <see cref="Status"/> for the current one. Continuations run asynchronously on the thread pool, never inline on
     /// the thread that settled the message.
     /// </summary>
     public Task<DeliveryStatus> Completion
@@ -96,7 +107,7 @@ public sealed class TrackedMessage
         {
             lock (_gate)
             {
-                return _status switch
+                return _settledAs switch
                 {
                     DeliveryStatus.Sent => SentTask,
                     DeliveryStatus.Failed => FailedTask,
@@ -128,6 +139,16 @@ public sealed class TrackedMessage
 
     internal void RecordDuplicateEcho() => _duplicateEchoes++;
 
+    internal void RecordServerError(string? text) => _lastServerError = text;
+
+    /// <summary>A sent message reported lost: failed, its echo kept.</summary>
+    internal void MarkLost(string reason)
+    {
+        _failure = DeliveryFailure.Lost;
+        _failureReason = reason;
+        _status = DeliveryStatus.Failed;
+    }
+
     /// <summary>Attaches the echo of a message that had already failed; its status stays failed.</summary>
     internal void RecordLateEcho(Event echo) => _echo = echo;
 
@@ -137,6 +158,7 @@ public sealed class TrackedMessage
         _echo = echo;
         _failure = failure;
         _failureReason = reason;
+        _settledAs = status;
         _status = status;
 
         // Continuations are queued to the thread pool (RunContinuationsAsynchronously), so completing under the

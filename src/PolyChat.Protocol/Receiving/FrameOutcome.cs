@@ -14,4 +14,11 @@ public enum FrameOutcome
 
     /// <summary>The frame is not a valid event; nothing was changed. The error says why and where.</summary>
     Invalid,
+
+    /// <summary>
+    /// A batch some of whose inner events could not be read: the others were handed to the sequencer, and each
+    /// unreadable one is reported through <see cref="EventReceiver.TryTakeRejected"/> with its index and path
+    /// (PROTOCOL.md §4c: every inner event is a complete event of its own, so one bad event does not spoil the rest).
+    /// </summary>
+    PartiallyAccepted,
 }

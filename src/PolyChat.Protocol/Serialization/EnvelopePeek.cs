@@ -1,3 +1,4 @@
+using System;
 using System.Text.Json;
 using PolyChat.Protocol.Events;
 
@@ -69,6 +70,49 @@ internal static class EnvelopePeek
         }
 
         return new EventEnvelope(id, sequence, eventType);
+    }
+
+    /// <summary>
+    /// Reads what it can of an event's <c>id</c> and <c>sequence</c>, for an event that failed to read (its type may be
+    /// missing or wrong). Never throws; a field that cannot be read is left out.
+    /// </summary>
+    public static (EventId Id, long? Sequence) ReadIdAndSequence(ReadOnlySpan<byte> element)
+    {
+        EventId id = default;
+        long? sequence = null;
+        var reader = new Utf8JsonReader(element, new JsonReaderOptions { MaxDepth = PolyChatJson.MaxDepth });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (id, sequence);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                var isSequence = !isId && reader.ValueTextEquals("sequence"u8);
+                reader.Read();
+                if (isId && reader.TokenType == JsonTokenType.String)
+                {
+                    id = ReadId(ref reader);
+                }
+                else if (isSequence && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
+                {
+                    sequence = value;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            // What was read before the problem stands.
+        }
+
+        return (id, sequence);
     }
 
     private static EventId ReadId(ref Utf8JsonReader reader) => reader.TokenType switch

@@ -9,9 +9,18 @@ public enum ChunkResult
     /// <summary>The chunk arrived ahead of a missing one and is held until the gap fills.</summary>
     Held,
 
-    /// <summary>This chunk index was already applied or held, or the message already completed: ignored.</summary>
+    /// <summary>
+    /// This chunk index was already applied or held, or the message already completed or was abandoned: not applied,
+    /// counted in <see cref="MessageStreamAssembler.IgnoredChunks"/>.
+    /// </summary>
     Duplicate,
 
     /// <summary>Applying the chunk would break a bound; the message was abandoned (see <see cref="MessageStreamAssembler.TryTakeAbandoned"/>).</summary>
     Rejected,
+
+    /// <summary>
+    /// The <c>chunk_index</c> is negative, which no numbering allows: not applied, counted in
+    /// <see cref="MessageStreamAssembler.IgnoredChunks"/>; the message, if open, is unchanged.
+    /// </summary>
+    InvalidIndex,
 }

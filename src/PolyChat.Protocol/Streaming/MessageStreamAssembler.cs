@@ -6,12 +6,24 @@ namespace PolyChat.Protocol;
 
 /// <summary>
 /// Assembles streamed agent replies: groups <see cref="PolyAgentMessageChunkEvent"/>s by <c>message_id</c>,
-/// applies them in <c>chunk_index</c> order (from 1), concatenates text, appends attachments and suggestions,
+/// applies them in <c>chunk_index</c> order, concatenates text, appends attachments and suggestions,
 /// and completes a message on the chunk with <c>is_complete: true</c>
-/// (<see href="https://docs.poly.ai/api-reference/messaging/streaming">PolyAI streaming</see>).
+/// (<see href="https://docs.poly.ai/api-reference/messaging/streaming">PolyAI streaming</see>, PROTOCOL.md §4d).
 /// </summary>
 /// <remarks>
-/// <para>Out-of-order chunks are held until the gap fills; duplicates are ignored. Everything is bounded by
+/// <para>
+/// The docs number chunks from 1 (§4d). A stream numbered from 0 is accepted too, so that no piece is lost: a
+/// message whose first chunk is chunk 0 counts from 0, and a chunk 0 that arrives after chunk 1 of a message
+/// (a 0-based stream whose first piece came late) is put in front of the text. This is our rule; the docs do
+/// not mention 0.
+/// </para>
+/// <para>
+/// Nothing is ignored without a trace: every chunk that is not applied or held is counted in
+/// <see cref="IgnoredChunks"/> and returned as <see cref="ChunkResult.Duplicate"/> (its index was applied already,
+/// or its message completed or was abandoned) or <see cref="ChunkResult.InvalidIndex"/> (a negative
+/// <c>chunk_index</c>); a message given up is reported through <see cref="TryTakeAbandoned"/>.
+/// </para>
+/// <para>Out-of-order chunks are held until the gap fills. Everything is bounded by
 /// <see cref="StreamAssemblyOptions"/>: a message that never completes is abandoned and reported through
 /// <see cref="TryTakeAbandoned"/>, never leaked.</para>
 /// <para>Not thread-safe: one receive loop owns an instance, as it owns the connection.</para>
@@ -40,6 +52,13 @@ public sealed class MessageStreamAssembler
     /// <summary>How many messages have been abandoned in total.</summary>
     public long AbandonedCount { get; private set; }
 
+    /// <summary>
+    /// How many chunks were neither applied nor held, in total: repeats of an applied index, chunks of a completed
+    /// or abandoned message, and chunks with a negative index (<see cref="ChunkResult.Duplicate"/>,
+    /// <see cref="ChunkResult.InvalidIndex"/>).
+    /// </summary>
+    public long IgnoredChunks { get; private set; }
+
     /// <summary>Applies one chunk.</summary>
     /// <param name="chunk">A chunk as received (after sequencing, so each is seen once in order of arrival).</param>
     /// <param name="message">The message the chunk belongs to; null when the result is <see cref="ChunkResult.Duplicate"/> of a completed message.</param>
@@ -53,30 +72,53 @@ public sealed class MessageStreamAssembler
         if (_completed.Contains(payload.MessageId))
         {
             message = null;
+            IgnoredChunks++;
             return ChunkResult.Duplicate;
         }
 
         var index = payload.ChunkIndex;
+        if (index < 0)
+        {
+            // No stream counts from below 0: an invalid chunk must not open (or evict) anything.
+            _open.TryGetValue(payload.MessageId, out message);
+            IgnoredChunks++;
+            return ChunkResult.InvalidIndex;
+        }
+
         if (!_open.TryGetValue(payload.MessageId, out message))
         {
-            if (index < 1)
-            {
-                // Indices start at 1: an ignored chunk must not open (or evict) anything.
-                return ChunkResult.Duplicate;
-            }
-
             if (_open.Count >= _options.MaxOpenMessages)
             {
                 AbandonOldest();
             }
 
-            message = new StreamingMessage(payload.MessageId, now, ++_opened);
+            // §4d numbers chunks from 1; a stream that starts at 0 counts from 0 (our rule, so nothing is lost).
+            message = new StreamingMessage(payload.MessageId, now, ++_opened, firstIndex: index == 0 ? 0 : 1);
             _open.Add(payload.MessageId, message);
+        }
+        else if (message.IsLateFirst(index))
+        {
+            // A 0-based stream whose chunk 0 came after chunk 1: it is the first piece, so it goes in front.
+            message.LastActivity = now;
+            if (!message.Prepend(chunk, _options.MaxTextLength))
+            {
+                Abandon(message, AbandonReason.TextTooLong);
+                return ChunkResult.Rejected;
+            }
+
+            if (message.IsComplete)
+            {
+                _open.Remove(message.MessageId);
+                RememberCompleted(message.MessageId);
+            }
+
+            return ChunkResult.Applied;
         }
 
         if (index < message.NextIndex || message.IsHeld(index))
         {
             // A repeated chunk is not progress, so it does not keep an incomplete message alive.
+            IgnoredChunks++;
             return ChunkResult.Duplicate;
         }
 

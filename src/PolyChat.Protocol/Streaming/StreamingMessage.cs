@@ -17,12 +17,23 @@ public sealed class StreamingMessage
     private string? _textSnapshot;
     private PolyAgentMessageChunkEvent? _lastApplied;
 
-    internal StreamingMessage(string messageId, long startedAt, long openOrder)
+    // Whether a chunk 0 was applied or the stream opened at 0: a later chunk 0 is then a repeat, not the first piece.
+    private bool _zeroSeen;
+
+    internal StreamingMessage(string messageId, long startedAt, long openOrder, long firstIndex)
     {
         MessageId = messageId;
         LastActivity = startedAt;
         OpenOrder = openOrder;
+        NextIndex = firstIndex;
+        _zeroSeen = firstIndex == 0;
     }
+
+    /// <summary>
+    /// The prefix of <see cref="ToMessageEvent"/>'s <c>id</c>, followed by the <c>message_id</c>:
+    /// <c>assembled:</c>. Server event ids are UUIDs, so an id with this prefix cannot collide with one.
+    /// </summary>
+    public const string AssembledIdPrefix = "assembled:";
 
     /// <summary>The <c>message_id</c> shared by the chunks.</summary>
     public string MessageId { get; }
@@ -48,7 +59,7 @@ public sealed class StreamingMessage
     /// <summary>The response suggestions of the applied chunks, in order; empty when none carried any.</summary>
     public IReadOnlyList<ResponseSuggestion> ResponseSuggestions => (IReadOnlyList<ResponseSuggestion>?)_suggestions ?? [];
 
-    internal long NextIndex { get; private set; } = 1;
+    internal long NextIndex { get; private set; }
 
     internal long LastActivity { get; set; }
 
@@ -56,9 +67,26 @@ public sealed class StreamingMessage
 
     /// <summary>
     /// The message in the shape of an unstreamed <see cref="PolyAgentMessageEvent"/>, so an application handles
-    /// streamed and whole replies alike. Its envelope (id, sequence, timestamp, metadata) is the last applied chunk's.
+    /// streamed and whole replies alike.
     /// </summary>
     /// <returns>The assembled event; for an incomplete message, what has been assembled so far.</returns>
+    /// <remarks>
+    /// <para>
+    /// The assembled message is not a server event, so it must not carry a server event's identity: with the last
+    /// chunk's <c>id</c>, an application that deduplicates by <c>id</c>, as PROTOCOL.md §1b tells it to, would drop
+    /// the whole reply as a repeat of that chunk. Its <c>id</c> is derived instead:
+    /// <see cref="AssembledIdPrefix"/> followed by the <c>message_id</c> (<c>assembled:msg_…</c>). It cannot collide
+    /// with a server id (those are UUIDs), it is the same each time the same message is assembled (after a reconnect
+    /// replays its chunks, say), so deduplication by <c>id</c> still shows the reply once, and it survives apps that
+    /// drop events without an <c>id</c>, as PolyAI's Android SDK does.
+    /// </para>
+    /// <para>
+    /// Its <c>sequence</c> is null: it has no place of its own in the session history (the chunks have theirs), and a
+    /// copied sequence would make it look like a duplicate of the last chunk to an application ordering by sequence.
+    /// <c>timestamp</c> and <c>metadata</c> are the last applied chunk's: when the reply completed, and what the
+    /// server attached to it.
+    /// </para>
+    /// </remarks>
     public PolyAgentMessageEvent ToMessageEvent()
     {
         var payload = new PolyAgentMessagePayload
@@ -70,14 +98,53 @@ public sealed class StreamingMessage
         };
         return new PolyAgentMessageEvent(payload)
         {
-            Id = _lastApplied?.Id,
-            Sequence = _lastApplied?.Sequence,
+            Id = AssembledIdPrefix + MessageId,
+            Sequence = null,
             Timestamp = _lastApplied?.Timestamp,
             Metadata = _lastApplied?.Metadata,
         };
     }
 
     internal bool IsHeld(long index) => _held.ContainsKey(index);
+
+    /// <summary>
+    /// Whether <paramref name="index"/> is a chunk 0 of a stream that opened at 1 and has had no chunk 0: a 0-based
+    /// stream whose first chunk came late. It goes in front of what is applied.
+    /// </summary>
+    internal bool IsLateFirst(long index) => index == 0 && !_zeroSeen;
+
+    /// <summary>Puts a late chunk 0 in front of the applied text and lists; false when the text would exceed <paramref name="maxTextLength"/>.</summary>
+    internal bool Prepend(PolyAgentMessageChunkEvent chunk, int maxTextLength)
+    {
+        var payload = chunk.Payload;
+        var text = payload.Text ?? string.Empty;
+        if (_text.Length + text.Length > maxTextLength)
+        {
+            return false;
+        }
+
+        _zeroSeen = true;
+        if (text.Length > 0)
+        {
+            _text.Insert(0, text);
+            _textSnapshot = null;
+        }
+
+        if (payload.Attachments is { } attachments)
+        {
+            (_attachments ??= new List<Attachment>()).InsertRange(0, attachments);
+        }
+
+        if (payload.ResponseSuggestions is { } suggestions)
+        {
+            (_suggestions ??= new List<ResponseSuggestion>()).InsertRange(0, suggestions);
+        }
+
+        _lastApplied ??= chunk;
+        AppliedChunks++;
+        IsComplete |= payload.IsComplete == true;
+        return true;
+    }
 
     internal void Hold(PolyAgentMessageChunkEvent chunk) => _held.Add(chunk.Payload.ChunkIndex, chunk);
 
@@ -98,14 +165,17 @@ public sealed class StreamingMessage
     internal bool Apply(PolyAgentMessageChunkEvent chunk, int maxTextLength)
     {
         var payload = chunk.Payload;
-        if (_text.Length + payload.Text.Length > maxTextLength)
+
+        // An absent text (the schema's optional, e.g. an empty final piece left out) adds nothing.
+        var text = payload.Text ?? string.Empty;
+        if (_text.Length + text.Length > maxTextLength)
         {
             return false;
         }
 
-        if (payload.Text.Length > 0)
+        if (text.Length > 0)
         {
-            _text.Append(payload.Text);
+            _text.Append(text);
             _textSnapshot = null;
         }
 
@@ -123,7 +193,8 @@ public sealed class StreamingMessage
         _lastApplied = chunk;
         AppliedChunks++;
         NextIndex++;
-        IsComplete = payload.IsComplete;
+        // An absent is_complete never claims completion.
+        IsComplete = payload.IsComplete == true;
         return true;
     }
 }

@@ -255,7 +255,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case SessionEndCase:
-                return new global::PolyChat.Protocol.Events.SessionEndEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "SessionEndEvent") : (global::PolyChat.Protocol.Events.SessionEndPayload)payload)
+                return new global::PolyChat.Protocol.Events.SessionEndEvent(payload is null ? new global::PolyChat.Protocol.Events.SessionEndPayload() : (global::PolyChat.Protocol.Events.SessionEndPayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
@@ -270,7 +270,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case SystemMessageCase:
-                return new global::PolyChat.Protocol.Events.SystemMessageEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "SystemMessageEvent") : (global::PolyChat.Protocol.Events.SystemMessagePayload)payload)
+                return new global::PolyChat.Protocol.Events.SystemMessageEvent(payload is null ? new global::PolyChat.Protocol.Events.SystemMessagePayload() : (global::PolyChat.Protocol.Events.SystemMessagePayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };

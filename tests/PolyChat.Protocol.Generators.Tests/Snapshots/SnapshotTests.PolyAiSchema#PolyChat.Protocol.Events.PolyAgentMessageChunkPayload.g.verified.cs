@@ -17,10 +17,10 @@ public sealed partial record PolyAgentMessageChunkPayload
     public required string MessageId { get; init; }
 
     /// <summary>
-    /// Text piece, joined by plain concatenation; may be empty on the final chunk. [DOC]
+    /// Text piece, joined by plain concatenation; may be empty on the final chunk. [DOC] Optional here: an empty final piece may be left out altogether (proto3 JSON omits empty strings), which adds no text; null when absent.
     /// </summary>
-    /// <remarks>JSON name <c>text</c>; required.</remarks>
-    public required string Text { get; init; }
+    /// <remarks>JSON name <c>text</c>; optional, <see langword="null"/> when absent.</remarks>
+    public string? Text { get; init; }
 
     /// <summary>
     /// Attachments carried by this chunk, appended to the running list. [DOC]
@@ -35,16 +35,16 @@ public sealed partial record PolyAgentMessageChunkPayload
     public global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ResponseSuggestion>? ResponseSuggestions { get; init; }
 
     /// <summary>
-    /// Position of the chunk within the message, starting at 1. [DOC]
+    /// Position of the chunk within the message, starting at 1. [DOC] The assembler also accepts a stream numbered from 0 (our rule, so no piece is lost).
     /// </summary>
     /// <remarks>JSON name <c>chunk_index</c>; required.</remarks>
     public required long ChunkIndex { get; init; }
 
     /// <summary>
-    /// True on the final chunk of the message. [DOC]
+    /// True on the final chunk of the message. [DOC] Optional here: proto3 JSON omits false, so an absent value never claims completion; null when absent, read as not complete.
     /// </summary>
-    /// <remarks>JSON name <c>is_complete</c>; required.</remarks>
-    public required bool IsComplete { get; init; }
+    /// <remarks>JSON name <c>is_complete</c>; optional, <see langword="null"/> when absent.</remarks>
+    public bool? IsComplete { get; init; }
 
     /// <summary>Properties received that the schema does not declare, written back unchanged so nothing is lost.</summary>
     public global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Text.Json.JsonElement>? AdditionalProperties { get; init; }
@@ -73,13 +73,11 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
         string? messageIdValue = default;
         var hasMessageId = false;
         string? textValue = default;
-        var hasText = false;
         global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Attachment>? attachmentsValue = default;
         global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ResponseSuggestion>? responseSuggestionsValue = default;
         long chunkIndexValue = default;
         var hasChunkIndex = false;
-        bool isCompleteValue = default;
-        var hasIsComplete = false;
+        bool? isCompleteValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
         while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
@@ -92,8 +90,7 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
                     break;
                 case 1:
                     reader.Read();
-                    textValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "text");
-                    hasText = true;
+                    textValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "text");
                     break;
                 case 2:
                     reader.Read();
@@ -110,8 +107,7 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
                     break;
                 case 5:
                     reader.Read();
-                    isCompleteValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadBoolean(ref reader, "is_complete");
-                    hasIsComplete = true;
+                    isCompleteValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadBoolean(ref reader, "is_complete");
                     break;
                 default:
                     global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
@@ -124,25 +120,15 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
             throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "message_id", "PolyAgentMessageChunkPayload");
         }
 
-        if (!hasText)
-        {
-            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "text", "PolyAgentMessageChunkPayload");
-        }
-
         if (!hasChunkIndex)
         {
             throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "chunk_index", "PolyAgentMessageChunkPayload");
         }
 
-        if (!hasIsComplete)
-        {
-            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "is_complete", "PolyAgentMessageChunkPayload");
-        }
-
         return new global::PolyChat.Protocol.Events.PolyAgentMessageChunkPayload
         {
             MessageId = messageIdValue!,
-            Text = textValue!,
+            Text = textValue,
             Attachments = attachmentsValue,
             ResponseSuggestions = responseSuggestionsValue,
             ChunkIndex = chunkIndexValue,
@@ -167,10 +153,6 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
         {
             writer.WriteString(TextPropertyName, textValue);
         }
-        else
-        {
-            writer.WriteNull(TextPropertyName);
-        }
 
         if (value.Attachments is { } attachmentsValue)
         {
@@ -183,7 +165,11 @@ internal sealed class PolyAgentMessageChunkPayloadJsonConverter : global::System
         }
 
         writer.WriteNumber(ChunkIndexPropertyName, value.ChunkIndex);
-        writer.WriteBoolean(IsCompletePropertyName, value.IsComplete);
+        if (value.IsComplete is { } isCompleteValue)
+        {
+            writer.WriteBoolean(IsCompletePropertyName, isCompleteValue);
+        }
+
         global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }

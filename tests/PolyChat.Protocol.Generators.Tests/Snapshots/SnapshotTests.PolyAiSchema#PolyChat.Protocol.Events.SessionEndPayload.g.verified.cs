@@ -11,10 +11,10 @@ namespace PolyChat.Protocol.Events;
 public sealed partial record SessionEndPayload
 {
     /// <summary>
-    /// Why the session ended. [DOC]
+    /// Why the session ended. [DOC] Optional here: a SESSION_END without a reason still ends the session (PROTOCOL.md §3a: nothing follows it), so it must not be rejected; null when absent.
     /// </summary>
-    /// <remarks>JSON name <c>reason</c>; required.</remarks>
-    public required global::PolyChat.Protocol.Events.SessionEndReason Reason { get; init; }
+    /// <remarks>JSON name <c>reason</c>; optional, <see langword="null"/> when absent.</remarks>
+    public global::PolyChat.Protocol.Events.SessionEndReason? Reason { get; init; }
 
     /// <summary>Properties received that the schema does not declare, written back unchanged so nothing is lost.</summary>
     public global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Text.Json.JsonElement>? AdditionalProperties { get; init; }
@@ -35,8 +35,7 @@ internal sealed class SessionEndPayloadJsonConverter : global::System.Text.Json.
     public static global::PolyChat.Protocol.Events.SessionEndPayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "SessionEndPayload");
-        global::PolyChat.Protocol.Events.SessionEndReason reasonValue = default;
-        var hasReason = false;
+        global::PolyChat.Protocol.Events.SessionEndReason? reasonValue = default;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
         while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
@@ -44,18 +43,12 @@ internal sealed class SessionEndPayloadJsonConverter : global::System.Text.Json.
             {
                 case 0:
                     reader.Read();
-                    reasonValue = global::PolyChat.Protocol.Events.SessionEndReasonJsonConverter.ReadValue(ref reader, "reason");
-                    hasReason = true;
+                    reasonValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Events.SessionEndReasonJsonConverter.ReadValue(ref reader, "reason");
                     break;
                 default:
                     global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
                     break;
             }
-        }
-
-        if (!hasReason)
-        {
-            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "reason", "SessionEndPayload");
         }
 
         return new global::PolyChat.Protocol.Events.SessionEndPayload
@@ -68,7 +61,11 @@ internal sealed class SessionEndPayloadJsonConverter : global::System.Text.Json.
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.SessionEndPayload value, global::System.Text.Json.JsonSerializerOptions? options)
     {
         writer.WriteStartObject();
-        writer.WritePropertyName(ReasonPropertyName); global::PolyChat.Protocol.Events.SessionEndReasonJsonConverter.WriteValue(writer, value.Reason);
+        if (value.Reason is { } reasonValue)
+        {
+            writer.WritePropertyName(ReasonPropertyName); global::PolyChat.Protocol.Events.SessionEndReasonJsonConverter.WriteValue(writer, reasonValue);
+        }
+
         global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);
         writer.WriteEndObject();
     }

@@ -11,16 +11,16 @@ namespace PolyChat.Protocol.Events;
 public sealed partial record SystemMessagePayload
 {
     /// <summary>
-    /// Severity of the message. [DOC]
+    /// Severity of the message. [DOC] Optional here: the docs never promise it, and a system message without it must still reach the application (PolyAI's SDK reads an unknown level as INFO); null when absent, nothing invented.
     /// </summary>
-    /// <remarks>JSON name <c>level</c>; required.</remarks>
-    public required global::PolyChat.Protocol.Events.SystemMessageLevel Level { get; init; }
+    /// <remarks>JSON name <c>level</c>; optional, <see langword="null"/> when absent.</remarks>
+    public global::PolyChat.Protocol.Events.SystemMessageLevel? Level { get; init; }
 
     /// <summary>
-    /// Human-readable message text. [DOC]
+    /// Human-readable message text. [DOC] Optional here, for the same reason as level: null when absent.
     /// </summary>
-    /// <remarks>JSON name <c>message</c>; required.</remarks>
-    public required string Message { get; init; }
+    /// <remarks>JSON name <c>message</c>; optional, <see langword="null"/> when absent.</remarks>
+    public string? Message { get; init; }
 
     /// <summary>Properties received that the schema does not declare, written back unchanged so nothing is lost.</summary>
     public global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Text.Json.JsonElement>? AdditionalProperties { get; init; }
@@ -42,10 +42,8 @@ internal sealed class SystemMessagePayloadJsonConverter : global::System.Text.Js
     public static global::PolyChat.Protocol.Events.SystemMessagePayload ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions? options)
     {
         global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "SystemMessagePayload");
-        global::PolyChat.Protocol.Events.SystemMessageLevel levelValue = default;
-        var hasLevel = false;
+        global::PolyChat.Protocol.Events.SystemMessageLevel? levelValue = default;
         string? messageValue = default;
-        var hasMessage = false;
         global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? additionalProperties = null;
         while (global::PolyChat.Protocol.Serialization.JsonTokens.NextProperty(ref reader))
         {
@@ -53,13 +51,11 @@ internal sealed class SystemMessagePayloadJsonConverter : global::System.Text.Js
             {
                 case 0:
                     reader.Read();
-                    levelValue = global::PolyChat.Protocol.Events.SystemMessageLevelJsonConverter.ReadValue(ref reader, "level");
-                    hasLevel = true;
+                    levelValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Events.SystemMessageLevelJsonConverter.ReadValue(ref reader, "level");
                     break;
                 case 1:
                     reader.Read();
-                    messageValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message");
-                    hasMessage = true;
+                    messageValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message");
                     break;
                 default:
                     global::PolyChat.Protocol.Serialization.JsonTokens.ReadAdditionalProperty(ref reader, ref additionalProperties);
@@ -67,20 +63,10 @@ internal sealed class SystemMessagePayloadJsonConverter : global::System.Text.Js
             }
         }
 
-        if (!hasLevel)
-        {
-            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "level", "SystemMessagePayload");
-        }
-
-        if (!hasMessage)
-        {
-            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "message", "SystemMessagePayload");
-        }
-
         return new global::PolyChat.Protocol.Events.SystemMessagePayload
         {
             Level = levelValue,
-            Message = messageValue!,
+            Message = messageValue,
             AdditionalProperties = additionalProperties,
         };
     }
@@ -88,14 +74,14 @@ internal sealed class SystemMessagePayloadJsonConverter : global::System.Text.Js
     public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, global::PolyChat.Protocol.Events.SystemMessagePayload value, global::System.Text.Json.JsonSerializerOptions? options)
     {
         writer.WriteStartObject();
-        writer.WritePropertyName(LevelPropertyName); global::PolyChat.Protocol.Events.SystemMessageLevelJsonConverter.WriteValue(writer, value.Level);
+        if (value.Level is { } levelValue)
+        {
+            writer.WritePropertyName(LevelPropertyName); global::PolyChat.Protocol.Events.SystemMessageLevelJsonConverter.WriteValue(writer, levelValue);
+        }
+
         if (value.Message is { } messageValue)
         {
             writer.WriteString(MessagePropertyName, messageValue);
-        }
-        else
-        {
-            writer.WriteNull(MessagePropertyName);
         }
 
         global::PolyChat.Protocol.Serialization.JsonTokens.WriteAdditionalProperties(writer, value.AdditionalProperties);

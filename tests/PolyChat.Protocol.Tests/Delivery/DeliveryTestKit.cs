@@ -24,6 +24,31 @@ internal static class DeliveryTestKit
         return echo with { Id = serverId, Sequence = sequence, Timestamp = new DateTimeOffset(2026, 5, 20, 9, 15, 40, TimeSpan.Zero) };
     }
 
+    /// <summary>
+    /// The server's echo of a sent user message, read from JSON text as a real frame would be: nothing is shared with
+    /// the sent event's objects, only its <c>client_event_id</c> and text are copied into the frame.
+    /// </summary>
+    public static Event EchoFrame(Event sent, string serverId, long sequence)
+    {
+        var text = System.Text.Json.JsonEncodedText.Encode(((UserMessageEvent)sent).Payload.Text);
+        var frame =
+            "{\"id\":\"" + serverId + "\",\"sequence\":" + sequence + ",\"timestamp\":\"2026-05-20T09:15:40Z\"," +
+            "\"type\":\"EVENT_TYPE_USER_MESSAGE\",\"payload\":{\"text\":\"" + text + "\",\"message_id\":\"msg_" + serverId + "\"}," +
+            "\"metadata\":{\"custom\":{\"client_event_id\":\"" + IdOf(sent) + "\"}}}";
+        return PolyChatJson.Read(frame);
+    }
+
+    /// <summary>An ERROR system message read from JSON text, tied to <paramref name="clientEventId"/> when given (§6: metadata is echoed on errors).</summary>
+    public static Event ErrorFrame(string text, string? clientEventId, string serverId = "sys-1", long sequence = 50)
+    {
+        var metadata = clientEventId is null ? "" : ",\"metadata\":{\"custom\":{\"client_event_id\":\"" + clientEventId + "\"}}";
+        var frame =
+            "{\"id\":\"" + serverId + "\",\"sequence\":" + sequence + ",\"timestamp\":\"2026-05-20T09:15:41Z\"," +
+            "\"type\":\"EVENT_TYPE_SYSTEM_MESSAGE\",\"payload\":{\"level\":\"SYSTEM_MESSAGE_LEVEL_ERROR\",\"message\":\"" +
+            System.Text.Json.JsonEncodedText.Encode(text) + "\"}" + metadata + "}";
+        return PolyChatJson.Read(frame);
+    }
+
     public static SystemMessageEvent SystemMessage(SystemMessageLevel level, string text, string? clientEventId) =>
         new(new SystemMessagePayload { Level = level, Message = text })
         {

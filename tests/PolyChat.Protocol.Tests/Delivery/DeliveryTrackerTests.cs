@@ -141,7 +141,7 @@ public class DeliveryTrackerTests
     public async Task ACallerSuppliedIdIsKeptSoAFailedMessageCanBeSentAgainUnderItsIdentity()
     {
         var first = await _tracker.SendAsync(UserMessage("hi"));
-        _tracker.OnEventReceived(SystemMessage(SystemMessageLevel.Error, "Our system is experiencing high load. Please try again in a moment.", first.ClientEventId));
+        _tracker.OnEventReceived(SystemMessage(SystemMessageLevel.Error, "Unknown event type or invalid message format", first.ClientEventId));
         Assert.Equal(DeliveryStatus.Failed, first.Status);
 
         var again = await _tracker.SendAsync(first.Event);
@@ -304,10 +304,12 @@ public class DeliveryTrackerTests
     [Fact]
     public async Task AnErrorForAMessageAlreadySentIsReportedButDoesNotUnsendIt()
     {
+        // §6: a failed response ("the user can re-send") says nothing against the delivery; only a lost message does
+        // (see SystemErrorTests).
         var message = await _tracker.SendAsync(UserMessage("hi"));
         _tracker.OnEventReceived(Echo(message.Event, "srv-1", 1));
 
-        var match = _tracker.OnEventReceived(SystemMessage(SystemMessageLevel.Error, "Failed to forward message to live agent", message.ClientEventId));
+        var match = _tracker.OnEventReceived(SystemMessage(SystemMessageLevel.Error, "Sorry, I'm having trouble responding right now. Please try again.", message.ClientEventId));
 
         Assert.Equal(EchoMatch.ErrorAfterSettled, match);
         Assert.Equal(DeliveryStatus.Sent, message.Status);

@@ -170,24 +170,6 @@ public class EventReceiverTests
     }
 
     [Fact]
-    public void ABatchWithAnInvalidInnerEventIsRejectedWhole()
-    {
-        var receiver = NewReceiver();
-        string badInner = $$$"""{"id":"{{{Id(2)}}}","sequence":2,"type":"EVENT_TYPE_USER_MESSAGE","payload":{}}""";
-
-        FrameOutcome outcome = receiver.Receive(Encoding.UTF8.GetBytes(Batch(Message(1), badInner, Message(3))), out PolyChatJsonException? error);
-
-        Assert.Equal(FrameOutcome.Invalid, outcome);
-        Assert.NotNull(error);
-        Assert.Equal("$.payload.events[1].payload", error.Path);
-        Assert.Empty(receiver.Drain());
-        Assert.Equal(0, receiver.Counters.Delivered);
-
-        Assert.Equal(FrameOutcome.Accepted, receiver.Receive(Batch(Message(1), Message(2), Message(3))));
-        Assert.Equal("m1, m2, m3", receiver.Drain().Render());
-    }
-
-    [Fact]
     public void ABatchIsFlattenedInSequenceOrderWithTransientsLastAndDuplicatesDropped()
     {
         var receiver = NewReceiver();

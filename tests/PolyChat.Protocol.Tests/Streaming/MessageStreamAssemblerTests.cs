@@ -212,17 +212,17 @@ public class MessageStreamAssemblerTests
         Assert.False(assembler.TryTakeAbandoned(out _));
     }
 
-    /// <summary>Indices start at 1 (§3a); anything before the next expected index is ignored.</summary>
+    /// <summary>No numbering goes below 0 (§4d counts from 1; 0 is accepted by our rule): a negative index is reported and changes nothing.</summary>
     [Theory]
-    [InlineData(0L)]
     [InlineData(-1L)]
     [InlineData(long.MinValue)]
-    public void AChunkIndexBelowOneIsIgnoredAsADuplicate(long index)
+    public void ANegativeChunkIndexIsReportedAsInvalidAndChangesNothing(long index)
     {
         var assembler = new MessageStreamAssembler();
         assembler.Add(Chunk("m1", 1, "Hello"), out _);
 
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", index, " injected", complete: true), out _));
+        Assert.Equal(ChunkResult.InvalidIndex, assembler.Add(Chunk("m1", index, " injected", complete: true), out _));
+        Assert.Equal(1, assembler.IgnoredChunks);
 
         Assert.True(assembler.TryGetOpen("m1", out StreamingMessage message));
         Assert.Equal("Hello", message.Text);
@@ -235,7 +235,7 @@ public class MessageStreamAssemblerTests
     }
 
     /// <summary>
-    /// An ignored chunk must not change anything: a chunk numbered 0 for an unknown message opens no message,
+    /// An ignored chunk must not change anything: a chunk with a negative index for an unknown message opens no message,
     /// so it cannot take a slot under <see cref="StreamAssemblyOptions.MaxOpenMessages"/> and evict a live one.
     /// </summary>
     [Fact]
@@ -244,7 +244,7 @@ public class MessageStreamAssemblerTests
         var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { MaxOpenMessages = 1 });
         assembler.Add(Chunk("live", 1, "Streaming"), out _);
 
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("phantom", 0, "x"), out _));
+        Assert.Equal(ChunkResult.InvalidIndex, assembler.Add(Chunk("phantom", -1, "x"), out _));
 
         Assert.Equal(0, assembler.AbandonedCount);
         Assert.False(assembler.TryTakeAbandoned(out _));
@@ -299,9 +299,11 @@ public class MessageStreamAssemblerTests
         Assert.Equal(["Manage your order"], whole.Payload.Attachments!.Select(x => x.Title));
         Assert.Equal(["Yes, update it", "No thanks"], whole.Payload.ResponseSuggestions!.Select(s => s.MessageText));
 
-        // The envelope is the final chunk's, as if the server had sent the whole reply in its place.
-        Assert.Equal("0190a3f1-5a10-7d44-9c3e-7b2e1f0a6d23", whole.Id);
-        Assert.Equal(10, whole.Sequence);
+        // §1b: apps dedupe by id, so the assembled reply must not reuse the last chunk's id (it would be dropped as a
+        // repeat). Our rule: an id derived from message_id, no sequence of its own, the final chunk's timestamp and metadata.
+        Assert.Equal("assembled:msg_a_91xq", whole.Id);
+        Assert.Equal(StreamingMessage.AssembledIdPrefix + whole.Payload.MessageId, whole.Id);
+        Assert.Null(whole.Sequence);
         Assert.Equal(new DateTimeOffset(2026, 5, 20, 9, 15, 43, TimeSpan.Zero), whole.Timestamp);
 
         using JsonDocument written = JsonDocument.Parse(PolyChatJson.Write(whole));
@@ -618,8 +620,8 @@ public class MessageStreamAssemblerTests
     private const string UnstreamedFrame =
         """
         {
-          "id": "0190a3f1-5a10-7d44-9c3e-7b2e1f0a6d23",
-          "sequence": 10,
+          "id": "assembled:msg_a_91xq",
+          "sequence": null,
           "timestamp": "2026-05-20T09:15:43Z",
           "type": "EVENT_TYPE_POLY_AGENT_MESSAGE",
           "payload": {

@@ -68,7 +68,10 @@ public sealed class SessionClientTests(ITestOutputHelper output)
                 var parts = chunks.Where(c => c.Payload.MessageId == assembled.Payload.MessageId).OrderBy(c => c.Payload.ChunkIndex).ToList();
                 Assert.True(parts.Count > 1);
                 Assert.Equal(string.Concat(parts.Select(p => p.Payload.Text)), assembled.Payload.Text);
-                Assert.Equal(parts[^1].Sequence, assembled.Sequence);
+                // PROTOCOL.md §1b: apps dedupe by id, so the assembled reply has its own derived id and no sequence.
+                Assert.Equal(StreamingMessage.AssembledIdPrefix + assembled.Payload.MessageId, assembled.Id);
+                Assert.DoesNotContain(parts, p => p.Id == assembled.Id);
+                Assert.Null(assembled.Sequence);
                 Assert.True(parts[^1].Payload.IsComplete);
                 break;
             }

@@ -1,0 +1,183 @@
+using System;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+using static PolyChat.Protocol.Tests.DeliveryTestKit;
+
+namespace PolyChat.Protocol.Tests;
+
+/// <summary>ERROR system messages tied to tracked messages, by their documented meaning (PROTOCOL.md §6). Frames are read from JSON text.</summary>
+public class SystemErrorTests
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromTicks(1);
+
+    private readonly FakeTimeProvider _clock = new();
+    private readonly RecordingTransport _transport = new();
+
+    [Theory]
+    [InlineData("Unknown event type or invalid message format", SystemErrorKind.InvalidClientEvent)]
+    [InlineData("Event type not allowed: EVENT_TYPE_SESSION_END", SystemErrorKind.InvalidClientEvent)]
+    [InlineData("Our system is experiencing high load. Please try again in a moment.", SystemErrorKind.Transient)]
+    [InlineData("Error: Unable to retrieve session", SystemErrorKind.Transient)]
+    [InlineData("Sorry, I'm unable to start a conversation right now. Please try again later.", SystemErrorKind.AgentError)]
+    [InlineData("Sorry, I'm having trouble responding right now. Please try again.", SystemErrorKind.AgentError)]
+    [InlineData("Sorry, I encountered an error. Please try again.", SystemErrorKind.AgentError)]
+    [InlineData("Error: Session not found", SystemErrorKind.SessionError)]
+    [InlineData("Error: Connector not found", SystemErrorKind.SessionError)]
+    [InlineData("Error: Conversation not found", SystemErrorKind.SessionError)]
+    [InlineData("Error: Conversation ID not found in session", SystemErrorKind.SessionError)]
+    [InlineData("Sorry, we could not connect you to an agent. Please try again.", SystemErrorKind.HandoffError)]
+    [InlineData("Sorry, handoff could not be initiated.", SystemErrorKind.HandoffError)]
+    [InlineData("Failed to forward message to live agent", SystemErrorKind.MessageLost)]
+    [InlineData("  failed to forward message to live agent ", SystemErrorKind.MessageLost)]
+    [InlineData("Something new went wrong", SystemErrorKind.Unrecognised)]
+    [InlineData(null, SystemErrorKind.Unrecognised)]
+    public void EachDocumentedMessageHasItsMeaning(string? text, SystemErrorKind expected)
+    {
+        // §6 lists these strings and what each means; case and surrounding space are our leniency.
+        Assert.Equal(expected, SystemErrors.Classify(text));
+    }
+
+    [Fact]
+    public async Task HighLoadRetriesThePendingMessageAfter3SecondsInsteadOfFailingIt()
+    {
+        // §6: "Our system is experiencing high load…" is transient, "retry after 2–5 s"; 3 s is our fixed choice.
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        var log = new UpdateLog(tracker);
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        var match = tracker.OnEventReceived(ErrorFrame(SystemErrors.HighLoad, message.ClientEventId), out var matched);
+
+        Assert.Equal(EchoMatch.RetryScheduled, match);
+        Assert.Same(message, matched);
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+        Assert.Equal(SystemErrors.HighLoad, message.LastServerError);
+        _clock.Advance(TimeSpan.FromSeconds(3) - Tick);
+        Assert.Single(_transport.Sent);
+        _clock.Advance(Tick);
+        Assert.Equal(2, _transport.Sent.Count);
+        Assert.Equal(message.ClientEventId, IdOf(_transport.Sent[1]));
+
+        Assert.Equal(EchoMatch.Delivered, tracker.OnEventReceived(EchoFrame(_transport.Sent[1], "0190a3f1-1111-7000-8000-000000000001", 3)));
+        Assert.Equal(DeliveryStatus.Sent, message.Status);
+        Assert.Equal(
+            [DeliveryUpdateKind.Sending, DeliveryUpdateKind.RetryScheduled, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent],
+            log.KindsFor(message));
+    }
+
+    [Fact]
+    public async Task AServerThatStaysOverloadedEndsTheMessageAsFailedWithinTheRetryBudget()
+    {
+        // §6 (transient) within §2's bound: each transient retry is one of MaxRetries (our rule, so nothing waits forever).
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        for (var i = 0; i < 4; i++)
+        {
+            tracker.OnEventReceived(ErrorFrame(SystemErrors.HighLoad, message.ClientEventId, $"sys-{i}", 10 + i));
+            _clock.Advance(TimeSpan.FromSeconds(3));
+        }
+
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(DeliveryFailure.RetriesExhausted, message.Failure);
+        Assert.Equal(4, _transport.Sent.Count);
+        Assert.Contains(SystemErrors.HighLoad, message.FailureReason, StringComparison.Ordinal);
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(4, _transport.Sent.Count);
+    }
+
+    [Theory]
+    [InlineData("Unknown event type or invalid message format")]
+    [InlineData("Event type not allowed: EVENT_TYPE_POLY_AGENT_MESSAGE")]
+    public async Task ClientErrorsFailThePendingMessageForGood(string text)
+    {
+        // §6: the client sent something the server cannot accept; the same frame again gets the same answer.
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        var message = await tracker.SendAsync(UserMessage("hi"));
+
+        Assert.Equal(EchoMatch.Rejected, tracker.OnEventReceived(ErrorFrame(text, message.ClientEventId)));
+
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(DeliveryFailure.ServerError, message.Failure);
+        Assert.Equal(text, message.FailureReason);
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Single(_transport.Sent);
+    }
+
+    [Fact]
+    public async Task AForwardFailureMarksTheSentMessageItNamesAsLost()
+    {
+        // §6: "Failed to forward message to live agent" means that user message was lost in the handoff, though echoed.
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        var log = new UpdateLog(tracker);
+        var message = await tracker.SendAsync(UserMessage("to the human"));
+        var other = await tracker.SendAsync(UserMessage("another"));
+        tracker.OnEventReceived(EchoFrame(message.Event, "0190a3f1-2222-7000-8000-000000000001", 5));
+        tracker.OnEventReceived(EchoFrame(other.Event, "0190a3f1-2222-7000-8000-000000000002", 6));
+
+        var match = tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, message.ClientEventId), out var matched);
+
+        Assert.Equal(EchoMatch.Lost, match);
+        Assert.Same(message, matched);
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(DeliveryFailure.Lost, message.Failure);
+        Assert.Contains("lost", message.FailureReason, StringComparison.Ordinal);
+        Assert.NotNull(message.Echo);
+        Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent, DeliveryUpdateKind.Lost], log.KindsFor(message));
+
+        // Completion reported the first settlement; the update says what changed since.
+        Assert.Equal(DeliveryStatus.Sent, await message.Completion);
+        Assert.Equal(DeliveryStatus.Sent, other.Status);
+
+        // A second report changes nothing more.
+        Assert.Equal(EchoMatch.ErrorAfterSettled, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, message.ClientEventId, "sys-2", 51)));
+    }
+
+    [Fact]
+    public async Task AForwardFailureWithoutMetadataIsTheMostRecentlySentUserMessages()
+    {
+        // §6 ties errors by echoed metadata; without it the docs are silent: our rule is the most recently sent user message.
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        Assert.Equal(EchoMatch.None, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, clientEventId: null, "sys-0", 1)));
+
+        var first = await tracker.SendAsync(UserMessage("first"));
+        var second = await tracker.SendAsync(UserMessage("second"));
+        tracker.OnEventReceived(EchoFrame(first.Event, "0190a3f1-3333-7000-8000-000000000001", 2));
+        tracker.OnEventReceived(EchoFrame(second.Event, "0190a3f1-3333-7000-8000-000000000002", 3));
+
+        Assert.Equal(EchoMatch.Lost, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, clientEventId: null, "sys-1", 4), out var matched));
+
+        Assert.Same(second, matched);
+        Assert.Equal(DeliveryStatus.Failed, second.Status);
+        Assert.Equal(DeliveryStatus.Sent, first.Status);
+
+        // The rule names one message once: a second untied report does not reach back to the earlier one.
+        Assert.Equal(EchoMatch.None, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, clientEventId: null, "sys-2", 5)));
+        Assert.Equal(DeliveryStatus.Sent, first.Status);
+    }
+
+    [Fact]
+    public async Task AForwardFailureForAPendingMessageFailsItAsLost()
+    {
+        // §6: the message was lost; no retry can bring it to the live agent, so it is not retried.
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        var log = new UpdateLog(tracker);
+        var message = await tracker.SendAsync(UserMessage("hi"));
+
+        Assert.Equal(EchoMatch.Lost, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, message.ClientEventId)));
+
+        Assert.Equal(DeliveryFailure.Lost, message.Failure);
+        Assert.Equal(DeliveryStatus.Failed, await message.Completion);
+        Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Failed], log.KindsFor(message));
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Single(_transport.Sent);
+    }
+
+    [Fact]
+    public void TheTransientDelayIsAValidatedOption()
+    {
+        // §6 "retry after 2–5 s": the default sits inside it.
+        Assert.Equal(TimeSpan.FromSeconds(3), new DeliveryOptions().TransientErrorDelay);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DeliveryOptions { TransientErrorDelay = TimeSpan.Zero });
+    }
+}
