@@ -139,7 +139,9 @@ public sealed record ServerBehavior
     }
 
     /// <summary>The concrete answers for one session: itself, or a fresh draw when <see cref="RandomizePerSession"/>.</summary>
-    internal ServerBehavior ForSession(int ordinal)
+    /// <param name="ordinal">The session's place in creation order: 1 for the simulator's first session.</param>
+    /// <returns>A behaviour with <see cref="RandomizePerSession"/> off.</returns>
+    public ServerBehavior ForSession(int ordinal)
     {
         if (!RandomizePerSession)
         {
