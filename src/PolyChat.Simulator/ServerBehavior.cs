@@ -76,7 +76,7 @@ public sealed record ServerBehavior
     public bool SplitHistoryBatches { get; init; }
 
     /// <summary>The largest batch when <see cref="SplitHistoryBatches"/> is on.</summary>
-    public int MaxBatchSize { get; init; } = 4;
+    public int MaxBatchSize { get; init; } = 2;
 
     /// <summary>Send an empty batch when nothing is newer than the cursor; false sends no batch at all.</summary>
     public bool EmptyBatchWhenNothingNew { get; init; } = true;
