@@ -12,10 +12,13 @@ internal static class ServeCommand
     public const string ConnectorToken = "polychat-dev-connector";
     public const string Host = "localhost";
 
-    public static async Task<int> RunAsync(int port, int? faultSeed, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int port, int? faultSeed, string? profile, TextWriter output, CancellationToken cancellationToken)
     {
+        // The parser accepts only preset names and "random"; the fault seed also seeds the profile's choices.
+        var behavior = profile is null ? ServerBehavior.Default : ServerBehavior.FromName(profile, faultSeed ?? 0);
         var options = new SimulatorOptions
         {
+            Behavior = behavior,
             Port = port,
             ConnectorToken = ConnectorToken,
             AllowedHost = Host,
@@ -25,6 +28,7 @@ internal static class ServeCommand
         output.WriteLine($"PolyAI simulator on {simulator.BaseAddress} (WebSocket {simulator.WebSocketAddress})");
         output.WriteLine($"  POST {simulator.BaseAddress}api/v1/access-token with X-Token: {ConnectorToken} and X-Host: {Host}");
         output.WriteLine(faultSeed is null ? "  faults: off" : $"  faults: on (seed {faultSeed})");
+        output.WriteLine($"  server behaviour: {behavior.Name}");
         output.WriteLine("Press Ctrl+C to stop.");
         try
         {
