@@ -33,7 +33,23 @@ public sealed class ProfileMatrixTests(ITestOutputHelper output)
             data.Add(string.Create(CultureInfo.InvariantCulture, $"random:{seed}"));
         }
 
+        // The documented behaviour with a client-side twist: streamed replies, and echoes slower than the
+        // retry delay, so messages are re-sent and (the server not deduplicating) echoed twice.
+        data.Add("default+streaming");
+        data.Add("default+slow-echoes");
         return data;
+    }
+
+    private static (ServerBehavior Behavior, FaultOptions Faults, bool Streaming) Parse(string profile)
+    {
+        var parts = profile.Split('+');
+        var behavior = parts[0].StartsWith("random:", StringComparison.Ordinal)
+            ? ServerBehavior.Random(int.Parse(parts[0]["random:".Length..], CultureInfo.InvariantCulture))
+            : ServerBehavior.FromName(parts[0], seed: 17);
+        var slow = parts.Contains("slow-echoes")
+            ? new FaultOptions { Seed = 5, DelayEvent = 0.5, MaxDelay = TimeSpan.FromMilliseconds(900) }
+            : FaultOptions.None;
+        return (behavior, slow, parts.Contains("streaming"));
     }
 
     [Theory]
@@ -41,11 +57,9 @@ public sealed class ProfileMatrixTests(ITestOutputHelper output)
     public async Task EveryProfileGivesTheClientTheSameGuarantees(string profile)
     {
         using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var behavior = profile.StartsWith("random:", StringComparison.Ordinal)
-            ? ServerBehavior.Random(int.Parse(profile["random:".Length..], CultureInfo.InvariantCulture))
-            : ServerBehavior.FromName(profile, seed: 17);
-        await using var simulator = await PolyAiSimulator.StartAsync(new SimulatorOptions { Behavior = behavior }, cap.Token);
-        var created = await simulator.CreateSessionAsync(cancellationToken: cap.Token);
+        var (behavior, faults, streaming) = Parse(profile);
+        await using var simulator = await PolyAiSimulator.StartAsync(new SimulatorOptions { Behavior = behavior, Faults = faults }, cap.Token);
+        var created = await simulator.CreateSessionAsync(streaming, cap.Token);
         var server = simulator.GetSession(created.SessionId);
         output.WriteLine($"{profile}: {server.Behavior}");
 
@@ -57,22 +71,27 @@ public sealed class ProfileMatrixTests(ITestOutputHelper output)
         var joinsBeforeThird = server.Journal.OfType<RequestPolyAgentJoinEvent>().Count();
         var third = await RunClientAsync(created, cursor: 0, "message 2", end: true, awaitGreeting: false, cap.Token);
 
+        // Every broken guarantee is listed, not just the first.
+        var problems = new List<string>();
         var journal = server.Journal;
-        foreach (var (name, events) in (ReadOnlySpan<(string, List<Event>)>)[("first", first.Events), ("second", second.Events), ("third", third.Events)])
+        foreach (var (name, run) in (ReadOnlySpan<(string, ClientRun)>)[("first", first), ("second", second), ("third", third)])
         {
-            AssertEachEventOnceInOrder(name, events);
-            AssertNothingInvented(name, events, journal);
+            var events = run.Events;
+            CheckEachEventOnceInOrder(problems, name, events);
+            CheckEachUserMessageOnce(problems, name, events, run.ClientEventId);
+            CheckNothingInvented(problems, name, events, journal);
         }
 
         // The resumed client gets nothing at or below its cursor again (a repeated SESSION_START included).
         var stale = second.Events.Where(e => e.Sequence <= first.Cursor).Select(e => $"{e.Sequence}:{e.Type.Value}").ToList();
-        Assert.True(stale.Count == 0, $"The resumed client was given events at or below its cursor {first.Cursor}: {string.Join(", ", stale)}");
+        Check(problems, stale.Count == 0, $"second client: the resumed client was given events at or below its cursor {first.Cursor}: {string.Join(", ", stale)}");
 
         // The client that started over sees the whole session, and does not ask the agent to join again (§4b, §2).
-        AssertNothingMissing(third.Events, journal, server.Behavior);
+        CheckNothingMissing(problems, third.Events, journal, server.Behavior);
         var joins = journal.OfType<RequestPolyAgentJoinEvent>().Count();
-        Assert.True(joins == joinsBeforeThird, $"The client that replayed the whole history asked the agent to join again ({joins - joinsBeforeThird} time(s)).");
-        Assert.True(server.IsEnded, "The conversation did not reach the end of the session.");
+        Check(problems, joins == joinsBeforeThird, $"third client: the client that replayed the whole history asked the agent to join again ({joins - joinsBeforeThird} time(s)).");
+        Check(problems, server.IsEnded, "The conversation did not reach the end of the session.");
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
         await AssertEndedSessionIsGoneAsync(created, cap.Token);
     }
 
@@ -81,7 +100,7 @@ public sealed class ProfileMatrixTests(ITestOutputHelper output)
     /// first client), waits for the agent's reply to it and for the message to settle, then ends the session or
     /// just goes away.
     /// </summary>
-    private static async Task<(List<Event> Events, long Cursor)> RunClientAsync(
+    private static async Task<ClientRun> RunClientAsync(
         SessionOptions created, long cursor, string text, bool end, bool awaitGreeting, CancellationToken cancellationToken)
     {
         var events = new List<Event>();
@@ -123,7 +142,7 @@ public sealed class ProfileMatrixTests(ITestOutputHelper output)
 
             lock (events)
             {
-                return ([.. events], session.Cursor);
+                return new ClientRun([.. events], session.Cursor, message.ClientEventId);
             }
         }
         finally
@@ -170,31 +189,56 @@ public sealed class ProfileMatrixTests(ITestOutputHelper output)
         Delivery = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(300) },
     };
 
-    private static void AssertEachEventOnceInOrder(string client, List<Event> events)
+    private static void CheckEachEventOnceInOrder(List<string> problems, string client, List<Event> events)
     {
         var ids = events.Where(e => e.Id is not null).Select(e => e.Id!).ToList();
-        var repeated = ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(repeated.Count == 0, $"{client} client: delivered more than once: {string.Join(", ", repeated)}");
+        var repeated = ids.GroupBy(id => id).Where(g => g.Count() > 1)
+            .Select(g => events.First(e => e.Id == g.Key)).Select(e => $"{e.Sequence}:{e.Type.Value} x{ids.Count(id => id == e.Id)}").ToList();
+        Check(problems, repeated.Count == 0, $"{client} client: {repeated.Count} event(s) delivered more than once: {Summary(repeated)}");
         var sequences = events.Where(e => e.Sequence is not null).Select(e => e.Sequence!.Value).ToList();
-        Assert.True(sequences.SequenceEqual(sequences.Order()), $"{client} client: out of order: {string.Join(",", sequences)}");
+        Check(problems, sequences.SequenceEqual(sequences.Order()), $"{client} client: out of order: {string.Join(",", sequences)}");
+    }
+
+    // A message this client re-sent, which the server echoed twice, is still one message to the app: the echo is a
+    // receipt (§2), and the second one is a delivery update, not a new event.
+    private static void CheckEachUserMessageOnce(List<string> problems, string client, List<Event> events, string clientEventId)
+    {
+        var copies = events.OfType<UserMessageEvent>().Count(e => e.Metadata?.Custom is { } custom
+            && custom.TryGetValue("client_event_id", out var id) && id == clientEventId);
+        Check(problems, copies <= 1, $"{client} client: its message was delivered to the app {copies} times.");
     }
 
     // Nothing with a sequence reached the application that the server never journaled.
-    private static void AssertNothingInvented(string client, List<Event> events, IReadOnlyList<Event> journal)
+    private static void CheckNothingInvented(List<string> problems, string client, List<Event> events, IReadOnlyList<Event> journal)
     {
         var journaled = journal.Select(e => e.Id!).ToHashSet(StringComparer.Ordinal);
         var invented = events.Where(e => e.Sequence is not null && !journaled.Contains(e.Id!)).Select(e => e.Type.Value).ToList();
-        Assert.True(invented.Count == 0, $"{client} client: delivered but never journaled: {string.Join(", ", invented)}");
+        Check(problems, invented.Count == 0, $"{client} client: delivered but never journaled: {string.Join(", ", invented)}");
     }
 
     // Every journaled event reached the application, except a SESSION_END the behaviour never puts on a socket
-    // (it is journaled after the last socket closed).
-    private static void AssertNothingMissing(List<Event> events, IReadOnlyList<Event> journal, ServerBehavior behavior)
+    // (it is journaled after the last socket closed) and the second echo of a re-sent message.
+    private static void CheckNothingMissing(List<string> problems, List<Event> events, IReadOnlyList<Event> journal, ServerBehavior behavior)
     {
         var delivered = events.Where(e => e.Id is not null).Select(e => e.Id!).ToHashSet(StringComparer.Ordinal);
-        var expected = journal.Where(e => behavior.SendSessionEndBeforeClose || e is not SessionEndEvent).ToList();
+        var seenClientEvents = new HashSet<string>(StringComparer.Ordinal);
+        var expected = journal
+            .Where(e => behavior.SendSessionEndBeforeClose || e is not SessionEndEvent)
+            .Where(e => e is not UserMessageEvent { Metadata.Custom: { } custom } || !custom.TryGetValue("client_event_id", out var id) || seenClientEvents.Add(id))
+            .ToList();
         var missing = expected.Where(e => !delivered.Contains(e.Id!)).Select(e => $"{e.Sequence}:{e.Type.Value}").ToList();
-        Assert.True(missing.Count == 0, $"third client: journaled but never delivered: {string.Join(", ", missing)}");
+        Check(problems, missing.Count == 0, $"third client: {missing.Count} journaled event(s) never delivered: {Summary(missing)}");
+    }
+
+    private static string Summary(List<string> items) =>
+        string.Join(", ", items.Take(8)) + (items.Count > 8 ? $", … ({items.Count - 8} more)" : string.Empty);
+
+    private static void Check(List<string> problems, bool condition, string problem)
+    {
+        if (!condition)
+        {
+            problems.Add(problem);
+        }
     }
 
     // §4b: an ended session cannot be resumed. A client must say so with a typed error, not hang or replay.
@@ -211,4 +255,7 @@ public sealed class ProfileMatrixTests(ITestOutputHelper output)
 
         Assert.True(error is PolyChatApiException or SessionClosedException, $"Expected a typed error, got {error?.GetType().Name ?? "none"}: {error?.Message}");
     }
+
+    /// <summary>What one client saw, where it stopped, and the client_event_id of the message it sent.</summary>
+    private sealed record ClientRun(List<Event> Events, long Cursor, string ClientEventId);
 }
