@@ -47,7 +47,7 @@ public sealed class ProfileMatrixTests(ITestOutputHelper output)
             ? ServerBehavior.Random(int.Parse(parts[0]["random:".Length..], CultureInfo.InvariantCulture))
             : ServerBehavior.FromName(parts[0], seed: 17);
         var slow = parts.Contains("slow-echoes")
-            ? new FaultOptions { Seed = 5, DelayEvent = 0.5, MaxDelay = TimeSpan.FromMilliseconds(900) }
+            ? new FaultOptions { Seed = 5, DelayEvent = 0.8, MaxDelay = TimeSpan.FromMilliseconds(900) }
             : FaultOptions.None;
         return (behavior, slow, parts.Contains("streaming"));
     }

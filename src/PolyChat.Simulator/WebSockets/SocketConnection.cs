@@ -31,6 +31,7 @@ internal sealed class SocketConnection : IDisposable
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly ITimer _idleTimer;
+    private bool _closing;
     private readonly TimeSpan _idleTimeout;
 
     public SocketConnection(WebSocket socket, HttpContext context, FaultInjector faults, TimeProvider time, int ordinal, TimeSpan idleTimeout)
@@ -130,9 +131,21 @@ internal sealed class SocketConnection : IDisposable
 
     private void Enqueue(OutboundFrame frame)
     {
+        if (Volatile.Read(ref _closing))
+        {
+            // A close or drop is queued: frames after it would never be sent anyway. Aborting here would cut off
+            // the frames still queued before the close (SESSION_END among them).
+            return;
+        }
+
+        if (frame.Kind is OutboundKind.Close or OutboundKind.Drop)
+        {
+            Volatile.Write(ref _closing, true);
+        }
+
         if (!_queue.Writer.TryWrite(frame))
         {
-            // Full (the client is not reading) or already completed: either way this socket is finished.
+            // Full: the client is not reading, so this socket is finished.
             Abort();
         }
     }
