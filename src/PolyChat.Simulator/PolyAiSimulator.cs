@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
@@ -12,6 +14,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PolyChat.Protocol.Client;
+using SessionOptions = PolyChat.Protocol.Client.SessionOptions;
 using PolyChat.Simulator.Agent;
 using PolyChat.Simulator.Faults;
 using PolyChat.Simulator.Rest;
@@ -38,8 +42,9 @@ public sealed class PolyAiSimulator : IAsyncDisposable
     private readonly SessionStore _sessions;
     private int _disposed;
 
-    private PolyAiSimulator(WebApplication app, CancellationTokenSource stopping, SessionStore sessions, Uri baseAddress)
+    private PolyAiSimulator(WebApplication app, CancellationTokenSource stopping, SessionStore sessions, Uri baseAddress, SimulatorOptions options)
     {
+        Options = options;
         _app = app;
         _stopping = stopping;
         _sessions = sessions;
@@ -52,6 +57,35 @@ public sealed class PolyAiSimulator : IAsyncDisposable
 
     /// <summary>The WebSocket address, <c>ws://127.0.0.1:&lt;port&gt;/ws</c>, without query parameters.</summary>
     public Uri WebSocketAddress { get; }
+
+    /// <summary>The configuration the simulator runs with (its connector token and host, limits, behaviour, faults).</summary>
+    public SimulatorOptions Options { get; }
+
+    /// <summary>Every session created so far, oldest first.</summary>
+    public IReadOnlyList<SimulatorSession> Sessions => _sessions.All.Select(s => new SimulatorSession(s)).ToArray();
+
+    /// <summary>A session by id.</summary>
+    /// <param name="sessionId">The id <c>POST /api/v1/sessions</c> returned.</param>
+    /// <returns>The session.</returns>
+    /// <exception cref="KeyNotFoundException">No session has that id.</exception>
+    public SimulatorSession GetSession(string sessionId) =>
+        _sessions.TryGet(sessionId, out var session) ? new SimulatorSession(session) : throw new KeyNotFoundException($"No session '{sessionId}'.");
+
+    /// <summary>
+    /// Gets an access token and creates a session over the simulator's own REST API, as an app would, and returns
+    /// the options to open it with <see cref="PolyChatSession.ConnectAsync"/>.
+    /// </summary>
+    /// <param name="streaming">Whether agent replies arrive as chunks.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>Options with the WebSocket address, session id and token filled in.</returns>
+    public async Task<SessionOptions> CreateSessionAsync(bool streaming = false, CancellationToken cancellationToken = default)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        var rest = new PolyChatRestClient(http, BaseAddress);
+        var token = await rest.GetAccessTokenAsync(Options.ConnectorToken, Options.AllowedHost, cancellationToken).ConfigureAwait(false);
+        var sessionId = await rest.CreateSessionAsync(token, streamingEnabled: streaming, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new SessionOptions { WebSocketAddress = WebSocketAddress, SessionId = sessionId, AccessToken = token };
+    }
 
     /// <summary>Starts a simulator on 127.0.0.1 and an OS-chosen port.</summary>
     /// <param name="options">The configuration.</param>
@@ -81,7 +115,8 @@ public sealed class PolyAiSimulator : IAsyncDisposable
         var tokens = new TokenIssuer(options.AccessTokenLifetime, options.TimeProvider);
         var accessTokens = new AccessTokenEndpoint(options, tokens);
         var sessionEndpoint = new SessionsEndpoint(tokens, sessions, options.MaxMessageSizeBytes);
-        var handler = new ClientFrameHandler(new ScriptedAgent(options.ScriptedAgent, options.StreamingChunkSize));
+        var handler = new ClientFrameHandler(
+            new ScriptedAgent(options.ScriptedAgent, options.StreamingChunkSize), options.TimeProvider, options.DeduplicateByClientEventId);
         var webSockets = new WebSocketEndpoint(options, tokens, sessions, handler, new FaultInjector(options.Faults), stopping.Token);
 
         // Keep-alive pings are off: PolyAI documents none, and a client must not depend on them.
@@ -102,7 +137,7 @@ public sealed class PolyAiSimulator : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         options.Logger?.LogInformation("PolyAI simulator listening on {Address}", address);
-        return new PolyAiSimulator(app, stopping, sessions, new Uri(address.TrimEnd('/') + "/"));
+        return new PolyAiSimulator(app, stopping, sessions, new Uri(address.TrimEnd('/') + "/"), options);
     }
 
     /// <summary>Closes every socket and stops the server.</summary>

@@ -18,6 +18,12 @@ public sealed record ScriptedAgentOptions
     /// <summary>The prefix of every agent reply; the user's text follows it, so tests can match replies to messages.</summary>
     public string ReplyPrefix { get; init; } = "You said: ";
 
+    /// <summary>
+    /// The agent's reply to a user message's text; null (the default) replies <see cref="ReplyPrefix"/> + the text.
+    /// Called under the session's lock: keep it quick and do not call back into the simulator.
+    /// </summary>
+    public Func<string, string>? Reply { get; init; }
+
     /// <summary>The suggestions attached to every agent message (on the last chunk when streaming).</summary>
     public IReadOnlyList<string> ResponseSuggestions { get; init; } = ["Talk to an agent", "That's all"];
 

@@ -18,8 +18,29 @@ public sealed record SimulatorOptions
     /// <summary>Characters of agent text per <c>POLY_AGENT_MESSAGE_CHUNK</c> when a session streams.</summary>
     public int StreamingChunkSize { get; init; } = 8;
 
-    /// <summary>How long a session may receive no client frame (heartbeats included) before it is abandoned.</summary>
+    /// <summary>
+    /// How long one socket may receive no client frame (heartbeats included) before the simulator closes it
+    /// (PROTOCOL.md §5d: 10 min). The close code is 1001 (going away): the docs name none, and the session
+    /// itself lives on until <see cref="SessionExpiry"/>, so a client may reconnect.
+    /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a session may go without a client frame on any socket before it expires (PROTOCOL.md §5d: about
+    /// 10 min). An expired session journals <c>SESSION_END(REASON_USER_ABANDONED)</c>, closes its sockets, and
+    /// from then on its handshake answers 404 <c>session not found</c>, like an ended one (§5e).
+    /// </summary>
+    public TimeSpan SessionExpiry { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Whether a <c>USER_MESSAGE</c> whose <c>metadata.custom.client_event_id</c> was seen before in the session is
+    /// answered with the first echo again instead of being processed anew. Off by default: the docs do not say
+    /// the server deduplicates, so a re-sent message gets its own echo, id, sequence and <c>message_id</c>.
+    /// </summary>
+    public bool DeduplicateByClientEventId { get; init; }
+
+    /// <summary>The answers the simulator gives where the docs leave the server's behaviour open.</summary>
+    public ServerBehavior Behavior { get; init; } = ServerBehavior.Default;
 
     /// <summary>The largest client frame accepted, also reported in the session's capabilities.</summary>
     public int MaxMessageSizeBytes { get; init; } = 131072;
@@ -58,6 +79,9 @@ public sealed record SimulatorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageSizeBytes, 64);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerSession, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SessionExpiry, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(Behavior);
+        Behavior.Validate();
         ArgumentNullException.ThrowIfNull(Faults);
         Faults.Validate();
         ArgumentNullException.ThrowIfNull(ScriptedAgent);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Package checks for CI: pack PolyChat.Protocol to a local feed, build and run a fresh consumer from that
-# feed only, publish and run a Native AOT app over the library, and publish the polychat CLI as Native AOT.
+# feed only, pack PolyChat.Testing and run a fresh xunit project over it, publish and run a Native AOT app
+# over the library, and publish the polychat CLI as Native AOT.
 # Prints one "package-check: <name>: pass|fail" line per check and exits non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -73,6 +74,43 @@ check package-layout bash -c "
   unzip -p \"\$nupkg\" PolyChat.Protocol.nuspec | grep -q '<readme>README.md</readme>'
 "
 check consumer bash -c "cd tests/PolyChat.Protocol.PackageTests/Consumer && rm -rf bin obj && dotnet run -c Release -p:PolyChatVersion=$version --nologo"
+
+# PolyChat.Testing (the simulator, for users' own tests): pack it to the same feed, check its layout, then build
+# and run a fresh xunit project (its README's example) that gets PolyChat.* from the feed only. The test
+# frameworks come from this machine's package cache, through a config written here, outside the repository.
+testing_consumer() {
+  local artifacts=$1 version=$2 cache config nupkg entries
+  nupkg="$artifacts/packages/PolyChat.Testing.$version.nupkg"
+  entries=$(unzip -Z1 "$nupkg")
+  for entry in lib/net10.0/PolyChat.Simulator.dll lib/net10.0/PolyChat.Simulator.xml README.md; do
+    echo "$entries" | grep -qx "$entry" || { echo "missing $entry"; return 1; }
+  done
+  unzip -p "$nupkg" PolyChat.Testing.nuspec | grep -q "id=\"PolyChat.Protocol\" version=\"$version\""
+  unzip -p "$nupkg" PolyChat.Testing.nuspec | grep -q 'frameworkReference name="Microsoft.AspNetCore.App"'
+  cache=$(dotnet nuget locals global-packages --list | sed 's/^[^:]*: *//')
+  config="$artifacts/testing-consumer.nuget.config"
+  cat > "$config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <config><add key="globalPackagesFolder" value="$artifacts/testing-consumer-packages" /></config>
+  <packageSources>
+    <clear />
+    <add key="local" value="$artifacts/packages" />
+    <add key="cache" value="$cache" />
+  </packageSources>
+  <packageSourceMapping>
+    <packageSource key="local"><package pattern="PolyChat.*" /></packageSource>
+    <packageSource key="cache"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+</configuration>
+XML
+  cd tests/PolyChat.Protocol.PackageTests/TestingConsumer
+  rm -rf bin obj "$artifacts/testing-consumer-packages"
+  dotnet restore --configfile "$config" -p:PolyChatVersion="$version"
+  dotnet test --no-restore -c Release -p:PolyChatVersion="$version" --nologo
+}
+check pack-testing dotnet pack src/PolyChat.Simulator/PolyChat.Simulator.csproj -c Release -o "$artifacts/packages" -p:Version=$version --nologo
+check testing-consumer bash -c "set -eo pipefail; $(declare -f testing_consumer); testing_consumer '$artifacts' '$version'"
 check aot-app bash -c "
   set -e
   dotnet publish tests/PolyChat.Protocol.PackageTests/AotApp/AotApp.csproj -c Release -r linux-x64 -o '$artifacts/aot' --nologo 2>&1 | tee '$artifacts/aot-publish.log'
@@ -131,6 +169,6 @@ check cli-aot bash -c "
 "
 grep -hE "^polychat (native binary|replay)|SIG(INT|TERM) -> exit" "$artifacts/cli-aot.log" 2>/dev/null || true
 
-total=6
+total=8
 echo "package-checks: $((total - failed)) passed, $failed failed"
 exit $((failed > 0))

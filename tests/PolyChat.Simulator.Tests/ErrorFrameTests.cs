@@ -11,8 +11,14 @@ public sealed class ErrorFrameTests
     [InlineData("""{"type":"EVENT_TYPE_DANCE","payload":{}}""", "Unknown event type or invalid message format")]
     [InlineData("""{"type":"EVENT_TYPE_USER_MESSAGE","payload":{}}""", "Unknown event type or invalid message format")]
     [InlineData("""{not json""", "Unknown event type or invalid message format")]
+    [InlineData("""[1,2]""", "Unknown event type or invalid message format")]
+    [InlineData("""{"type":"EVENT_TYPE_HEARTBEAT"}""", "Unknown event type or invalid message format")]
+    [InlineData("""{"type":"EVENT_TYPE_HEARTBEAT","payload":null}""", "Unknown event type or invalid message format")]
+    [InlineData("""{"type":"EVENT_TYPE_USER_END_SESSION","payload":[]}""", "Unknown event type or invalid message format")]
     [InlineData("""{"type":"EVENT_TYPE_POLY_AGENT_THINKING","payload":{}}""", "Event type not allowed: EVENT_TYPE_POLY_AGENT_THINKING")]
     [InlineData("""{"type":"EVENT_TYPE_SESSION_END","payload":{"reason":"REASON_USER_END"}}""", "Event type not allowed: EVENT_TYPE_SESSION_END")]
+    // §6: the documented messages for malformed JSON, unknown types and server-only types; §1a: a payload
+    // object is required ("{}" when empty), so a frame without one is an invalid format.
     public async Task BadFrameGetsErrorAndSocketStaysOpen(string frame, string message)
     {
         await using var harness = await SimulatorHarness.StartAsync();

@@ -1,6 +1,8 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
+using PolyChat.Simulator;
 
 namespace PolyChat.Cli;
 
@@ -11,6 +13,12 @@ internal static partial class CliApp
     {
         var port = new Option<int>("--port") { Description = "Loopback port to listen on (0 picks a free one).", DefaultValueFactory = _ => 8080 };
         var faultSeed = new Option<int?>("--faults") { Description = "Inject faults (drops, duplicates, reordering, lost echoes, malformed frames) with this random seed." };
+        var profile = new Option<string?>("--profile")
+        {
+            Description = "The server's answers where the docs are open: a preset (" + string.Join(", ", ServerBehavior.Presets.Select(p => p.Name)) +
+                          ") or 'random' (each session draws its own, seeded by --faults or 0).",
+        };
+        profile.AcceptOnlyFromAmong([.. ServerBehavior.Presets.Select(p => p.Name), "random"]);
         var serve = new Command(
             "serve",
             "Run a local PolyAI-compatible chat server on 127.0.0.1 until Ctrl+C (SIGINT) or SIGTERM, " +
@@ -18,9 +26,10 @@ internal static partial class CliApp
         {
             port,
             faultSeed,
+            profile,
         };
         serve.SetAction((parse, cancellationToken) =>
-            ServeCommand.RunAsync(parse.GetValue(port), parse.GetValue(faultSeed), output, cancellationToken));
+            ServeCommand.RunAsync(parse.GetValue(port), parse.GetValue(faultSeed), parse.GetValue(profile), output, cancellationToken));
 
         var seed = new Option<int>("--seed") { Description = "Random seed of the injected faults.", DefaultValueFactory = _ => 42 };
         var noFaults = new Option<bool>("--no-faults") { Description = "Run the conversation without injected faults." };

@@ -15,10 +15,13 @@ internal static class ServeCommand
     /// <summary>The line that says the server is up; printed last, once everything above it is true.</summary>
     public const string ReadyLine = "Press Ctrl+C to stop.";
 
-    public static async Task<int> RunAsync(int port, int? faultSeed, TextWriter output, CancellationToken stop)
+    public static async Task<int> RunAsync(int port, int? faultSeed, string? profile, TextWriter output, CancellationToken stop)
     {
+        // The parser accepts only preset names and "random"; the fault seed also seeds the profile's choices.
+        var behavior = profile is null ? ServerBehavior.Default : ServerBehavior.FromName(profile, faultSeed ?? 0);
         var options = new SimulatorOptions
         {
+            Behavior = behavior,
             Port = port,
             ConnectorToken = ConnectorToken,
             AllowedHost = Host,
@@ -40,6 +43,7 @@ internal static class ServeCommand
             output.WriteLine($"PolyAI simulator on {simulator.BaseAddress} (WebSocket {simulator.WebSocketAddress})");
             output.WriteLine($"  POST {simulator.BaseAddress}api/v1/access-token with X-Token: {ConnectorToken} and X-Host: {Host}");
             output.WriteLine(faultSeed is null ? "  faults: off" : $"  faults: on (seed {faultSeed})");
+            output.WriteLine($"  server behaviour: {behavior.Name}");
             output.WriteLine(ReadyLine);
             try
             {

@@ -50,7 +50,7 @@ internal sealed class ScriptedAgent
                 StartClientHandoff(session);
                 break;
             case ConversationState.PolyAgent:
-                Reply(session, _options.ReplyPrefix + text);
+                Reply(session, _options.Reply is { } reply ? reply(text) : _options.ReplyPrefix + text);
                 break;
             case ConversationState.LiveAgent:
                 LiveAgentAnswer(session, text);

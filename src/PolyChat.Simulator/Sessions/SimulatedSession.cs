@@ -8,29 +8,40 @@ using PolyChat.Simulator.WebSockets;
 namespace PolyChat.Simulator.Sessions;
 
 /// <summary>
-/// One chat session: its journal, its open sockets and its conversation state. Every change happens under
-/// <see cref="Gate"/>, so sequences, journal order and the order each socket receives events all agree.
+/// One chat session: its journal, its open sockets, the frames its clients sent and its conversation state.
+/// Every change happens under <see cref="Gate"/>, so sequences, journal order and the order each socket
+/// receives events all agree.
 /// </summary>
 internal sealed class SimulatedSession : IDisposable
 {
     private readonly List<SocketConnection> _connections = [];
     private readonly EventJournal _journal = new();
+    private readonly List<ReceivedClientFrame> _received = [];
+    private readonly Dictionary<string, Event> _echoesByClientEventId = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _emptyPayloadIds = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
-    private readonly TimeSpan _idleTimeout;
+    private readonly TimeSpan _expiry;
     private readonly int _maxConnections;
-    private readonly ITimer _idleTimer;
+    private readonly ITimer _expiryTimer;
+    private readonly Random _random;
+    private DateTimeOffset _lastActivity;
     private int _reservedSlots;
+    private int _acceptedSockets;
+    private int _drops;
 
-    public SimulatedSession(string id, string accessToken, SessionSettings settings, SimulatorOptions options)
+    public SimulatedSession(string id, string accessToken, SessionSettings settings, SimulatorOptions options, int ordinal)
     {
         Id = id;
         AccessToken = accessToken;
         Settings = settings;
+        Behavior = options.Behavior.ForSession(ordinal);
+        _random = new Random(Behavior.SessionSeed(ordinal));
         _time = options.TimeProvider;
-        _idleTimeout = options.IdleTimeout;
+        _expiry = options.SessionExpiry;
         _maxConnections = options.MaxConnectionsPerSession;
+        _lastActivity = _time.GetUtcNow();
 
-        // SESSION_START is the session's first event, so it is sequence 1 and opens every full replay.
+        // SESSION_START is the session's first event, so it opens every full replay.
         Publish(new SessionStartEvent(new SessionStartPayload
         {
             Capabilities = new Capabilities
@@ -41,7 +52,14 @@ internal sealed class SimulatedSession : IDisposable
                 HeartbeatIntervalSeconds = options.HeartbeatIntervalSeconds,
             },
         }));
-        _idleTimer = _time.CreateTimer(static state => ((SimulatedSession)state!).Abandon(), this, _idleTimeout, Timeout.InfiniteTimeSpan);
+        if (Behavior.LenientShapesInReplay)
+        {
+            // In history only (no socket is open yet), and replayed with "payload": {}.
+            var empty = Publish(new PolyAgentMessageEvent(new PolyAgentMessagePayload { MessageId = string.Empty, Text = string.Empty }));
+            _emptyPayloadIds.Add(empty.Id!);
+        }
+
+        _expiryTimer = _time.CreateTimer(static state => ((SimulatedSession)state!).Abandon(), this, _expiry, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Serialises every change to the session.</summary>
@@ -54,10 +72,42 @@ internal sealed class SimulatedSession : IDisposable
 
     public SessionSettings Settings { get; }
 
+    /// <summary>The concrete answers this session gives where the docs are open.</summary>
+    public ServerBehavior Behavior { get; }
+
     public ConversationState State { get; set; }
 
     /// <summary>Whether SESSION_END has been journaled; nothing is published after it.</summary>
     public bool IsEnded { get; private set; }
+
+    /// <summary>How many sockets are open (or being opened) now.</summary>
+    public int OpenSockets
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _reservedSlots;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the session is gone for a handshake: ended, or expired after <see cref="SimulatorOptions.SessionExpiry"/>
+    /// without a client frame (PROTOCOL.md §4b, §5e). An expiry the timer has not yet acted on is applied here.
+    /// </summary>
+    public bool IsGone()
+    {
+        lock (Gate)
+        {
+            if (!IsEnded && _time.GetUtcNow() - _lastActivity >= _expiry)
+            {
+                Abandon();
+            }
+
+            return IsEnded;
+        }
+    }
 
     /// <summary>Claims a socket slot before the upgrade is accepted; false when the session is full.</summary>
     public bool TryReserveSlot()
@@ -88,12 +138,21 @@ internal sealed class SimulatedSession : IDisposable
         }
     }
 
+    /// <summary>The ordinal of the next accepted socket (1 for the first).</summary>
+    public int NextSocketOrdinal()
+    {
+        lock (Gate)
+        {
+            return ++_acceptedSockets;
+        }
+    }
+
     /// <summary>Queues the replay after <paramref name="cursor"/> on a new socket, then joins it to live delivery.</summary>
     public void Attach(SocketConnection connection, long cursor)
     {
         lock (Gate)
         {
-            connection.EnqueueBatch(_journal.After(cursor));
+            connection.EnqueueReplay(ReplayWriter.Write(_journal.After(cursor), _journal.First, Behavior, _random, _emptyPayloadIds));
             if (IsEnded)
             {
                 connection.EnqueueClose();
@@ -105,18 +164,75 @@ internal sealed class SimulatedSession : IDisposable
         }
     }
 
-    /// <summary>Records client activity: any inbound frame, heartbeats included, restarts the idle timer.</summary>
-    public void Touch() => _idleTimer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
+    /// <summary>Records client activity: any inbound frame, heartbeats included, restarts the expiry timer.</summary>
+    public void Touch()
+    {
+        lock (Gate)
+        {
+            _lastActivity = _time.GetUtcNow();
+            if (!IsEnded)
+            {
+                _expiryTimer.Change(_expiry, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
 
-    /// <summary>Stamps an event, journals it unless transient, and queues it on every open socket.</summary>
-    public Event Publish(Event value, Metadata? metadata = null)
+    /// <summary>Keeps a received client frame for inspection.</summary>
+    public void Record(ReceivedClientFrame frame)
+    {
+        lock (Gate)
+        {
+            _received.Add(frame);
+        }
+    }
+
+    /// <summary>The frames clients sent, oldest first.</summary>
+    public IReadOnlyList<ReceivedClientFrame> ReceivedFrames()
+    {
+        lock (Gate)
+        {
+            return _received.ToArray();
+        }
+    }
+
+    /// <summary>Whether a USER_MESSAGE with this client_event_id was received before (the caller holds the gate).</summary>
+    public bool TryGetEcho(string clientEventId, out Event echo) => _echoesByClientEventId.TryGetValue(clientEventId, out echo!);
+
+    /// <summary>Remembers the first echo of a client_event_id (the caller holds the gate).</summary>
+    public void RememberEcho(string clientEventId, Event echo) => _echoesByClientEventId.TryAdd(clientEventId, echo);
+
+    /// <summary>
+    /// Stamps an event, journals it unless transient, and queues it on every open socket, unless
+    /// <paramref name="live"/> is false. The behaviour may skip sequence numbers or drop the sockets first.
+    /// </summary>
+    public Event Publish(Event value, Metadata? metadata = null, bool live = true)
     {
         lock (Gate)
         {
             var stamped = Stamp(value, metadata);
             if (!stamped.IsTransient)
             {
-                stamped = _journal.Append(stamped);
+                var skip = _journal.Count > 0 && Behavior.SequenceHoleRate > 0 && _random.NextDouble() < Behavior.SequenceHoleRate ? _random.Next(1, 4) : 0;
+                stamped = _journal.Append(stamped, skip);
+            }
+
+            if (!live || _connections.Count == 0)
+            {
+                return stamped;
+            }
+
+            if (Behavior.DropRate > 0 && _drops < Behavior.MaxDropsPerSession && stamped is not (UserEndSessionEvent or SessionEndEvent)
+                && _random.NextDouble() < Behavior.DropRate)
+            {
+                // The event stays journaled: only a cursor reconnect brings it to the client.
+                _drops++;
+                foreach (var connection in _connections)
+                {
+                    connection.EnqueueDrop();
+                }
+
+                _connections.Clear();
+                return stamped;
             }
 
             foreach (var connection in _connections)
@@ -132,15 +248,17 @@ internal sealed class SimulatedSession : IDisposable
     /// Sends an event to one socket only, without a sequence and without journaling it: used for errors caused
     /// by that socket's frame, which other sockets never see (so they cannot see a gap either).
     /// </summary>
-    public void SendPrivately(SocketConnection connection, Event value, Metadata? metadata)
+    public Event SendPrivately(SocketConnection connection, Event value, Metadata? metadata)
     {
         lock (Gate)
         {
-            connection.EnqueueLive(Stamp(value, metadata));
+            var stamped = Stamp(value, metadata);
+            connection.EnqueueLive(stamped);
+            return stamped;
         }
     }
 
-    /// <summary>Publishes SESSION_END and closes every socket with 1000 once it has been sent.</summary>
+    /// <summary>Publishes SESSION_END and closes every socket with 1000 once it has been sent (or at once, by behaviour).</summary>
     public void End(SessionEndReason reason)
     {
         lock (Gate)
@@ -150,7 +268,7 @@ internal sealed class SimulatedSession : IDisposable
                 return;
             }
 
-            Publish(new SessionEndEvent(new SessionEndPayload { Reason = reason }));
+            Publish(new SessionEndEvent(new SessionEndPayload { Reason = reason }), live: Behavior.SendSessionEndBeforeClose);
             IsEnded = true;
             foreach (var connection in _connections)
             {
@@ -158,7 +276,7 @@ internal sealed class SimulatedSession : IDisposable
             }
 
             _connections.Clear();
-            _idleTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _expiryTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -171,10 +289,10 @@ internal sealed class SimulatedSession : IDisposable
         }
     }
 
-    public void Dispose() => _idleTimer.Dispose();
+    public void Dispose() => _expiryTimer.Dispose();
 
-    // Idle timeout: the connection goes first, and the session ends "eventually" with nobody watching, so
-    // SESSION_END(REASON_USER_ABANDONED) reaches the journal but no socket.
+    // Expiry: the connection goes first, and the session ends "eventually" with nobody watching, so
+    // SESSION_END(REASON_USER_ABANDONED) reaches the journal but no socket (PROTOCOL.md §4a step 8).
     private void Abandon()
     {
         lock (Gate)

@@ -15,15 +15,13 @@ namespace PolyChat.Simulator.WebSockets;
 /// <summary>
 /// One accepted socket's outbound side: a bounded queue drained by a single writer, which is where faults
 /// are applied. A client that falls <see cref="QueueCapacity"/> frames behind is disconnected, as a real
-/// gateway would, instead of the simulator buffering without bound.
+/// gateway would, instead of the simulator buffering without bound. A socket that receives nothing for the
+/// idle timeout is closed with 1001 (PROTOCOL.md §5d gives the timeout; the code is our choice).
 /// </summary>
-internal sealed class SocketConnection
+internal sealed class SocketConnection : IDisposable
 {
     /// <summary>How many frames may wait for one socket.</summary>
     public const int QueueCapacity = 4096;
-
-    // Replay batches are split so one frame stays far below any sane message-size limit.
-    private const int ReplayBatchSize = 100;
 
     private readonly WebSocket _socket;
     private readonly HttpContext _context;
@@ -32,40 +30,58 @@ internal sealed class SocketConnection
     private readonly Channel<OutboundFrame> _queue = Channel.CreateBounded<OutboundFrame>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    public SocketConnection(WebSocket socket, HttpContext context, FaultInjector faults, TimeProvider time)
+    private readonly ITimer _idleTimer;
+    private bool _closing;
+    private readonly TimeSpan _idleTimeout;
+
+    public SocketConnection(WebSocket socket, HttpContext context, FaultInjector faults, TimeProvider time, int ordinal, TimeSpan idleTimeout)
     {
         _socket = socket;
         _context = context;
         _faults = faults;
         _time = time;
+        Ordinal = ordinal;
+        _idleTimeout = idleTimeout;
+        _idleTimer = time.CreateTimer(
+            static state => ((SocketConnection)state!).EnqueueClose(WebSocketCloseStatus.EndpointUnavailable, "idle timeout"),
+            this,
+            idleTimeout,
+            Timeout.InfiniteTimeSpan);
     }
 
-    public void EnqueueBatch(IReadOnlyList<Event> history)
-    {
-        // An empty batch is still sent: it tells the client the replay is complete.
-        var offset = 0;
-        do
-        {
-            var count = Math.Min(ReplayBatchSize, history.Count - offset);
-            var slice = new Event[count];
-            for (var i = 0; i < count; i++)
-            {
-                slice[i] = history[offset + i];
-            }
+    /// <summary>1 for the session's first accepted socket, 2 for the next, and so on.</summary>
+    public int Ordinal { get; }
 
-            Enqueue(new OutboundFrame(OutboundKind.Replay, new EventBatchEvent(new EventBatchPayload { Events = slice })));
-            offset += count;
+    /// <summary>Records a received frame: it restarts the idle timer.</summary>
+    public void Touch() => _idleTimer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
+
+    public void EnqueueReplay(IReadOnlyList<byte[]> batches)
+    {
+        foreach (var batch in batches)
+        {
+            Enqueue(new OutboundFrame(OutboundKind.Replay, null, batch));
         }
-        while (offset < history.Count);
     }
 
     public void EnqueueLive(Event value) => Enqueue(new OutboundFrame(OutboundKind.Live, value));
 
-    public void EnqueueClose()
+    /// <summary>Queues an event to go out exactly as it is, past the faults.</summary>
+    public void EnqueueAsIs(Event value) => Enqueue(new OutboundFrame(OutboundKind.AsIs, value));
+
+    public void EnqueueClose(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string reason = "session ended")
     {
-        Enqueue(new OutboundFrame(OutboundKind.Close, null));
+        Enqueue(new OutboundFrame(OutboundKind.Close, null, CloseStatus: status, CloseReason: reason));
         _queue.Writer.TryComplete();
     }
+
+    /// <summary>Queues an abrupt drop: everything queued before it is sent, nothing after.</summary>
+    public void EnqueueDrop()
+    {
+        Enqueue(new OutboundFrame(OutboundKind.Drop, null));
+        _queue.Writer.TryComplete();
+    }
+
+    public void Dispose() => _idleTimer.Dispose();
 
     /// <summary>Stops the writer; frames still queued are discarded.</summary>
     public void Complete() => _queue.Writer.TryComplete();
@@ -82,9 +98,15 @@ internal sealed class SocketConnection
                 switch (frame.Kind)
                 {
                     case OutboundKind.Close:
-                        await CloseAsync(cancellationToken).ConfigureAwait(false);
+                        await CloseAsync(frame.CloseStatus, frame.CloseReason!, cancellationToken).ConfigureAwait(false);
+                        return;
+                    case OutboundKind.Drop:
+                        Abort();
                         return;
                     case OutboundKind.Replay:
+                        await _socket.SendAsync(frame.Raw, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case OutboundKind.AsIs:
                         await SendAsync(frame.Event!, buffer, cancellationToken).ConfigureAwait(false);
                         break;
                     default:
@@ -109,9 +131,21 @@ internal sealed class SocketConnection
 
     private void Enqueue(OutboundFrame frame)
     {
+        if (Volatile.Read(ref _closing))
+        {
+            // A close or drop is queued: frames after it would never be sent anyway. Aborting here would cut off
+            // the frames still queued before the close (SESSION_END among them).
+            return;
+        }
+
+        if (frame.Kind is OutboundKind.Close or OutboundKind.Drop)
+        {
+            Volatile.Write(ref _closing, true);
+        }
+
         if (!_queue.Writer.TryWrite(frame))
         {
-            // Full (the client is not reading) or already completed: either way this socket is finished.
+            // Full: the client is not reading, so this socket is finished.
             Abort();
         }
     }
@@ -163,11 +197,11 @@ internal sealed class SocketConnection
         await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask CloseAsync(CancellationToken cancellationToken)
+    private async ValueTask CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)
     {
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "session ended", cancellationToken).ConfigureAwait(false);
+            await _socket.CloseOutputAsync(status, reason, cancellationToken).ConfigureAwait(false);
         }
     }
 }

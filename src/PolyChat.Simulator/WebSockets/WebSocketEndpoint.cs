@@ -19,6 +19,8 @@ internal sealed class WebSocketEndpoint
 {
     public const string Path = "/ws";
 
+    private const WebSocketCloseStatus SessionUnknown = (WebSocketCloseStatus)4001;
+
     private readonly SimulatorOptions _options;
     private readonly TokenIssuer _tokens;
     private readonly SessionStore _sessions;
@@ -58,9 +60,18 @@ internal sealed class WebSocketEndpoint
             return;
         }
 
-        if (!_sessions.TryGet(sessionId, out var session))
+        // Unknown, ended and expired sessions are all "session not found" (§5e): an ended one does not replay.
+        if (!_sessions.TryGet(sessionId, out var session) || session.IsGone())
         {
-            await RejectAsync(context, StatusCodes.Status404NotFound, "session not found").ConfigureAwait(false);
+            if (session?.Behavior.UnknownSessionCloses4001 ?? _options.Behavior.UnknownSessionCloses4001)
+            {
+                await CloseWith4001Async(context).ConfigureAwait(false);
+            }
+            else
+            {
+                await RejectAsync(context, StatusCodes.Status404NotFound, "session not found").ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -81,7 +92,7 @@ internal sealed class WebSocketEndpoint
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
             using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(_stopping, context.RequestAborted);
-            connection = new SocketConnection(socket, context, _faults, _options.TimeProvider);
+            connection = new SocketConnection(socket, context, _faults, _options.TimeProvider, session.NextSocketOrdinal(), _options.IdleTimeout);
             session.Attach(connection, CursorParser.Parse(context.Request.Query["cursor"]));
             var writer = RunWriterAsync(connection, lifetime.Token);
             await ReceiveAsync(session, connection, socket, lifetime.Token).ConfigureAwait(false);
@@ -90,6 +101,23 @@ internal sealed class WebSocketEndpoint
         finally
         {
             session.ReleaseSlot(connection);
+            connection?.Dispose();
+        }
+    }
+
+    // The SDKs read 4001 as "session unknown" (§5g, [SDK]): accept the upgrade, then close with it at once.
+    private async Task CloseWith4001Async(HttpContext context)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping, context.RequestAborted);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await socket.CloseAsync(SessionUnknown, "session not found", timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsConnectionFailure(exception))
+        {
+            _options.Logger?.LogDebug(exception, "Simulator 4001 close not acknowledged");
         }
     }
 
@@ -144,9 +172,10 @@ internal sealed class WebSocketEndpoint
                 while (!result.EndOfMessage);
 
                 session.Touch();
+                connection.Touch();
                 if (tooLarge)
                 {
-                    ClientFrameHandler.RejectTooLarge(session, connection);
+                    _handler.RejectTooLarge(session, connection);
                 }
                 else
                 {

@@ -46,7 +46,11 @@ internal sealed class ChatSocket : IAsyncDisposable
         SendAsync(PolyChatJson.WriteClientEvent(value), cancellationToken);
 
     /// <summary>The next frame as an event, or null once the server closed the socket.</summary>
-    public async Task<Event?> ReceiveAsync(CancellationToken cancellationToken)
+    public async Task<Event?> ReceiveAsync(CancellationToken cancellationToken) =>
+        await ReceiveTextAsync(cancellationToken) is { } text ? PolyChatJson.Read(text) : null;
+
+    /// <summary>The next frame's text, or null once the server closed the socket.</summary>
+    public async Task<string?> ReceiveTextAsync(CancellationToken cancellationToken)
     {
         var buffer = new byte[16 * 1024];
         using var frame = new MemoryStream();
@@ -61,8 +65,30 @@ internal sealed class ChatSocket : IAsyncDisposable
             frame.Write(buffer, 0, result.Count);
             if (result.EndOfMessage)
             {
-                return PolyChatJson.Read(frame.ToArray());
+                return Encoding.UTF8.GetString(frame.ToArray());
             }
+        }
+    }
+
+    /// <summary>
+    /// Every frame up to the error answering a bad frame sent now, as text: on a fresh socket, the whole replay
+    /// (batches are queued before any live event), without assuming how many batches there are. The probe's
+    /// error has no sequence (by default), so it leaves the history as it was.
+    /// </summary>
+    public async Task<List<string>> ReceiveReplayTextAsync(CancellationToken cancellationToken)
+    {
+        await SendAsync("""{"type":"EVENT_TYPE_REPLAY_PROBE","payload":{}}""", cancellationToken);
+        var frames = new List<string>();
+        while (true)
+        {
+            var text = await ReceiveTextAsync(cancellationToken);
+            Assert.NotNull(text);
+            if (text.Contains("\"EVENT_TYPE_SYSTEM_MESSAGE\"", StringComparison.Ordinal) && !text.Contains("EVENT_TYPE_EVENT_BATCH", StringComparison.Ordinal))
+            {
+                return frames;
+            }
+
+            frames.Add(text);
         }
     }
 
