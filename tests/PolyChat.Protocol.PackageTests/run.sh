@@ -17,11 +17,13 @@ if [ -z "$version" ]; then
 fi
 echo "version: $version"
 failed=0
+checks=0
 
 check() {
   local name=$1
   shift
   local log="$artifacts/$name.log"
+  checks=$((checks + 1))
   if "$@" >"$log" 2>&1; then
     echo "package-check: $name: pass"
   else
@@ -169,6 +171,5 @@ check cli-aot bash -c "
 "
 grep -hE "^polychat (native binary|replay)|SIG(INT|TERM) -> exit" "$artifacts/cli-aot.log" 2>/dev/null || true
 
-total=8
-echo "package-checks: $((total - failed)) passed, $failed failed"
+echo "package-checks: $((checks - failed)) passed, $failed failed"
 exit $((failed > 0))
