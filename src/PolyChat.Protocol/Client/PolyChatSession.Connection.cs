@@ -71,6 +71,8 @@ public sealed partial class PolyChatSession
                 return;
             }
 
+            // Until its replay is processed, the new connection's history decides about held events.
+            _inHistory = true;
             _socket = socket;
             connectedOnce = true;
             tokenRenewed = false;
@@ -234,9 +236,9 @@ public sealed partial class PolyChatSession
         lock (_receiveLock)
         {
             var now = _options.TimeProvider.GetTimestamp();
-            if (_receiver.Counters.Held == 0 || _inHistory)
+            if (_receiver.Counters.Held == 0 || _inHistory || _socket is null)
             {
-                // While a replay is coming in, its end decides about the hole.
+                // While a replay is coming in, its end decides about the hole; while reconnecting, the next one will.
                 _heldSince = 0;
                 return;
             }

@@ -15,7 +15,11 @@ public sealed partial class PolyChatSession
     {
         var frame = new ArrayBufferWriter<byte>(4096);
         var productive = false;
-        _inHistory = true;
+        _replaySeen = false;
+
+        // §4a: a full history (cursor 0) always starts with a batch holding SESSION_START, so the quiet period
+        // starts with the first frame; after a cursor the server may send nothing, so it starts at once.
+        var quietFromConnect = Cursor > 0;
         try
         {
             while (true)
@@ -27,7 +31,7 @@ public sealed partial class PolyChatSession
                 do
                 {
                     var receive = socket.ReceiveAsync(frame.GetMemory(4096), _stop.Token);
-                    result = firstPart && _inHistory && !receive.IsCompleted
+                    result = firstPart && _inHistory && (productive || quietFromConnect) && !receive.IsCompleted
                         ? await QuietOrReceiveAsync(receive, reconnecting).ConfigureAwait(false)
                         : await receive.ConfigureAwait(false);
                     firstPart = false;
@@ -59,10 +63,18 @@ public sealed partial class PolyChatSession
                     continue;
                 }
 
-                if (_inHistory && IsBatch(frame.WrittenSpan) == false)
+                if (_inHistory)
                 {
-                    // The first frame that is not a replay batch is live traffic: the history is complete.
-                    await AfterHistoryAsync(reconnecting).ConfigureAwait(false);
+                    switch (IsBatch(frame.WrittenSpan))
+                    {
+                        case false:
+                            // The first frame that is not a replay batch is live traffic: the history is complete.
+                            await AfterHistoryAsync(reconnecting).ConfigureAwait(false);
+                            break;
+                        case true:
+                            _replaySeen = true;
+                            break;
+                    }
                 }
 
                 await ProcessFrameAsync(frame.WrittenMemory).ConfigureAwait(false);
@@ -119,7 +131,7 @@ public sealed partial class PolyChatSession
     }
 
     /// <summary>
-    /// Runs once per connection, when the replay has been processed (§4a, §4b). A complete replay is authoritative:
+    /// Runs once per connection, when the replay has been processed (§4a, §4b). A replay is authoritative:
     /// it holds every event after the cursor, so a sequence still missing below a held event was never assigned and
     /// is skipped now, without another reconnect. Then, as the docs order it "after processing the history",
     /// unconfirmed messages are re-sent (only those whose echo was not in it) and a new session asks for its agent
@@ -135,10 +147,15 @@ public sealed partial class PolyChatSession
         _inHistory = false;
         _ready.Clear();
         _gaps.Clear();
-        lock (_receiveLock)
+        if (_replaySeen)
         {
-            _receiver.SkipAbsent();
-            Drain();
+            // Only a replay that came can vouch for what is absent: without one (a slow server, or none sent),
+            // held events wait for the next repair or the sequencer's gap timeout.
+            lock (_receiveLock)
+            {
+                _receiver.SkipAbsent();
+                Drain();
+            }
         }
 
         await PublishAsync().ConfigureAwait(false);

@@ -67,6 +67,9 @@ public sealed partial class PolyChatSession : IAsyncDisposable
 
     // True from each connect until its replay has been processed; the gap watch does not reconnect meanwhile.
     private volatile bool _inHistory;
+
+    // Whether the current connection has received a replay batch: only then can the replay vouch for holes.
+    private bool _replaySeen;
     private long _skippedSequences;
 
     private PolyChatSession(SessionOptions options)

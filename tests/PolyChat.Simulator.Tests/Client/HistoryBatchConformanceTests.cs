@@ -81,8 +81,8 @@ public sealed class HistoryBatchConformanceTests
         await Waits.UntilAsync(() => client.Events.Count == history.Length, "every batch");
         Assert.Empty(connection.Received);
 
-        clock.Advance(Quiet);
-        await connection.WaitForTypeAsync(Join);
+        // Only the quiet period, on the fake clock, can end this history now.
+        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => connection.ReceivedTypes.Contains(Join), "the join request", Waits.Cap);
         clock.Advance(Quiet * 4);
         Assert.Single(connection.ReceivedTypes, type => type == Join);
     }
@@ -137,9 +137,12 @@ public sealed class HistoryBatchConformanceTests
         await Waits.UntilAsync(() => client.Count<PolyAgentJoinedEvent>() == 1, "the history");
         var message = await client.Session.SendMessageAsync("Can I change my delivery address?");
 
-        // The backoff (1 s), then the whole replay, then the quiet period.
-        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => client.Count<PolyAgentMessageEvent>() == 1, "the replay", TimeSpan.FromSeconds(4));
-        clock.Advance(Quiet * 4);
+        // The backoff (1 s); then the clock stands still while every batch arrives, so only the last one can
+        // start the quiet period that ends the history.
+        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => server.Connections.Count == 2, "the reconnect", Waits.Cap);
+        await Waits.UntilAsync(() => client.Count<PolyAgentMessageEvent>() == 1, "the replay");
+        var replayed = clock.GetUtcNow();
+        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => clock.GetUtcNow() - replayed >= Quiet * 4, "the quiet period");
 
         Assert.Equal(DeliveryStatus.Sent, await message.Completion.WaitAsync(Waits.Cap));
         Assert.Equal(2, server.Connections.Count);
@@ -169,10 +172,10 @@ public sealed class HistoryBatchConformanceTests
         await Waits.UntilAsync(() => client.Count<PolyAgentJoinedEvent>() == 1, "the history");
         var message = await client.Session.SendMessageAsync("Hello?");
 
-        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => server.Connections.Count == 2, "the reconnect", TimeSpan.FromSeconds(3));
+        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => server.Connections.Count == 2, "the reconnect", Waits.Cap);
         var second = server.Connections[1];
         Assert.Equal(2, second.Cursor);
-        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => second.ReceivedTypes.Contains(UserMessage), "the re-send", Quiet * 3);
+        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => second.ReceivedTypes.Contains(UserMessage), "the re-send", Waits.Cap);
 
         Assert.Equal(message.ClientEventId, ScriptedConnection.ClientEventIdOf(second.Received.First(f => ScriptedConnection.TypeOf(f) == UserMessage)));
         Assert.DoesNotContain(Join, second.ReceivedTypes);

@@ -53,7 +53,7 @@ public sealed class RefusalConformanceTests
         await using var client = await ScriptedClient.ConnectAsync(options);
         await DropAfterHistoryAsync(server, client);
 
-        await Waits.AdvanceUntilAsync(clock, Step, () => client.Count<PolyAgentMessageEvent>() == 1, "the reconnect with the fresh token", TimeSpan.FromSeconds(5));
+        await Waits.AdvanceUntilAsync(clock, Step, () => client.Count<PolyAgentMessageEvent>() == 1, "the reconnect with the fresh token", Waits.Cap);
 
         Assert.Equal(1, asked);
         Assert.Equal(3, server.Connections.Count);
@@ -102,7 +102,7 @@ public sealed class RefusalConformanceTests
         await using var client = await ScriptedClient.ConnectAsync(options);
         await DropAfterHistoryAsync(server, client);
 
-        await Waits.AdvanceUntilAsync(clock, Step, () => client.Reading.IsCompleted, "the end of the session", TimeSpan.FromSeconds(5));
+        await Waits.AdvanceUntilAsync(clock, Step, () => client.Reading.IsCompleted, "the end of the session", Waits.Cap);
 
         var error = Assert.IsType<SessionClosedException>(await client.EndedAsync());
         Assert.Contains("401", error.Message, StringComparison.Ordinal);
@@ -130,7 +130,7 @@ public sealed class RefusalConformanceTests
         await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
         await DropAfterHistoryAsync(server, client);
 
-        await Waits.AdvanceUntilAsync(clock, Step, () => client.Reading.IsCompleted, "the end of the session", TimeSpan.FromSeconds(5));
+        await Waits.AdvanceUntilAsync(clock, Step, () => client.Reading.IsCompleted, "the end of the session", Waits.Cap);
 
         var error = Assert.IsType<SessionClosedException>(await client.EndedAsync());
         Assert.Contains("401 authentication failed", error.Message, StringComparison.Ordinal);
@@ -147,7 +147,7 @@ public sealed class RefusalConformanceTests
         await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
         await DropAfterHistoryAsync(server, client);
 
-        await Waits.AdvanceUntilAsync(clock, Step, () => client.Reading.IsCompleted, "the end of the session", TimeSpan.FromSeconds(5));
+        await Waits.AdvanceUntilAsync(clock, Step, () => client.Reading.IsCompleted, "the end of the session", Waits.Cap);
 
         var error = Assert.IsType<SessionClosedException>(await client.EndedAsync());
         Assert.Contains("404 session not found", error.Message, StringComparison.Ordinal);
@@ -245,7 +245,7 @@ public sealed class RefusalConformanceTests
         dropped = clock.GetUtcNow();
         server.Connections[0].Abort();
 
-        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(50), () => reconnectedAt.Task.IsCompleted, "the reconnect", TimeSpan.FromSeconds(3));
+        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(50), () => reconnectedAt.Task.IsCompleted, "the reconnect", Waits.Cap);
 
         Assert.True(await reconnectedAt.Task - dropped >= TimeSpan.FromSeconds(1.199), $"reconnected after {await reconnectedAt.Task - dropped}");
     }

@@ -29,7 +29,7 @@ public sealed class RestRateLimitTests
 
         handler.Clock = clock;
         var call = rest.GetAccessTokenAsync("connector", "example.org");
-        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => call.IsCompleted, "the retry", TimeSpan.FromSeconds(20));
+        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => call.IsCompleted, "the retry", Waits.Cap);
 
         var token = await call;
         Assert.Equal("jwt", token.Value);
@@ -56,7 +56,7 @@ public sealed class RestRateLimitTests
 
         handler.Clock = clock;
         var call = rest.CreateSessionAsync(new AccessToken("jwt", TimeSpan.FromHours(1)));
-        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => call.IsCompleted, "the retry", TimeSpan.FromSeconds(20));
+        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => call.IsCompleted, "the retry", Waits.Cap);
 
         Assert.Equal("0190a3f0-aaaa-7bbb-8ccc-000000000001", await call);
         Assert.True(handler.At[1] - handler.At[0] >= TimeSpan.FromSeconds(3), $"retried after {handler.At[1] - handler.At[0]}");
@@ -71,7 +71,7 @@ public sealed class RestRateLimitTests
         var rest = new PolyChatRestClient(new HttpClient(handler), Base) { TimeProvider = clock, MaxRateLimitRetries = 2 };
 
         var call = rest.GetAccessTokenAsync("connector", "example.org");
-        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(250), () => call.IsCompleted, "the give-up", TimeSpan.FromSeconds(10));
+        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(250), () => call.IsCompleted, "the give-up", Waits.Cap);
 
         var error = await Assert.ThrowsAsync<PolyChatApiException>(() => call);
         Assert.Equal(HttpStatusCode.TooManyRequests, error.StatusCode);

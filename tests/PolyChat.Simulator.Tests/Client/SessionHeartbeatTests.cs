@@ -31,7 +31,7 @@ public sealed class SessionHeartbeatTests
 
         // The join request waits for the end of the history (SessionOptions.HistoryQuietPeriod on this clock): move
         // the clock in small steps, far below the heartbeat interval, until the greeting arrives.
-        var pump = Scripted.Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => Volatile.Read(ref greeted), "the greeting", TimeSpan.FromSeconds(5));
+        var pump = Scripted.Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => Volatile.Read(ref greeted), "the greeting", TimeSpan.FromSeconds(15));
         await foreach (var value in session.ReadEventsAsync(harness.Token))
         {
             if (value is PolyAgentMessageEvent && !advanced)

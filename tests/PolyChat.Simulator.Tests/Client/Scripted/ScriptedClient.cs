@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
 
@@ -45,8 +46,12 @@ internal sealed class ScriptedClient : IAsyncDisposable
         Func<CancellationToken, ValueTask<AccessToken>>? tokenProvider = null,
         ILogger? logger = null,
         Func<double>? jitter = null,
-        long cursor = 0) => new()
+        long cursor = 0,
+        SequencerOptions? sequencing = null,
+        TimeSpan? historyQuietPeriod = null) => new()
         {
+            HistoryQuietPeriod = historyQuietPeriod ?? TimeSpan.FromMilliseconds(500),
+            Sequencing = sequencing,
             WebSocketAddress = server.WebSocketAddress,
             SessionId = "0190a3f0-aaaa-7bbb-8ccc-000000000001",
             AccessToken = new AccessToken(Token, TimeSpan.FromHours(24)),

@@ -30,6 +30,10 @@ internal static class ServerFrames
     public static string AgentMessage(long sequence, string text) =>
         Event(sequence, "EVENT_TYPE_POLY_AGENT_MESSAGE", "{\"message_id\":\"msg_a_" + sequence.ToString(CultureInfo.InvariantCulture) + "\",\"text\":\"" + text + "\",\"attachments\":[],\"response_suggestions\":[]}");
 
+    /// <summary>Live-agent typing (§8): transient, null sequence; a live frame that is not a batch.</summary>
+    public static string Typing(int n) =>
+        "{\"id\":\"" + Id(0, n) + "\",\"sequence\":null,\"timestamp\":\"2026-05-20T09:18:11Z\",\"type\":\"EVENT_TYPE_LIVE_AGENT_TYPING\",\"payload\":{\"state\":\"TYPING_STATE_STARTED\",\"agent_id\":\"agent_17\"}}";
+
     public static string Thinking(long sequence) => Event(sequence, "EVENT_TYPE_POLY_AGENT_THINKING", "{}");
 
     /// <summary>The echo of a USER_MESSAGE (§8): the text, a server <c>message_id</c>, and the client's metadata back.</summary>
