@@ -144,7 +144,11 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     /// <param name="options">Where and how to connect.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
     /// <returns>The running session.</returns>
-    /// <exception cref="PolyChatApiException">The handshake was refused (404 session not found, 401 authentication failed, 429, 400).</exception>
+    /// <exception cref="PolyChatApiException">
+    /// The handshake was refused (404 session not found, 401 authentication failed, also after one fresh token from
+    /// <see cref="SessionOptions.AccessTokenProvider"/>, 429, 400).
+    /// </exception>
+    /// <exception cref="SessionClosedException"><see cref="SessionOptions.AccessTokenProvider"/> failed after a 401.</exception>
     public static async Task<PolyChatSession> ConnectAsync(SessionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
