@@ -32,6 +32,21 @@ public sealed class PolyChatRestClient
         _baseAddress = baseAddress;
     }
 
+    /// <summary>
+    /// How many times a call answered 429 (rate limited) is tried again, each after the server's <c>Retry-After</c>
+    /// (§5d, §6: "honour Retry-After"; 1 s when the header is missing). Default 3; 0 reports the first 429.
+    /// </summary>
+    public int MaxRateLimitRetries { get; init; } = 3;
+
+    /// <summary>
+    /// The longest <c>Retry-After</c> the client waits out; a longer one is reported at once as a
+    /// <see cref="PolyChatApiException"/> with status 429, so that a call never hangs for hours. Default 60 s.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The clock for <c>Retry-After</c> waits. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Gets an access token with the connector token PolyAI provisioned.</summary>
     /// <param name="connectorToken">The <c>X-Token</c> secret.</param>
     /// <param name="host">The registered domain or app namespace (<c>X-Host</c>).</param>
@@ -42,12 +57,17 @@ public sealed class PolyChatRestClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectorToken);
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseAddress, "api/v1/access-token"));
-        request.Headers.Add("X-Token", connectorToken);
-        request.Headers.Add("X-Host", host);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Content = new ByteArrayContent("{}"u8.ToArray()) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-        using var document = await SendAsync(request, "Getting an access token failed", cancellationToken).ConfigureAwait(false);
+        HttpRequestMessage Request()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseAddress, "api/v1/access-token"));
+            request.Headers.Add("X-Token", connectorToken);
+            request.Headers.Add("X-Host", host);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            request.Content = new ByteArrayContent("{}"u8.ToArray()) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+            return request;
+        }
+
+        using var document = await SendAsync(Request, "Getting an access token failed", cancellationToken).ConfigureAwait(false);
         var root = document.RootElement;
         var token = ReadString(root, "access_token", "Getting an access token failed");
         var expiresIn = root.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt64(out var value) ? value : 0;
@@ -65,8 +85,6 @@ public sealed class PolyChatRestClient
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentException.ThrowIfNullOrWhiteSpace(platform);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseAddress, "api/v1/sessions"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
         var body = new ArrayBufferWriter<byte>(64);
         using (var writer = new Utf8JsonWriter(body))
         {
@@ -76,23 +94,72 @@ public sealed class PolyChatRestClient
             writer.WriteEndObject();
         }
 
-        request.Content = new ByteArrayContent(body.WrittenSpan.ToArray()) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-        using var document = await SendAsync(request, "Creating a session failed", cancellationToken).ConfigureAwait(false);
+        var bytes = body.WrittenSpan.ToArray();
+        HttpRequestMessage Request()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseAddress, "api/v1/sessions"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+            request.Content = new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+            return request;
+        }
+
+        using var document = await SendAsync(Request, "Creating a session failed", cancellationToken).ConfigureAwait(false);
         return ReadString(document.RootElement, "session_id", "Creating a session failed");
     }
 
-    private async Task<JsonDocument> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    // A request can be sent once only, so each attempt builds its own.
+    private async Task<JsonDocument> SendAsync(Func<HttpRequestMessage> request, string what, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
-        try
+        for (var retries = 0; ; retries++)
         {
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var message = request();
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException exception)
+            {
+                throw new PolyChatApiException(null, null, $"{what}: the server could not be reached", exception);
+            }
+
+            if (response.StatusCode == HttpStatusCode.TooManyRequests && retries < MaxRateLimitRetries
+                && RetryAfter(response) is { } wait && wait <= MaxRetryAfter)
+            {
+                response.Dispose();
+                await Task.Delay(wait, TimeProvider, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            return await ReadAsync(response, what, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException exception)
+    }
+
+    // Retry-After is a number of seconds or an HTTP date; without it, 1 s.
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header is null)
         {
-            throw new PolyChatApiException(null, null, $"{what}: the server could not be reached", exception);
+            return TimeSpan.FromSeconds(1);
         }
 
+        if (header.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header.Date is { } date)
+        {
+            var wait = date - TimeProvider.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    private static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
         using (response)
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);

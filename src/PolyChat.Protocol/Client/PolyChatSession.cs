@@ -28,7 +28,7 @@ namespace PolyChat.Protocol.Client;
 /// When the application stops reading, the receive loop pauses once <see cref="SessionOptions.EventBufferCapacity"/>
 /// events wait (backpressure), and the server's frames queue in the socket.</para>
 /// </remarks>
-public sealed class PolyChatSession : IAsyncDisposable
+public sealed partial class PolyChatSession : IAsyncDisposable
 {
     private const int DefaultHeartbeatSeconds = 30;
     private const int DefaultMaxMessageBytes = 131072;
@@ -47,6 +47,7 @@ public sealed class PolyChatSession : IAsyncDisposable
     // Only the receive loop drains the receiver, so one pair of lists serves every frame.
     private readonly List<Event> _ready = new();
     private readonly List<SequenceGap> _gaps = new();
+    private readonly List<PolyChatJsonException> _rejected = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, long> _sentAt = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,13 +61,22 @@ public sealed class PolyChatSession : IAsyncDisposable
     private long _heldSince;
     private Task _run = Task.CompletedTask;
     private Capabilities? _capabilities;
+    private AccessToken _token;
     private bool _agentJoined;
     private bool _joinRequested;
-    private bool _ended;
+    private string? _endReason;
+
+    // True from each connect until its replay has been processed; the gap watch does not reconnect meanwhile.
+    private volatile bool _inHistory;
+
+    // Whether the current connection has received a replay batch: only then can the replay vouch for holes.
+    private bool _replaySeen;
+    private long _skippedSequences;
 
     private PolyChatSession(SessionOptions options)
     {
         _options = options;
+        _token = options.AccessToken;
         _logger = options.Logger ?? NullLogger.Instance;
         _receiver = new EventReceiver(WithCursor(options.Sequencing, options.Cursor, options.TimeProvider))
         {
@@ -103,13 +113,21 @@ public sealed class PolyChatSession : IAsyncDisposable
     /// <summary>The capabilities from <c>SESSION_START</c>, kept across reconnects (a cursor replay may not repeat them).</summary>
     public Capabilities? Capabilities => Volatile.Read(ref _capabilities);
 
+    /// <summary>
+    /// Sequence numbers the server never assigned: a complete replay after the cursor lacked them, so delivery moved
+    /// past them at once. They are not lost events (so they raise no <see cref="GapDeclared"/>); PolyAI promises only
+    /// that <c>sequence</c> increases, not that it has no holes.
+    /// </summary>
+    public long SkippedSequences => Interlocked.Read(ref _skippedSequences);
+
     /// <summary>Raised (on the receive loop) when events were lost for good and delivery moved past them.</summary>
     public event EventHandler<SequenceGap>? GapDeclared;
 
     /// <summary>
-    /// Raised (on the receive loop) for every inbound frame that was dropped: malformed JSON, an invalid event,
-    /// a frame over <see cref="SessionOptions.MaxInboundFrameBytes"/>, or a binary frame. The error says why and
-    /// where; the session goes on with the next frame.
+    /// Raised (on the receive loop) for every inbound frame that was dropped (malformed JSON, an invalid event,
+    /// a frame over <see cref="SessionOptions.MaxInboundFrameBytes"/>, a binary frame) and for every event of a
+    /// replay batch that could not be read while the rest of the batch was delivered. The error says why and
+    /// where (<c>$.payload.events[1].payload</c>); the session goes on.
     /// </summary>
     public event EventHandler<PolyChatJsonException>? FrameRejected;
 
@@ -128,7 +146,11 @@ public sealed class PolyChatSession : IAsyncDisposable
     /// <param name="options">Where and how to connect.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>
     /// <returns>The running session.</returns>
-    /// <exception cref="PolyChatApiException">The handshake was refused (404 session not found, 401 authentication failed, 429, 400).</exception>
+    /// <exception cref="PolyChatApiException">
+    /// The handshake was refused (404 session not found, 401 authentication failed, also after one fresh token from
+    /// <see cref="SessionOptions.AccessTokenProvider"/>, 429, 400).
+    /// </exception>
+    /// <exception cref="SessionClosedException"><see cref="SessionOptions.AccessTokenProvider"/> failed after a 401.</exception>
     public static async Task<PolyChatSession> ConnectAsync(SessionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -150,7 +172,11 @@ public sealed class PolyChatSession : IAsyncDisposable
 
     /// <summary>The events of the session, each once and in order, until it ends. The first call starts reading frames.</summary>
     /// <param name="cancellationToken">Stops reading (not the session).</param>
-    /// <returns>The events; the sequence ends after <c>SESSION_END</c> and a normal close, or throws <see cref="SessionClosedException"/>.</returns>
+    /// <returns>
+    /// The events; the sequence ends after <c>SESSION_END</c> (delivered last: the session then closes the socket
+    /// itself) or after the server's normal close (1000), and throws <see cref="SessionClosedException"/> when the
+    /// server rejects the session (4001, 404, 401) or reconnecting fails too often.
+    /// </returns>
     public IAsyncEnumerable<Event> ReadEventsAsync(CancellationToken cancellationToken = default)
     {
         _reading.TrySetResult();
@@ -191,7 +217,7 @@ public sealed class PolyChatSession : IAsyncDisposable
     public ValueTask SendTypingAsync(bool typing, CancellationToken cancellationToken = default) =>
         SendFrameAsync(new UserTypingEvent(new UserTypingPayload { State = typing ? TypingState.Started : TypingState.Stopped }), cancellationToken);
 
-    /// <summary>Ends the session on purpose: the server answers with <c>SESSION_END</c> (<c>REASON_USER_END</c>) and closes.</summary>
+    /// <summary>Ends the session on purpose: the server answers with <c>SESSION_END</c> (<c>REASON_USER_END</c>), after which the session closes the socket.</summary>
     /// <returns>The tracked end-session message.</returns>
     public ValueTask<TrackedMessage> EndAsync() => SendAsync(new UserEndSessionEvent(new UserEndSessionPayload()));
 
@@ -205,8 +231,7 @@ public sealed class PolyChatSession : IAsyncDisposable
         }
 
         _stop.Cancel();
-        _heartbeat?.Dispose();
-        _gapWatch?.Dispose();
+        StopTimers();
         var socket = _socket;
         if (socket is { State: WebSocketState.Open })
         {
@@ -236,306 +261,6 @@ public sealed class PolyChatSession : IAsyncDisposable
         socket?.Dispose();
         _stop.Dispose();
         _sendLock.Dispose();
-    }
-
-    private async Task RunAsync()
-    {
-        var failures = 0;
-        var reconnecting = false;
-        WebSocketCloseStatus? lastClose = null;
-        Exception? lastError = null;
-        while (!_stop.IsCancellationRequested)
-        {
-            using var socket = new ClientWebSocket();
-            socket.Options.CollectHttpResponseDetails = true;
-            try
-            {
-                await socket.ConnectAsync(BuildUri(), _stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is WebSocketException or HttpRequestException)
-            {
-                var status = socket.HttpStatusCode == 0 ? (HttpStatusCode?)null : socket.HttpStatusCode;
-                var refused = new PolyChatApiException(status, null, "The WebSocket handshake failed", exception);
-                if (!reconnecting || !refused.IsTransient)
-                {
-                    Fail(refused);
-                    return;
-                }
-
-                lastError = refused;
-                if (!await BackOffAsync(++failures).ConfigureAwait(false))
-                {
-                    Fail(new SessionClosedException($"Reconnecting failed {failures} times.", lastClose, lastError));
-                    return;
-                }
-
-                continue;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            _socket = socket;
-            SessionLog.Connected(_logger, _options.SessionId, Cursor);
-            _firstConnection.TrySetResult();
-            StartHeartbeat();
-            var watchPeriod = _options.GapReconnectDelay / 4;
-            _gapWatch ??= _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).WatchGaps(), this, watchPeriod, watchPeriod);
-            if (!await WaitForReaderAsync().ConfigureAwait(false))
-            {
-                return;
-            }
-
-            var (close, productive) = await ReceiveUntilClosedAsync(socket, reconnecting).ConfigureAwait(false);
-            if (productive)
-            {
-                // Only consecutive failures count against max_reconnect_attempts.
-                failures = 0;
-            }
-
-            _socket = null;
-            Deliveries.OnDisconnected();
-            if (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            lastClose = close;
-            switch (close)
-            {
-                case WebSocketCloseStatus.NormalClosure:
-                    // 1000 is final: the session ended (or the server ended it).
-                    SessionLog.Closed(_logger, _options.SessionId, Cursor);
-                    EndStreams();
-                    Deliveries.OnClosed("the server closed the session");
-                    _events.Writer.TryComplete();
-                    return;
-                case (WebSocketCloseStatus)4001:
-                    Fail(new SessionClosedException("The server no longer knows this session (4001): create a new session and token.", close));
-                    return;
-            }
-
-            if (_ended)
-            {
-                SessionLog.Closed(_logger, _options.SessionId, Cursor);
-                Deliveries.OnClosed("the session ended");
-                _events.Writer.TryComplete();
-                return;
-            }
-
-            reconnecting = true;
-            SessionMetrics.Reconnects.Add(1);
-            SessionLog.Reconnecting(_logger, close, failures + 1, Cursor);
-            if (!await BackOffAsync(++failures).ConfigureAwait(false))
-            {
-                Fail(new SessionClosedException($"Reconnecting failed {failures} times.", lastClose, lastError));
-                return;
-            }
-        }
-    }
-
-    // False when the session was disposed before the application read anything.
-    private async Task<bool> WaitForReaderAsync()
-    {
-        try
-        {
-            await _reading.Task.WaitAsync(_stop.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Reads frames until the socket closes; returns the close status (null for an abnormal drop) and whether any frame arrived.</summary>
-    private async Task<(WebSocketCloseStatus? Close, bool Productive)> ReceiveUntilClosedAsync(ClientWebSocket socket, bool reconnecting)
-    {
-        var frame = new ArrayBufferWriter<byte>(4096);
-        var firstFrame = true;
-        try
-        {
-            while (true)
-            {
-                frame.ResetWrittenCount();
-                var tooLarge = false;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(frame.GetMemory(4096), _stop.Token).ConfigureAwait(false);
-                    if (result.MessageType == WebSocketMessageType.Close)
-                    {
-                        return (socket.CloseStatus, !firstFrame);
-                    }
-
-                    frame.Advance(result.Count);
-                    if (frame.WrittenCount > _options.MaxInboundFrameBytes)
-                    {
-                        // Keep reading to the end of the message, but keep nothing of it.
-                        tooLarge = true;
-                        frame.ResetWrittenCount();
-                    }
-                }
-                while (!result.EndOfMessage);
-
-                if (tooLarge)
-                {
-                    Reject(new PolyChatJsonException($"The frame is over the {_options.MaxInboundFrameBytes}-byte limit; it was skipped unread.", _options.MaxInboundFrameBytes));
-                    continue;
-                }
-
-                if (result.MessageType != WebSocketMessageType.Text)
-                {
-                    Reject(new PolyChatJsonException($"A {result.MessageType} frame of {frame.WrittenCount} bytes was skipped: the protocol sends events as text frames.", 0));
-                    continue;
-                }
-
-                await ProcessFrameAsync(frame.WrittenMemory).ConfigureAwait(false);
-                if (firstFrame)
-                {
-                    firstFrame = false;
-                    await AfterReplayAsync(reconnecting).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException
-            or ObjectDisposedException)
-        {
-            // ObjectDisposedException: DisposeAsync aborted the socket (which disposes a ClientWebSocket)
-            // between two receives.
-            return (null, !firstFrame);
-        }
-    }
-
-    private async Task ProcessFrameAsync(ReadOnlyMemory<byte> frame)
-    {
-        _ready.Clear();
-        _gaps.Clear();
-        PolyChatJsonException? rejected = null;
-        lock (_receiveLock)
-        {
-            // A malformed frame is dropped; the session goes on.
-            switch (_receiver.Receive(frame.Span, out var error))
-            {
-                case FrameOutcome.Duplicate:
-                    SessionMetrics.DuplicatesDropped.Add(1);
-                    break;
-                case FrameOutcome.Invalid:
-                    rejected = error;
-                    break;
-            }
-
-            Drain();
-        }
-
-        // The application's handlers run outside the lock, which the gap timer and Cursor also take.
-        if (rejected is not null)
-        {
-            Reject(rejected);
-        }
-
-        foreach (var gap in _gaps)
-        {
-            SessionMetrics.GapsDeclared.Add(1);
-            SessionLog.GapDeclared(_logger, gap.FirstMissing, gap.LastMissing, gap.Reason);
-            GapDeclared?.Invoke(this, gap);
-        }
-
-        foreach (var value in _ready)
-        {
-            await DeliverAsync(value).ConfigureAwait(false);
-        }
-
-        // Frames keep coming at least with every heartbeat echo, so a stalled reply is noticed soon after its timeout.
-        _assembler.Poll();
-        ReportAbandoned();
-    }
-
-    // No chunk can follow the end of the session: what is still open is reported, not kept.
-    private void EndStreams()
-    {
-        _assembler.Flush();
-        ReportAbandoned();
-    }
-
-    private void ReportAbandoned()
-    {
-        while (_assembler.TryTakeAbandoned(out var abandoned))
-        {
-            SessionMetrics.MessagesAbandoned.Add(1);
-            SessionLog.MessageAbandoned(_logger, abandoned.Message.MessageId, abandoned.Reason, abandoned.Message.TextLength);
-            MessageAbandoned?.Invoke(this, abandoned);
-        }
-    }
-
-    private void Reject(PolyChatJsonException error)
-    {
-        SessionMetrics.FramesRejected.Add(1);
-        SessionLog.InvalidFrame(_logger, error.Reason, error.Path, error.BytePosition);
-        FrameRejected?.Invoke(this, error);
-    }
-
-    private void Drain()
-    {
-        while (_receiver.TryTake(out var output))
-        {
-            if (output.Kind == SequencerOutputKind.Gap)
-            {
-                _gaps.Add(output.Gap);
-            }
-            else
-            {
-                _ready.Add(output.Event);
-            }
-        }
-    }
-
-    private async Task DeliverAsync(Event value)
-    {
-        Deliveries.OnEventReceived(value);
-        switch (value)
-        {
-            case SessionStartEvent start when start.Payload.Capabilities is { } capabilities:
-                Volatile.Write(ref _capabilities, capabilities);
-                StartHeartbeat();
-                break;
-            case PolyAgentJoinedEvent:
-                _agentJoined = true;
-                break;
-            case SessionEndEvent:
-                _ended = true;
-                EndStreams();
-                break;
-            case PolyAgentMessageChunkEvent chunk:
-                await _events.Writer.WriteAsync(value, _stop.Token).ConfigureAwait(false);
-                var result = _assembler.Add(chunk, out var message);
-                ReportAbandoned();
-                if (result == ChunkResult.Applied && message!.IsComplete)
-                {
-                    await _events.Writer.WriteAsync(message.ToMessageEvent(), _stop.Token).ConfigureAwait(false);
-                }
-
-                return;
-        }
-
-        await _events.Writer.WriteAsync(value, _stop.Token).ConfigureAwait(false);
-    }
-
-    private async Task AfterReplayAsync(bool reconnecting)
-    {
-        if (reconnecting)
-        {
-            // After the replay, so messages whose echo was in it are not sent twice.
-            await Deliveries.OnReconnectedAsync().ConfigureAwait(false);
-        }
-
-        if (!_agentJoined && !_joinRequested)
-        {
-            // A new session: the agent never joins by itself.
-            _joinRequested = true;
-            await Deliveries.SendAsync(new RequestPolyAgentJoinEvent(new RequestPolyAgentJoinPayload())).ConfigureAwait(false);
-        }
     }
 
     private async ValueTask SendFrameAsync(Event value, CancellationToken cancellationToken)
@@ -576,7 +301,7 @@ public sealed class PolyChatSession : IAsyncDisposable
     {
         var seconds = Capabilities?.HeartbeatIntervalSeconds ?? DefaultHeartbeatSeconds;
         _heartbeat?.Dispose();
-        if (seconds <= 0)
+        if (seconds <= 0 || _endReason is not null || _stop.IsCancellationRequested)
         {
             // 0 disables heartbeats, as in PolyAI's SDKs.
             _heartbeat = null;
@@ -589,41 +314,10 @@ public sealed class PolyChatSession : IAsyncDisposable
 
     private void Beat() => _ = HeartbeatAsync();
 
-    /// <summary>
-    /// Watches for events held behind a missing sequence (a lost frame or echo). PolyAI replays everything after
-    /// the cursor on reconnect, so a hole that does not fill soon is repaired by reconnecting: aborting the socket
-    /// sends the receive loop down its reconnect path with the current cursor.
-    /// </summary>
-    private void WatchGaps()
+    private void StopTimers()
     {
-        bool stuck;
-        lock (_receiveLock)
-        {
-            var now = _options.TimeProvider.GetTimestamp();
-            if (_receiver.Counters.Held == 0)
-            {
-                _heldSince = 0;
-                return;
-            }
-
-            if (_heldSince == 0)
-            {
-                _heldSince = now;
-                return;
-            }
-
-            stuck = _options.TimeProvider.GetElapsedTime(_heldSince, now) >= _options.GapReconnectDelay;
-            if (stuck)
-            {
-                _heldSince = 0;
-            }
-        }
-
-        if (stuck)
-        {
-            SessionLog.RepairingGap(_logger, Cursor);
-            _socket?.Abort();
-        }
+        Interlocked.Exchange(ref _heartbeat, null)?.Dispose();
+        Interlocked.Exchange(ref _gapWatch, null)?.Dispose();
     }
 
     private async Task HeartbeatAsync()
@@ -636,37 +330,6 @@ public sealed class PolyChatSession : IAsyncDisposable
         {
             // A missed heartbeat is recovered by the reconnect that the dropped socket triggers.
         }
-    }
-
-    private async Task<bool> BackOffAsync(int failures)
-    {
-        var attempts = Capabilities?.MaxReconnectAttempts is long fromServer and > 0 ? fromServer : _options.MaxReconnectAttempts;
-        if (failures > attempts)
-        {
-            return false;
-        }
-
-        // Exponential from the initial delay to the cap, with ±20% jitter so clients do not reconnect in step.
-        var exponential = _options.InitialReconnectDelay.TotalMilliseconds * Math.Pow(2, failures - 1);
-        var capped = Math.Min(exponential, _options.MaxReconnectDelay.TotalMilliseconds);
-        var jittered = capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
-        try
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(jittered), _options.TimeProvider, _stop.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private void Fail(Exception exception)
-    {
-        SessionLog.Failed(_logger, exception.Message);
-        _firstConnection.TrySetException(exception);
-        Deliveries.OnClosed(exception.Message);
-        _events.Writer.TryComplete(exception);
     }
 
     private void OnDeliveryUpdated(object? sender, DeliveryUpdate update)
@@ -696,7 +359,8 @@ public sealed class PolyChatSession : IAsyncDisposable
     private Uri BuildUri()
     {
         var cursor = Cursor;
-        var query = $"session_id={Uri.EscapeDataString(_options.SessionId)}&access_token={Uri.EscapeDataString(_options.AccessToken.Value)}&cursor={cursor}";
+        var token = Volatile.Read(ref _token);
+        var query = $"session_id={Uri.EscapeDataString(_options.SessionId)}&access_token={Uri.EscapeDataString(token.Value)}&cursor={cursor}";
         return new UriBuilder(_options.WebSocketAddress) { Query = query }.Uri;
     }
 

@@ -30,6 +30,15 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "The session {SessionId} closed normally at cursor {Cursor}")]
     public static partial void Closed(ILogger logger, string sessionId, long cursor);
 
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "The replay lacks sequences {FirstMissing}..{LastMissing}: the server never assigned them; moving past")]
+    public static partial void SequencesSkipped(ILogger logger, long firstMissing, long lastMissing);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "The session {SessionId} ended ({Reason}); closing the socket")]
+    public static partial void Ended(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The server refused the access token (401); asking the AccessTokenProvider for a fresh one")]
+    public static partial void RenewingToken(ILogger logger);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Streamed message {MessageId} was given up ({Reason}) after {TextLength} chars")]
     public static partial void MessageAbandoned(ILogger logger, string messageId, AbandonReason reason, int textLength);
 }

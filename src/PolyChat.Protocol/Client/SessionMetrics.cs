@@ -21,6 +21,10 @@ internal static class SessionMetrics
 
     public static readonly Counter<long> GapsDeclared = Meter.CreateCounter<long>("polychat.events.gaps", description: "Sequence gaps given up on.");
 
+    public static readonly Counter<long> SequencesSkipped = Meter.CreateCounter<long>("polychat.events.skipped_sequences", description: "Sequence numbers a complete replay showed the server never assigned; not lost events.");
+
+    public static readonly Counter<long> DuplicateEchoes = Meter.CreateCounter<long>("polychat.session.duplicate_echoes", description: "Echoes of a message already echoed (a retry the server kept too), hidden from the application.");
+
     public static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("polychat.session.reconnects", description: "Reconnections after a dropped socket.");
 
     public static readonly Counter<long> Retries = Meter.CreateCounter<long>("polychat.messages.retries", description: "Outbound sends retried for lack of an echo.");

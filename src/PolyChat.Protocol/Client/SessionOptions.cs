@@ -1,5 +1,7 @@
 using System;
 using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace PolyChat.Protocol.Client;
@@ -19,8 +21,27 @@ public sealed class SessionOptions
     /// <summary>Resume after this sequence (a previous session's <see cref="PolyChatSession.Cursor"/>). Default 0: the whole history.</summary>
     public long Cursor { get; init; }
 
-    /// <summary>Reconnect attempts when the server gives none in <c>capabilities.max_reconnect_attempts</c>. Default 5.</summary>
-    public int MaxReconnectAttempts { get; init; } = 5;
+    /// <summary>
+    /// How many reconnects in a row may fail before the session gives up. When set, it rules; when not set, the
+    /// server's hint <c>capabilities.max_reconnect_attempts</c> rules; without either, 5 (the docs' example value).
+    /// A reconnect counts as failed until a frame arrives on the new socket.
+    /// </summary>
+    public int? MaxReconnectAttempts { get; init; }
+
+    /// <summary>
+    /// Called when the server refuses the handshake with 401 (the token expired or was revoked): it returns a
+    /// fresh token (from <see cref="PolyChatRestClient.GetAccessTokenAsync"/>), and the session retries at once
+    /// with it. It is asked once per refusal; a second 401 ends the session. Default: none, and a 401 ends it.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<AccessToken>>? AccessTokenProvider { get; init; }
+
+    /// <summary>
+    /// How long the session waits after a replay batch for another one before it takes the history as processed
+    /// (the server sends "one or more" batches on connect and marks none as the last). A frame that is not a batch
+    /// ends the history at once. Only then does a new session request the agent and does a reconnect re-send
+    /// unconfirmed messages and skip sequences the replay lacks. Default 500 ms.
+    /// </summary>
+    public TimeSpan HistoryQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The first reconnect delay; it doubles up to <see cref="MaxReconnectDelay"/>, with ±20% jitter. Default 1 s.</summary>
     public TimeSpan InitialReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
@@ -55,8 +76,11 @@ public sealed class SessionOptions
     /// <summary>Receives connection, reconnect, gap and invalid-frame messages; none of them contains the token. Default: no logging.</summary>
     public ILogger? Logger { get; init; }
 
-    /// <summary>The clock for heartbeats and backoff. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>The clock for heartbeats, backoff, gap repair and the history quiet period. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The source of backoff jitter, a value in [0, 1); tests pin it to check the schedule. Default <see cref="Random.Shared"/>.</summary>
+    internal Func<double> Jitter { get; init; } = Random.Shared.NextDouble;
 
     /// <summary>Never shows the token.</summary>
     /// <returns>A description without secrets.</returns>
@@ -69,13 +93,19 @@ public sealed class SessionOptions
         ArgumentNullException.ThrowIfNull(AccessToken, nameof(AccessToken));
         RequireSecure(WebSocketAddress, "wss", "ws", nameof(WebSocketAddress));
         ArgumentOutOfRangeException.ThrowIfNegative(Cursor, nameof(Cursor));
-        ArgumentOutOfRangeException.ThrowIfNegative(MaxReconnectAttempts, nameof(MaxReconnectAttempts));
+        if (MaxReconnectAttempts is int attempts)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(attempts, nameof(MaxReconnectAttempts));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HistoryQuietPeriod, TimeSpan.Zero, nameof(HistoryQuietPeriod));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(InitialReconnectDelay, TimeSpan.Zero, nameof(InitialReconnectDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReconnectDelay, InitialReconnectDelay, nameof(MaxReconnectDelay));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(GapReconnectDelay, TimeSpan.Zero, nameof(GapReconnectDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxInboundFrameBytes, 1024, nameof(MaxInboundFrameBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(EventBufferCapacity, 1, nameof(EventBufferCapacity));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentNullException.ThrowIfNull(Jitter, nameof(Jitter));
     }
 
     /// <summary>TLS only, except on loopback, where tests and the simulator run.</summary>

@@ -178,6 +178,10 @@ public sealed class EventReceiver
     /// <summary>At the end of a stream: declares the remaining gaps and releases every held event in order.</summary>
     public void Flush() => _sequencer.Flush();
 
+    /// <summary>Once a replay has been received in full, moves past the sequences it lacks (see <see cref="EventSequencer{TEvent}.SkipAbsent"/>).</summary>
+    /// <returns>How many sequences were skipped.</returns>
+    internal long SkipAbsent() => _sequencer.SkipAbsent();
+
     private FrameOutcome RejectFrame(PolyChatJsonException error)
     {
         InvalidFrames++;

@@ -226,6 +226,23 @@ public sealed class EventSequencer<TEvent>
     public void Flush() => ReleaseThrough(long.MaxValue, GapReason.Flush);
 
     /// <summary>
+    /// Releases every held event in order, declaring each missing run below them as a
+    /// <see cref="GapReason.NotInReplay"/> gap. Call it once the server's replay after <see cref="Cursor"/>
+    /// has been offered in full: the replay holds every event after the cursor, so a sequence it lacks was
+    /// never assigned, and waiting for it (or reconnecting again to ask for it) would stall for nothing.
+    /// </summary>
+    /// <returns>How many sequences were skipped (the total of the declared gaps' counts).</returns>
+    public long SkipAbsent()
+    {
+        long before = _cursor;
+        long released = _held.Count;
+        ReleaseThrough(long.MaxValue, GapReason.NotInReplay);
+
+        // The cursor now stands on the highest held sequence: every sequence it passed was released or skipped.
+        return _cursor - before - released;
+    }
+
+    /// <summary>
     /// Moves the cursor, keeping the id windows and counters, for example when the application
     /// switches to a cursor it obtained elsewhere. A reconnect that passes <see cref="Cursor"/> to
     /// the server needs no reset.

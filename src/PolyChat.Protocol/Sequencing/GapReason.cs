@@ -13,4 +13,12 @@ public enum GapReason
 
     /// <summary>The application called <see cref="EventSequencer{TEvent}.Flush"/> at the end of the stream.</summary>
     Flush,
+
+    /// <summary>
+    /// The server's replay after the cursor was complete and did not contain these sequences, so they do not
+    /// exist: the docs promise only that <c>sequence</c> increases, not that it has no holes
+    /// (<see href="https://docs.poly.ai/api-reference/messaging/websocket">reconnect and replay</see>). Nothing
+    /// was lost. Declared by <see cref="EventSequencer{TEvent}.SkipAbsent"/>.
+    /// </summary>
+    NotInReplay,
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol.Client;
@@ -26,10 +27,17 @@ public sealed class SessionHeartbeatTests
 
         var heartbeats = 0;
         var advanced = false;
+        var greeted = false;
+
+        // The join request waits for the end of the history (SessionOptions.HistoryQuietPeriod on this clock): move
+        // the clock in small steps, far below the heartbeat interval, until the greeting arrives.
+        var pump = Scripted.Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => Volatile.Read(ref greeted), "the greeting", TimeSpan.FromSeconds(15));
         await foreach (var value in session.ReadEventsAsync(harness.Token))
         {
             if (value is PolyAgentMessageEvent && !advanced)
             {
+                Volatile.Write(ref greeted, true);
+                await pump;
                 advanced = true;
                 Assert.Equal(20, session.Capabilities!.HeartbeatIntervalSeconds);
 

@@ -1,0 +1,312 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace PolyChat.Protocol.Client;
+
+/// <summary>Connecting, reconnecting, refusals and the close after the session ends.</summary>
+public sealed partial class PolyChatSession
+{
+    private const int DefaultReconnectAttempts = 5;
+
+    private async Task RunAsync()
+    {
+        var failures = 0;
+        var reconnecting = false;
+        var connectedOnce = false;
+        var tokenRenewed = false;
+        WebSocketCloseStatus? lastClose = null;
+        Exception? lastError = null;
+        while (!_stop.IsCancellationRequested)
+        {
+            using var socket = new ClientWebSocket();
+            socket.Options.CollectHttpResponseDetails = true;
+            try
+            {
+                await socket.ConnectAsync(BuildUri(), _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is WebSocketException or HttpRequestException)
+            {
+                var status = socket.HttpStatusCode == 0 ? (HttpStatusCode?)null : socket.HttpStatusCode;
+                var refused = new PolyChatApiException(status, HandshakeText(status), "The WebSocket handshake failed", exception);
+                if (status == HttpStatusCode.Unauthorized && !tokenRenewed && _options.AccessTokenProvider is { } provider)
+                {
+                    // §5e: 401 means the token is bad or expired; one fresh token may cure it.
+                    tokenRenewed = true;
+                    if (!await RenewTokenAsync(provider, refused).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (!connectedOnce)
+                {
+                    // ConnectAsync reports the first refusal as it is.
+                    Fail(refused);
+                    return;
+                }
+
+                if (!refused.IsTransient)
+                {
+                    Fail(new SessionClosedException(RefusalReason(status, tokenRenewed), null, refused));
+                    return;
+                }
+
+                lastError = refused;
+                if (!await BackOffAsync(++failures).ConfigureAwait(false))
+                {
+                    Fail(new SessionClosedException($"Reconnecting failed {failures} times in a row; the last handshake answered {(int?)status}.", lastClose, lastError));
+                    return;
+                }
+
+                continue;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            // Until its replay is processed, the new connection's history decides about held events.
+            _inHistory = true;
+            _socket = socket;
+            connectedOnce = true;
+            tokenRenewed = false;
+            SessionLog.Connected(_logger, _options.SessionId, Cursor);
+            _firstConnection.TrySetResult();
+            StartHeartbeat();
+            var watchPeriod = _options.GapReconnectDelay / 4;
+            _gapWatch ??= _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).WatchGaps(), this, watchPeriod, watchPeriod);
+            if (!await WaitForReaderAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var (close, productive) = await ReceiveUntilClosedAsync(socket, reconnecting).ConfigureAwait(false);
+            if (productive)
+            {
+                // Only consecutive failures count against the reconnect limit.
+                failures = 0;
+            }
+
+            if (_endReason is { } reason && !_stop.IsCancellationRequested)
+            {
+                await EndAsync(socket, reason).ConfigureAwait(false);
+                return;
+            }
+
+            _socket = null;
+            Deliveries.OnDisconnected();
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            lastClose = close;
+            switch (close)
+            {
+                case WebSocketCloseStatus.NormalClosure:
+                    // §5g [SDK]: 1000 is final even without SESSION_END: no reconnect, the session is over.
+                    StopTimers();
+                    SessionLog.Closed(_logger, _options.SessionId, Cursor);
+                    EndStreams();
+                    Deliveries.OnClosed("the server closed the session (1000)");
+                    _events.Writer.TryComplete();
+                    return;
+                case (WebSocketCloseStatus)4001:
+                    // §5g [SDK]: the server rejected the session.
+                    Fail(new SessionClosedException("The server no longer knows this session (close 4001 'session unknown'): create a new session and token.", close));
+                    return;
+            }
+
+            reconnecting = true;
+            SessionMetrics.Reconnects.Add(1);
+            SessionLog.Reconnecting(_logger, close, failures + 1, Cursor);
+            if (!await BackOffAsync(++failures).ConfigureAwait(false))
+            {
+                Fail(new SessionClosedException($"Reconnecting failed {failures} times in a row.", lastClose, lastError));
+                return;
+            }
+        }
+    }
+
+    // §3a, §4a step 8: nothing follows SESSION_END and the client closes the socket. Stop the heartbeat, fail
+    // what still waits for an echo, close with 1000, then complete the stream (SESSION_END was delivered last).
+    private async Task EndAsync(ClientWebSocket socket, string reason)
+    {
+        StopTimers();
+        SessionLog.Ended(_logger, _options.SessionId, reason);
+        Deliveries.OnClosed($"the session ended ({reason})");
+        _socket = null;
+        await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                // The close handshake is best effort, bounded in real time: the session is over either way.
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "session ended", timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer may be gone already.
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        SessionLog.Closed(_logger, _options.SessionId, Cursor);
+        _events.Writer.TryComplete();
+    }
+
+    private async Task<bool> RenewTokenAsync(Func<CancellationToken, ValueTask<AccessToken>> provider, PolyChatApiException refused)
+    {
+        SessionLog.RenewingToken(_logger);
+        try
+        {
+            var fresh = await provider(_stop.Token).ConfigureAwait(false);
+            ArgumentNullException.ThrowIfNull(fresh, nameof(SessionOptions.AccessTokenProvider));
+            Volatile.Write(ref _token, fresh);
+            return true;
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception exception)
+        {
+            // The provider's own failure, with the refusal it tried to cure.
+            Fail(new SessionClosedException(
+                $"The server refused the access token (401 authentication failed) and SessionOptions.AccessTokenProvider failed ({exception.GetType().Name}).",
+                null,
+                new AggregateException(refused, exception)));
+            return false;
+        }
+    }
+
+    private static string RefusalReason(HttpStatusCode? status, bool tokenRenewed) => status switch
+    {
+        HttpStatusCode.NotFound => "The server does not know this session (404 session not found): it expired or never existed; create a new session.",
+        HttpStatusCode.Unauthorized when tokenRenewed => "The server refused the access token (401 authentication failed), and the fresh one from SessionOptions.AccessTokenProvider too.",
+        HttpStatusCode.Unauthorized => "The server refused the access token (401 authentication failed): it expired or was not issued for this session; set SessionOptions.AccessTokenProvider to renew it on reconnect.",
+        HttpStatusCode.BadRequest => "The server refused the connection parameters (400 invalid connection parameters).",
+        _ => $"The server refused the reconnect ({(int?)status}).",
+    };
+
+    // §5e: the documented error text of each handshake status.
+    private static string? HandshakeText(HttpStatusCode? status) => status switch
+    {
+        HttpStatusCode.NotFound => "session not found",
+        HttpStatusCode.Unauthorized => "authentication failed",
+        HttpStatusCode.TooManyRequests => "connection limit exceeded for session",
+        HttpStatusCode.BadRequest => "invalid connection parameters",
+        _ => null,
+    };
+
+    // False when the session was disposed before the application read anything.
+    private async Task<bool> WaitForReaderAsync()
+    {
+        try
+        {
+            await _reading.Task.WaitAsync(_stop.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Watches for events held behind a missing sequence (a lost frame or echo). PolyAI replays everything after
+    /// the cursor on reconnect, so a hole that does not fill soon is repaired by reconnecting: aborting the socket
+    /// sends the receive loop down its reconnect path with the current cursor. The replay then settles the hole
+    /// for good (see <see cref="AfterHistoryAsync"/>), so each hole costs at most one reconnect.
+    /// </summary>
+    private void WatchGaps()
+    {
+        bool stuck;
+        lock (_receiveLock)
+        {
+            var now = _options.TimeProvider.GetTimestamp();
+            if (_receiver.Counters.Held == 0 || _inHistory || _socket is null)
+            {
+                // While a replay is coming in, its end decides about the hole; while reconnecting, the next one will.
+                _heldSince = 0;
+                return;
+            }
+
+            if (_heldSince == 0)
+            {
+                _heldSince = now;
+                return;
+            }
+
+            stuck = _options.TimeProvider.GetElapsedTime(_heldSince, now) >= _options.GapReconnectDelay;
+            if (stuck)
+            {
+                _heldSince = 0;
+            }
+        }
+
+        if (stuck)
+        {
+            SessionLog.RepairingGap(_logger, Cursor);
+            _socket?.Abort();
+        }
+    }
+
+    /// <summary>
+    /// The reconnect limit: <see cref="SessionOptions.MaxReconnectAttempts"/> when the application set it, else the
+    /// server's <c>capabilities.max_reconnect_attempts</c> hint (§3b), else 5.
+    /// </summary>
+    internal long ReconnectLimit =>
+        _options.MaxReconnectAttempts ?? (Capabilities?.MaxReconnectAttempts is long fromServer and > 0 ? fromServer : DefaultReconnectAttempts);
+
+    /// <summary>
+    /// The wait before reconnect attempt <paramref name="failures"/> (from 1): §4b, exponential from the initial
+    /// delay (1 s) doubling to the cap (30 s); ±20% jitter as PolyAI's SDKs add, so clients do not reconnect in step.
+    /// </summary>
+    internal static TimeSpan ReconnectDelay(int failures, TimeSpan initial, TimeSpan max, double unitRandom)
+    {
+        var exponential = initial.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
+        var capped = Math.Min(exponential, max.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.8 + (unitRandom * 0.4)));
+    }
+
+    private async Task<bool> BackOffAsync(int failures)
+    {
+        if (failures > ReconnectLimit)
+        {
+            return false;
+        }
+
+        var delay = ReconnectDelay(failures, _options.InitialReconnectDelay, _options.MaxReconnectDelay, _options.Jitter());
+        try
+        {
+            await Task.Delay(delay, _options.TimeProvider, _stop.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void Fail(Exception exception)
+    {
+        StopTimers();
+        SessionLog.Failed(_logger, exception.Message);
+        _firstConnection.TrySetException(exception);
+        EndStreams();
+        Deliveries.OnClosed(exception.Message);
+        _events.Writer.TryComplete(exception);
+    }
+}
