@@ -129,7 +129,7 @@ public sealed class ProfileMatrixTests(ITestOutputHelper output)
             }
 
             var message = await session.SendMessageAsync(text);
-            await WaitForAsync(events, arrived, reading, e => e is PolyAgentMessageEvent m && m.Payload.Text.EndsWith(text, StringComparison.Ordinal), cancellationToken);
+            await WaitForAsync(events, arrived, reading, e => e is PolyAgentMessageEvent m && m.Payload.Text?.EndsWith(text, StringComparison.Ordinal) == true, cancellationToken);
             var status = await message.Completion.WaitAsync(cancellationToken);
             Assert.True(status is DeliveryStatus.Sent or DeliveryStatus.Failed, $"{text}: {status}");
             if (end)

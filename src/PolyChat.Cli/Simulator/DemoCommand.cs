@@ -130,7 +130,7 @@ internal sealed class DemoCommand
 
     private static string Describe(Event value)
     {
-        var sequence = value.Sequence is { } number ? $"#{number,-3}" : "  - ";
+        var sequence = value.Sequence is { } number ? $"#{number,-3}" : "-   ";
         var detail = value switch
         {
             PolyAgentMessageChunkEvent chunk => $"chunk {chunk.Payload.ChunkIndex}{(chunk.Payload.IsComplete == true ? " (last)" : string.Empty)}: \"{chunk.Payload.Text}\"",

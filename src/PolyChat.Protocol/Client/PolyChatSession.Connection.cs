@@ -51,6 +51,17 @@ public sealed partial class PolyChatSession
                     return;
                 }
 
+                if (status == HttpStatusCode.NotFound && Volatile.Read(ref _endRequested))
+                {
+                    // The app asked to end the session and the server no longer knows it (§5e): it ended as asked,
+                    // though the drop lost its echo and SESSION_END. Ours: end normally, saying so.
+                    SessionLog.Closed(_logger, _options.SessionId, Cursor);
+                    EndStreams();
+                    Deliveries.OnClosed("the session ended: after the end request the server no longer knows it (404), so its echo and SESSION_END were not received");
+                    _events.Writer.TryComplete();
+                    return;
+                }
+
                 if (!refused.IsTransient)
                 {
                     Fail(new SessionClosedException(RefusalReason(status, tokenRenewed), null, refused));

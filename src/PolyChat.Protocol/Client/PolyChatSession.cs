@@ -48,6 +48,9 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     private readonly List<Event> _ready = new();
     private readonly List<SequenceGap> _gaps = new();
     private readonly List<PolyChatJsonException> _rejected = new();
+
+    // Set by EndAsync: a 404 on reconnect then means the session ended as asked, not that it was lost.
+    private bool _endRequested;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, long> _sentAt = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -217,9 +220,17 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     public ValueTask SendTypingAsync(bool typing, CancellationToken cancellationToken = default) =>
         SendFrameAsync(new UserTypingEvent(new UserTypingPayload { State = typing ? TypingState.Started : TypingState.Stopped }), cancellationToken);
 
-    /// <summary>Ends the session on purpose: the server answers with <c>SESSION_END</c> (<c>REASON_USER_END</c>), after which the session closes the socket.</summary>
+    /// <summary>
+    /// Ends the session on purpose: the server answers with <c>SESSION_END</c> (<c>REASON_USER_END</c>), after which
+    /// the session closes the socket. If the connection drops first and the server no longer knows the session on
+    /// reconnect (404), the session ends normally too, and the returned message fails with a reason saying so.
+    /// </summary>
     /// <returns>The tracked end-session message.</returns>
-    public ValueTask<TrackedMessage> EndAsync() => SendAsync(new UserEndSessionEvent(new UserEndSessionPayload()));
+    public ValueTask<TrackedMessage> EndAsync()
+    {
+        Volatile.Write(ref _endRequested, true);
+        return SendAsync(new UserEndSessionEvent(new UserEndSessionPayload()));
+    }
 
     /// <summary>Closes the connection (normal closure) and stops every loop and timer.</summary>
     /// <returns>A task that completes when everything has stopped.</returns>

@@ -210,7 +210,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case LiveAgentMessageCase:
-                return new global::PolyChat.Protocol.Events.LiveAgentMessageEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "LiveAgentMessageEvent") : (global::PolyChat.Protocol.Events.LiveAgentMessagePayload)payload)
+                return new global::PolyChat.Protocol.Events.LiveAgentMessageEvent(payload is null ? new global::PolyChat.Protocol.Events.LiveAgentMessagePayload() : (global::PolyChat.Protocol.Events.LiveAgentMessagePayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
@@ -235,7 +235,7 @@ internal sealed class EventJsonConverter : global::System.Text.Json.Serializatio
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };
             case PolyAgentMessageCase:
-                return new global::PolyChat.Protocol.Events.PolyAgentMessageEvent(payload is null ? throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "payload", "PolyAgentMessageEvent") : (global::PolyChat.Protocol.Events.PolyAgentMessagePayload)payload)
+                return new global::PolyChat.Protocol.Events.PolyAgentMessageEvent(payload is null ? new global::PolyChat.Protocol.Events.PolyAgentMessagePayload() : (global::PolyChat.Protocol.Events.PolyAgentMessagePayload)payload)
                 {
                     Id = id, Sequence = sequence, Timestamp = timestamp, Metadata = metadata, AdditionalProperties = additionalProperties,
                 };

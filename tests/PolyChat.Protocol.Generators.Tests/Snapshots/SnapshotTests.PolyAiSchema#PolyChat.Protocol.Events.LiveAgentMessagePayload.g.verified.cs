@@ -13,8 +13,8 @@ public sealed partial record LiveAgentMessagePayload
     /// <summary>
     /// Id of the message. [DOC]
     /// </summary>
-    /// <remarks>JSON name <c>message_id</c>; required.</remarks>
-    public required string MessageId { get; init; }
+    /// <remarks>JSON name <c>message_id</c>; optional, <see langword="null"/> when absent.</remarks>
+    public string? MessageId { get; init; }
 
     /// <summary>
     /// Id of the live agent who sent the message. [DOC]
@@ -25,8 +25,8 @@ public sealed partial record LiveAgentMessagePayload
     /// <summary>
     /// Message text. [DOC]
     /// </summary>
-    /// <remarks>JSON name <c>text</c>; required.</remarks>
-    public required string Text { get; init; }
+    /// <remarks>JSON name <c>text</c>; optional, <see langword="null"/> when absent.</remarks>
+    public string? Text { get; init; }
 
     /// <summary>
     /// Attachments (link cards or images) attached to the message. [DOC]
@@ -85,10 +85,8 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
     {
         global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "LiveAgentMessagePayload");
         string? messageIdValue = default;
-        var hasMessageId = false;
         string? agentIdValue = default;
         string? textValue = default;
-        var hasText = false;
         global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Attachment>? attachmentsValue = default;
         global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ResponseSuggestion>? responseSuggestionsValue = default;
         string? agentNameValue = default;
@@ -101,8 +99,7 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
             {
                 case 0:
                     reader.Read();
-                    messageIdValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message_id");
-                    hasMessageId = true;
+                    messageIdValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message_id");
                     break;
                 case 1:
                     reader.Read();
@@ -110,8 +107,7 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
                     break;
                 case 2:
                     reader.Read();
-                    textValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "text");
-                    hasText = true;
+                    textValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "text");
                     break;
                 case 3:
                     reader.Read();
@@ -151,21 +147,11 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
             }
         }
 
-        if (!hasMessageId)
-        {
-            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "message_id", "LiveAgentMessagePayload");
-        }
-
-        if (!hasText)
-        {
-            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "text", "LiveAgentMessagePayload");
-        }
-
         return new global::PolyChat.Protocol.Events.LiveAgentMessagePayload
         {
-            MessageId = messageIdValue!,
+            MessageId = messageIdValue,
             AgentId = agentIdValue,
-            Text = textValue!,
+            Text = textValue,
             Attachments = attachmentsValue,
             ResponseSuggestions = responseSuggestionsValue,
             AgentName = agentNameValue,
@@ -182,10 +168,6 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
         {
             writer.WriteString(MessageIdPropertyName, messageIdValue);
         }
-        else
-        {
-            writer.WriteNull(MessageIdPropertyName);
-        }
 
         if (value.AgentId is { } agentIdValue)
         {
@@ -195,10 +177,6 @@ internal sealed class LiveAgentMessagePayloadJsonConverter : global::System.Text
         if (value.Text is { } textValue)
         {
             writer.WriteString(TextPropertyName, textValue);
-        }
-        else
-        {
-            writer.WriteNull(TextPropertyName);
         }
 
         if (value.Attachments is { } attachmentsValue)

@@ -13,14 +13,14 @@ public sealed partial record PolyAgentMessagePayload
     /// <summary>
     /// Id of the message. [DOC]
     /// </summary>
-    /// <remarks>JSON name <c>message_id</c>; required.</remarks>
-    public required string MessageId { get; init; }
+    /// <remarks>JSON name <c>message_id</c>; optional, <see langword="null"/> when absent.</remarks>
+    public string? MessageId { get; init; }
 
     /// <summary>
     /// Message text. [DOC]
     /// </summary>
-    /// <remarks>JSON name <c>text</c>; required.</remarks>
-    public required string Text { get; init; }
+    /// <remarks>JSON name <c>text</c>; optional, <see langword="null"/> when absent.</remarks>
+    public string? Text { get; init; }
 
     /// <summary>
     /// Attachments (link cards or images) attached to the message. [DOC]
@@ -85,9 +85,7 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
     {
         global::PolyChat.Protocol.Serialization.JsonTokens.ExpectStartObject(ref reader, "PolyAgentMessagePayload");
         string? messageIdValue = default;
-        var hasMessageId = false;
         string? textValue = default;
-        var hasText = false;
         global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.Attachment>? attachmentsValue = default;
         global::System.Collections.Generic.IReadOnlyList<global::PolyChat.Protocol.Events.ResponseSuggestion>? responseSuggestionsValue = default;
         string? agentNameValue = default;
@@ -101,13 +99,11 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
             {
                 case 0:
                     reader.Read();
-                    messageIdValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message_id");
-                    hasMessageId = true;
+                    messageIdValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "message_id");
                     break;
                 case 1:
                     reader.Read();
-                    textValue = global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "text");
-                    hasText = true;
+                    textValue = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : global::PolyChat.Protocol.Serialization.JsonTokens.ReadString(ref reader, "text");
                     break;
                 case 2:
                     reader.Read();
@@ -151,20 +147,10 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
             }
         }
 
-        if (!hasMessageId)
-        {
-            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "message_id", "PolyAgentMessagePayload");
-        }
-
-        if (!hasText)
-        {
-            throw global::PolyChat.Protocol.Serialization.JsonTokens.MissingProperty(ref reader, "text", "PolyAgentMessagePayload");
-        }
-
         return new global::PolyChat.Protocol.Events.PolyAgentMessagePayload
         {
-            MessageId = messageIdValue!,
-            Text = textValue!,
+            MessageId = messageIdValue,
+            Text = textValue,
             Attachments = attachmentsValue,
             ResponseSuggestions = responseSuggestionsValue,
             AgentName = agentNameValue,
@@ -182,18 +168,10 @@ internal sealed class PolyAgentMessagePayloadJsonConverter : global::System.Text
         {
             writer.WriteString(MessageIdPropertyName, messageIdValue);
         }
-        else
-        {
-            writer.WriteNull(MessageIdPropertyName);
-        }
 
         if (value.Text is { } textValue)
         {
             writer.WriteString(TextPropertyName, textValue);
-        }
-        else
-        {
-            writer.WriteNull(TextPropertyName);
         }
 
         if (value.Attachments is { } attachmentsValue)

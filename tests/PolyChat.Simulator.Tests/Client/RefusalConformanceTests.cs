@@ -156,6 +156,27 @@ public sealed class RefusalConformanceTests
     }
 
     [Fact]
+    public async Task A404AfterTheEndRequestEndsTheSessionNormallyAndSaysTheEndWasUnseen()
+    {
+        // §2: USER_END_SESSION → echo → SESSION_END; §5e: an ended session answers 404. When a drop loses the echo
+        // and SESSION_END, the 404 on reconnect means the session ended as asked. Ending normally, with the end
+        // request failed and saying why, is our rule: the docs are silent.
+        await using var server = await RefusingReconnectsAsync(404, "session not found");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
+        await Waits.UntilAsync(() => client.Count<PolyAgentJoinedEvent>() == 1, "the history");
+        var end = await client.Session.EndAsync();
+        server.Connections[0].Abort();
+
+        await Waits.AdvanceUntilAsync(clock, Step, () => client.Reading.IsCompleted, "the end of the session", Waits.Cap);
+
+        Assert.Null(await client.EndedAsync());
+        Assert.Equal(PolyChat.Protocol.DeliveryStatus.Failed, await end.Completion);
+        Assert.Contains("no longer knows it (404)", end.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(2, server.Connections.Count);
+    }
+
+    [Fact]
     public async Task Close4001EndsTheSessionNamingTheCause()
     {
         // §5g [SDK]: 4001 "session unknown": the server rejected the session.

@@ -27,14 +27,14 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         await foreach (var value in session.ReadEventsAsync(harness.Token))
         {
             events.Add(value);
-            if (value is PolyAgentMessageEvent { Payload.Text: var text } && !text.Contains("order", StringComparison.Ordinal) && events.Count(e => e is PolyAgentMessageEvent) == 1)
+            if (value is PolyAgentMessageEvent { Payload.Text: { } text } && !text.Contains("order", StringComparison.Ordinal) && events.Count(e => e is PolyAgentMessageEvent) == 1)
             {
                 var sent = await session.SendMessageAsync("Where is my order?", new Dictionary<string, string> { ["app"] = "tests" });
                 Assert.Equal(DeliveryStatus.Sent, await sent.Completion.WaitAsync(harness.Token));
                 Assert.NotNull(sent.ServerMessageId);
                 Assert.Equal("tests", sent.Echo!.Metadata!.Custom!["app"]);
             }
-            else if (value is PolyAgentMessageEvent reply && reply.Payload.Text.Contains("Where is my order?", StringComparison.Ordinal))
+            else if (value is PolyAgentMessageEvent reply && reply.Payload.Text?.Contains("Where is my order?", StringComparison.Ordinal) == true)
             {
                 await session.EndAsync();
             }
