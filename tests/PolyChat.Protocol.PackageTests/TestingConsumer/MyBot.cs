@@ -15,9 +15,9 @@ public static class MyBot
                 greeted = true;
                 await session.SendMessageAsync(question);
             }
-            else if (value is PolyAgentMessageEvent reply)
+            else if (value is PolyAgentMessageEvent { Payload.Text: { } answer })
             {
-                return reply.Payload.Text;
+                return answer;
             }
         }
 

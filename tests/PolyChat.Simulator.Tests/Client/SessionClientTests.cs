@@ -46,7 +46,7 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         Assert.True(types.IndexOf("EVENT_TYPE_POLY_AGENT_JOINED") < types.IndexOf("EVENT_TYPE_POLY_AGENT_MESSAGE"));
         Assert.Equal("EVENT_TYPE_SESSION_END", types[^1]);
         Assert.Equal(SessionEndReason.UserEnd, ((SessionEndEvent)events[^1]).Payload.Reason);
-        AssertExactlyOnceInOrder(events);
+        AssertExactlyOnceInOrder(events, harness);
         Assert.NotNull(session.Capabilities);
     }
 
@@ -145,9 +145,10 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         const int Turns = 8;
         var (events, messages) = await ConverseAsync(session, Turns, harness);
 
-        AssertExactlyOnceInOrder(events);
+        AssertExactlyOnceInOrder(events, harness);
         var settled = await Task.WhenAll(messages.Select(m => m.Completion.WaitAsync(harness.Token)));
-        Assert.All(settled, status => Assert.True(status is DeliveryStatus.Sent or DeliveryStatus.Failed));
+        // Lost echoes are retried (§2) and re-sent after a reconnect: every message reaches the server.
+        Assert.All(settled, status => Assert.Equal(DeliveryStatus.Sent, status));
         Assert.Equal(Turns, messages.Count);
     }
 
@@ -175,7 +176,7 @@ public sealed class SessionClientTests(ITestOutputHelper output)
             kind => Assert.Contains(rejected, error => error.Reason.Contains(kind, StringComparison.Ordinal)));
         Assert.DoesNotContain(events, e => e.Id is { } id && id.StartsWith("hostile-", StringComparison.Ordinal));
         Assert.DoesNotContain(events, e => e is UnknownEvent or SessionEndEvent);
-        AssertExactlyOnceInOrder(events);
+        AssertExactlyOnceInOrder(events, harness);
         var settled = await Task.WhenAll(messages.Select(m => m.Completion.WaitAsync(harness.Token)));
         Assert.All(settled, status => Assert.Equal(DeliveryStatus.Sent, status));
         Assert.Equal(Turns, messages.Count);
@@ -379,15 +380,30 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         return (events, messages);
     }
 
-    /// <summary>Permanent events: no id twice, sequences strictly increasing. An assembled message shares its last chunk's envelope, so it is left out.</summary>
-    private static void AssertExactlyOnceInOrder(IReadOnlyList<Event> events)
+    /// <summary>
+    /// Each event once, in order, nothing missing (§1b: dedupe by id, order by sequence): the events the app got
+    /// with a sequence are the simulator's journal, in sequence order, up to the last one delivered. Echoes of a
+    /// re-sent message are the exception: the server journals one per attempt, and the app gets exactly one of them
+    /// (the duplicates are delivery updates only). Assembled replies carry no sequence and are left out.
+    /// </summary>
+    private static void AssertExactlyOnceInOrder(IReadOnlyList<Event> events, SimulatorHarness harness)
     {
-        var chunkIds = events.OfType<PolyAgentMessageChunkEvent>().Select(c => c.Id).ToHashSet();
-        var permanent = events.Where(e => e.Sequence is not null && !(e is PolyAgentMessageEvent && chunkIds.Contains(e.Id))).ToList();
-        var ids = permanent.Select(e => e.Id).ToList();
-        Assert.Equal(ids.Count, ids.Distinct().Count());
-        var sequences = permanent.Select(e => e.Sequence!.Value).ToList();
+        var delivered = events.Where(e => e.Sequence is not null).ToList();
+        Assert.NotEmpty(delivered);
+        var sequences = delivered.Select(e => e.Sequence!.Value).ToList();
         Assert.Equal(sequences.Order(), sequences);
-        Assert.Equal(sequences.Count, sequences.Distinct().Count());
+        var last = sequences[^1];
+        var journal = harness.Simulator.Sessions.Single().Journal.Where(e => e.Sequence is { } sequence && sequence <= last).ToList();
+
+        Assert.Equal(
+            journal.Where(e => e is not UserMessageEvent).Select(e => $"{e.Sequence}:{e.Id}"),
+            delivered.Where(e => e is not UserMessageEvent).Select(e => $"{e.Sequence}:{e.Id}"));
+        var journaledEchoes = journal.OfType<UserMessageEvent>().ToLookup(ClientEventId);
+        var deliveredEchoes = delivered.OfType<UserMessageEvent>().ToList();
+        Assert.Equal(journaledEchoes.Select(g => g.Key).Order(), deliveredEchoes.Select(ClientEventId).Order());
+        Assert.All(deliveredEchoes, echo => Assert.Contains(echo.Id, journaledEchoes[ClientEventId(echo)].Select(e => e.Id)));
     }
+
+    private static string? ClientEventId(Event echo) =>
+        echo.Metadata?.Custom?.TryGetValue(DeliveryTracker.ClientEventIdKey, out var id) == true ? id : null;
 }
