@@ -88,7 +88,7 @@ public sealed class ReplayTests
     {
         // PROTOCOL.md §4c: each inner event is complete on its own, so one bad event must not lose the batch; its
         // readable sequence (2) was sent, so no gap is declared for it (our reading of §1b).
-        var bad = Frame(2, "EVENT_TYPE_POLY_AGENT_MESSAGE", "{}");
+        var bad = Frame(2, "EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK", "{}");
         var batch = $"{{\"type\":\"EVENT_TYPE_EVENT_BATCH\",\"payload\":{{\"events\":[{Frame(1)},{bad},{Frame(3)}]}}}}";
 
         var result = CliResult.Run(batch, "replay");

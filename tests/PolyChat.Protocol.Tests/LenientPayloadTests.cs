@@ -54,12 +54,11 @@ public class LenientPayloadTests
 
     [Theory]
     [InlineData("""{"type":"EVENT_TYPE_USER_MESSAGE","payload":{}}""")]
-    [InlineData("""{"type":"EVENT_TYPE_POLY_AGENT_MESSAGE","payload":{}}""")]
     [InlineData("""{"type":"EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK","payload":{"message_id":"m"}}""")]
     public void FieldsThatAreTheEventsContentStayRequired(string frame)
     {
-        // §2: USER_MESSAGE text is required; a message without message_id/text, or a chunk without its index, has
-        // nothing to show or place, and reading one would mean inventing data.
+        // §2: USER_MESSAGE text is required; a chunk without its message_id or index cannot be placed (§4d), and
+        // reading one would mean inventing data.
         Assert.Throws<PolyChatJsonException>(() => PolyChatJson.Read(frame));
     }
 }

@@ -13,9 +13,11 @@ namespace PolyChat.Protocol.Tests.Receiving;
 /// </summary>
 public class BatchResilienceTests
 {
-    // The issue's case: a POLY_AGENT_MESSAGE with an empty payload (no message_id, no text) in second place.
-    private static readonly string EmptyAgentMessage =
-        $$$"""{"id":"{{{Id(2)}}}","sequence":2,"timestamp":"2026-05-20T09:15:41Z","type":"EVENT_TYPE_POLY_AGENT_MESSAGE","payload":{}}""";
+    // A chunk with an empty payload in second place: without message_id and chunk_index (§4d: group by message_id,
+    // order by chunk_index) it cannot be placed, so it stays unreadable. (An empty POLY_AGENT_MESSAGE, the issue's
+    // first example, now reads with null fields: see AnEmptyChunkInABatchIsDelivered.)
+    private static readonly string EmptyChunk =
+        $$$"""{"id":"{{{Id(2)}}}","sequence":2,"timestamp":"2026-05-20T09:15:41Z","type":"EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK","payload":{}}""";
 
     [Fact]
     public void ABadMiddleEventIsReportedAndTheOthersAreDeliveredWithoutAGap()
@@ -23,7 +25,7 @@ public class BatchResilienceTests
         // §4c: the batch's events are complete on their own; §1b: sequence 2 was sent, so it is no gap (our reading).
         var receiver = NewReceiver();
 
-        var outcome = receiver.Receive(Encoding.UTF8.GetBytes(Batch(Message(1), EmptyAgentMessage, Message(3))), out var error);
+        var outcome = receiver.Receive(Encoding.UTF8.GetBytes(Batch(Message(1), EmptyChunk, Message(3))), out var error);
 
         Assert.Equal(FrameOutcome.PartiallyAccepted, outcome);
         Assert.Null(error);
@@ -41,8 +43,8 @@ public class BatchResilienceTests
         Assert.Equal(Id(2), rejected.Id.ToString());
         Assert.StartsWith("$.payload.events[1].payload", rejected.Error.Path, System.StringComparison.Ordinal);
         Assert.Contains("message_id", rejected.Error.Reason, System.StringComparison.Ordinal);
-        var frame = Batch(Message(1), EmptyAgentMessage, Message(3));
-        Assert.InRange(rejected.Error.BytePosition, frame.IndexOf(EmptyAgentMessage, System.StringComparison.Ordinal), frame.IndexOf(Message(3), System.StringComparison.Ordinal));
+        var frame = Batch(Message(1), EmptyChunk, Message(3));
+        Assert.InRange(rejected.Error.BytePosition, frame.IndexOf(EmptyChunk, System.StringComparison.Ordinal), frame.IndexOf(Message(3), System.StringComparison.Ordinal));
         Assert.False(receiver.TryTakeRejected(out _));
 
         // Nothing is waiting for sequence 2: a flush declares no gap, and the next live event follows at once.
@@ -53,13 +55,32 @@ public class BatchResilienceTests
     }
 
     [Fact]
+    public void AnEmptyAgentMessageInABatchIsDelivered()
+    {
+        // §3a lists message_id and text, but nothing guarantees them, and PolyAI's SDK decoders default what is
+        // missing: the event is delivered with null fields, nothing invented, nothing reported.
+        var receiver = NewReceiver();
+        var empty = $$$"""{"id":"{{{Id(2)}}}","sequence":2,"timestamp":"2026-05-20T09:15:41Z","type":"EVENT_TYPE_POLY_AGENT_MESSAGE","payload":{}}""";
+
+        var outcome = receiver.Receive(Encoding.UTF8.GetBytes(Batch(Message(1), empty, Message(3))), out _);
+
+        Assert.Equal(FrameOutcome.Accepted, outcome);
+        var delivered = receiver.Drain();
+        Assert.Equal(3, delivered.Count);
+        var message = Assert.IsType<PolyAgentMessageEvent>(delivered[1].Event);
+        Assert.Null(message.Payload.MessageId);
+        Assert.Null(message.Payload.Text);
+        Assert.False(receiver.TryTakeRejected(out _));
+    }
+
+    [Fact]
     public void SeveralBadEventsAreEachReportedWithTheirOwnIndexAndPath()
     {
         // §4c, and our API: a frame can carry several rejections, one report each.
         var receiver = NewReceiver();
         var badText = $$$"""{"id":"{{{Id(3)}}}","sequence":3,"type":"EVENT_TYPE_USER_MESSAGE","payload":{"text":42}}""";
 
-        var outcome = receiver.Receive(Batch(Message(1), EmptyAgentMessage, badText, Message(4)));
+        var outcome = receiver.Receive(Batch(Message(1), EmptyChunk, badText, Message(4)));
 
         Assert.Equal(FrameOutcome.PartiallyAccepted, outcome);
         Assert.Equal("m1, m4", receiver.Drain().Render());
