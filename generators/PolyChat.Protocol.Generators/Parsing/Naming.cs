@@ -38,6 +38,33 @@ internal static class Naming
         "Id", "Sequence", "Timestamp", "Metadata", "Type", "Direction", "IsTransient", "Match", "Switch", "Payload", "WireType",
     };
 
+    /// <summary>
+    /// The C# name of the <paramref name="index"/>-th property of record <paramref name="owner"/>, unique among
+    /// <paramref name="used"/> (seeded with <see cref="ReservedShapeMembers"/> and the owner, and updated): PascalCase
+    /// (<c>Property&lt;n&gt;</c> when nothing is left); a name the record already has takes a "Value" suffix; a name
+    /// two JSON names share after PascalCasing (<c>speed_kmh</c>, <c>speedKmh</c>) is numbered from 2, in order.
+    /// </summary>
+    public static string PropertyName(string owner, string jsonName, int index, HashSet<string> used)
+    {
+        var clrName = ToPascalCase(jsonName);
+        if (clrName.Length == 0)
+        {
+            clrName = "Property" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var unique = AvoidOwnMembers(clrName, owner, ReservedShapeMembers);
+        for (var suffix = 2; !used.Add(unique); suffix++)
+        {
+            unique = clrName + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return unique;
+    }
+
+    /// <summary>A member name the type already has (<paramref name="reserved"/>) or the type's own name takes a "Value" suffix.</summary>
+    public static string AvoidOwnMembers(string name, string owner, HashSet<string> reserved) =>
+        reserved.Contains(name) || name == owner ? name + "Value" : name;
+
     /// <summary><c>UserMessageEvent</c> → <c>UserMessage</c>: the name of an event's <c>EventType</c> member and Match case.</summary>
     public static string EventCaseName(string eventName) =>
         eventName.EndsWith("Event", StringComparison.Ordinal) && eventName.Length > "Event".Length

@@ -397,20 +397,7 @@ internal sealed class SchemaParser
         var propertiesNode = GetObject(node, "properties");
         foreach (var property in propertiesNode?.Properties ?? new List<JsonPropertyNode>())
         {
-            var clrName = Naming.ToPascalCase(property.Name);
-            if (clrName.Length == 0)
-            {
-                clrName = "Property" + (properties.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            // A name the record already has (its own, Equals, AdditionalProperties…) takes a "Value" suffix; a
-            // name that two JSON names share after PascalCasing (speed_kmh, speedKmh) takes a number, in order.
-            var unique = Naming.ReservedShapeMembers.Contains(clrName) || clrName == name ? clrName + "Value" : clrName;
-            for (var suffix = 2; !clrNames.Add(unique); suffix++)
-            {
-                unique = clrName + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
+            var unique = Naming.PropertyName(name, property.Name, properties.Count, clrNames);
             var type = ResolvePropertyType(name, property.Name, property.Value, out var allowsNull);
             var isRequired = required.Contains(property.Name);
             var propertyObject = property.Value as JsonObjectNode;
@@ -477,8 +464,7 @@ internal sealed class SchemaParser
         var used = new HashSet<string>(Naming.ReservedEnumMembers, StringComparer.Ordinal) { name };
         for (var i = 0; i < values.Count; i++)
         {
-            // A name the struct already has (Value, Equals…) or the type's own takes a "Value" suffix.
-            var memberName = Naming.ReservedEnumMembers.Contains(names[i]) || names[i] == name ? names[i] + "Value" : names[i];
+            var memberName = Naming.AvoidOwnMembers(names[i], name, Naming.ReservedEnumMembers);
             if (!used.Add(memberName))
             {
                 var fallback = memberName + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);

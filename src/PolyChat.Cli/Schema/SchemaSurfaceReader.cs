@@ -145,28 +145,9 @@ internal sealed class SchemaSurfaceReader
             {
                 var propertyPath = $"{path}.properties.{property.Name}";
                 var type = ResolveType(name, property.Name, property.Value, propertyPath, out var allowsNull);
-                properties.Add(new PropertySurface(property.Name, ClrName(name, property.Name, properties.Count, clrNames), type, required.Contains(property.Name), allowsNull, propertyPath));
+                properties.Add(new PropertySurface(property.Name, Naming.PropertyName(name, property.Name, properties.Count, clrNames), type, required.Contains(property.Name), allowsNull, propertyPath));
             }
         }
-    }
-
-    // The generator's rule (SchemaParser.ParseShape): PascalCase; a reserved name or the type's own takes "Value";
-    // later collisions are numbered from 2.
-    private static string ClrName(string owner, string jsonName, int index, HashSet<string> used)
-    {
-        var clrName = Naming.ToPascalCase(jsonName);
-        if (clrName.Length == 0)
-        {
-            clrName = "Property" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var unique = Naming.ReservedShapeMembers.Contains(clrName) || clrName == owner ? clrName + "Value" : clrName;
-        for (var suffix = 2; !used.Add(unique); suffix++)
-        {
-            unique = clrName + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return unique;
     }
 
     private void ReadEnum(string name, JsonElement node, string path)
@@ -185,7 +166,7 @@ internal sealed class SchemaSurfaceReader
         var members = new List<EnumValueSurface>(values.Count);
         for (var i = 0; i < values.Count; i++)
         {
-            var memberName = Naming.ReservedEnumMembers.Contains(names[i]) || names[i] == name ? names[i] + "Value" : names[i];
+            var memberName = Naming.AvoidOwnMembers(names[i], name, Naming.ReservedEnumMembers);
             if (!used.Add(memberName))
             {
                 memberName += (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);

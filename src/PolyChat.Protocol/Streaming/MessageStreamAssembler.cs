@@ -108,8 +108,7 @@ public sealed class MessageStreamAssembler
 
             if (message.IsComplete)
             {
-                _open.Remove(message.MessageId);
-                RememberCompleted(message.MessageId);
+                Complete(message);
             }
 
             return ChunkResult.Applied;
@@ -146,8 +145,7 @@ public sealed class MessageStreamAssembler
 
             if (message.IsComplete)
             {
-                _open.Remove(message.MessageId);
-                RememberCompleted(message.MessageId);
+                Complete(message);
                 return ChunkResult.Applied;
             }
 
@@ -227,6 +225,13 @@ public sealed class MessageStreamAssembler
         }
 
         _abandoned.Enqueue(new AbandonedMessage(message, reason));
+    }
+
+    // A complete message leaves the open set; its id is remembered so that repeated chunks are recognised.
+    private void Complete(StreamingMessage message)
+    {
+        _open.Remove(message.MessageId);
+        RememberCompleted(message.MessageId);
     }
 
     private void RememberCompleted(string messageId)
