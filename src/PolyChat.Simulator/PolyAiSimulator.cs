@@ -61,13 +61,17 @@ public sealed class PolyAiSimulator : IAsyncDisposable
     /// <summary>The configuration the simulator runs with (its connector token and host, limits, behaviour, faults).</summary>
     public SimulatorOptions Options { get; }
 
-    /// <summary>Every session created so far, oldest first.</summary>
+    /// <summary>
+    /// Every live session and the latest <see cref="SimulatorOptions.RetainedEndedSessions"/> ended ones, oldest first.
+    /// </summary>
     public IReadOnlyList<SimulatorSession> Sessions => _sessions.All.Select(s => new SimulatorSession(s)).ToArray();
 
     /// <summary>A session by id.</summary>
     /// <param name="sessionId">The id <c>POST /api/v1/sessions</c> returned.</param>
     /// <returns>The session.</returns>
-    /// <exception cref="KeyNotFoundException">No session has that id.</exception>
+    /// <exception cref="KeyNotFoundException">
+    /// No session has that id, or it ended and was dropped (see <see cref="SimulatorOptions.RetainedEndedSessions"/>).
+    /// </exception>
     public SimulatorSession GetSession(string sessionId) =>
         _sessions.TryGet(sessionId, out var session) ? new SimulatorSession(session) : throw new KeyNotFoundException($"No session '{sessionId}'.");
 

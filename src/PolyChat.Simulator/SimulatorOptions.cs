@@ -63,6 +63,13 @@ public sealed record SimulatorOptions
     /// <summary>The agent script.</summary>
     public ScriptedAgentOptions ScriptedAgent { get; init; } = new();
 
+    /// <summary>
+    /// How many ended (or expired) sessions stay inspectable through <see cref="PolyAiSimulator.Sessions"/> and
+    /// <see cref="PolyAiSimulator.GetSession"/>; older ones are dropped, so a long run holds only live sessions and the
+    /// latest ended ones. A dropped session answers a handshake with 404, as an ended one does. Default 100.
+    /// </summary>
+    public int RetainedEndedSessions { get; init; } = 100;
+
     /// <summary>The clock for timestamps, token expiry and the idle timeout.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -80,6 +87,7 @@ public sealed record SimulatorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerSession, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SessionExpiry, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(RetainedEndedSessions);
         ArgumentNullException.ThrowIfNull(Behavior);
         Behavior.Validate();
         ArgumentNullException.ThrowIfNull(Faults);

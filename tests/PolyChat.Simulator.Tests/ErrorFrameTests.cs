@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
 using PolyChat.Simulator.Tests.Support;
@@ -69,6 +70,32 @@ public sealed class ErrorFrameTests
         var error = Assert.IsType<SystemMessageEvent>(await socket.ReceiveLiveAsync(harness.Token));
         Assert.Equal("Message too large", error.Payload.Message);
         await AssertStillOpenAsync(harness, socket);
+    }
+
+    [Fact]
+    public async Task FramesOfEverySizeUpToTheLimitArriveWholeBetweenSmallOnes()
+    {
+        // §5c: frames up to max_message_size_bytes are accepted; the simulator reads an idle socket into a small
+        // buffer and borrows a larger one per frame (ours), which must not cut, mix or keep frames.
+        await using var harness = await SimulatorHarness.StartAsync();
+        await using var socket = await ConnectedSocketAsync(harness);
+        var texts = new[] { "a", new string('b', 5000), "c", new string('d', 120_000), "e", new string('f', 9000) };
+        foreach (var (text, index) in texts.Select((text, index) => (text, index)))
+        {
+            await socket.SendAsync(Frames.UserMessage(text, $"size-{index}"), harness.Token);
+            // Without a joined agent each message also draws "Conversation not found" (§6); only the echo matters here.
+            var frames = await socket.ReceiveUntilAsync(e => e is UserMessageEvent, harness.Token);
+            Assert.DoesNotContain(frames, e => e is SystemMessageEvent { Payload.Message: "Message too large" });
+            var echo = (UserMessageEvent)frames[^1];
+            Assert.Equal(text, echo.Payload.Text);
+            Assert.Equal($"size-{index}", echo.Metadata!.Custom!["client_event_id"]);
+        }
+
+        await socket.SendAsync(Frames.UserMessage(new string('g', 140_000)), harness.Token);
+        await socket.ReceiveUntilAsync(e => e is SystemMessageEvent { Payload.Message: "Message too large" }, harness.Token);
+        await socket.SendAsync(Frames.UserMessage("h", "size-last"), harness.Token);
+        var last = (UserMessageEvent)(await socket.ReceiveUntilAsync(e => e is UserMessageEvent, harness.Token))[^1];
+        Assert.Equal("h", last.Payload.Text);
     }
 
     private static async Task<ChatSocket> ConnectedSocketAsync(SimulatorHarness harness)

@@ -86,6 +86,32 @@ public sealed class StrictSessionTests
     }
 
     [Fact]
+    public async Task EndedSessionsBeyondTheRetainedNumberAreDroppedAndAnswer404()
+    {
+        // Ours: the simulator keeps live sessions and only the latest ended ones, so a long run does not grow.
+        var time = new FakeTimeProvider(Start);
+        await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions
+        {
+            TimeProvider = time,
+            SessionExpiry = TimeSpan.FromMinutes(2),
+            RetainedEndedSessions = 1,
+        });
+        var (firstToken, first) = await harness.NewSessionAsync();
+        time.Advance(TimeSpan.FromSeconds(30));
+        var (_, second) = await harness.NewSessionAsync();
+        time.Advance(TimeSpan.FromSeconds(60));
+        var (_, live) = await harness.NewSessionAsync();
+
+        // The first expires at 2:00 and the second at 2:30 (no client frame for 2 minutes); the third lives on.
+        time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal([second, live], harness.Simulator.Sessions.Select(s => s.Id).ToArray());
+        Assert.Throws<KeyNotFoundException>(() => harness.Simulator.GetSession(first));
+        Assert.True(harness.Simulator.GetSession(second).IsEnded);
+        var (status, _) = await Handshake.RefusalAsync(harness.Http, harness.SocketUri(first, firstToken), harness.Token);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
     public async Task AnIdleSocketIsClosedWith1001AndTheSessionLivesOn()
     {
         // §5d: the idle timeout closes the connection; the session outlives it until its own expiry. 1001 is ours.

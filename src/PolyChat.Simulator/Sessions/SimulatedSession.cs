@@ -28,10 +28,13 @@ internal sealed class SimulatedSession : IDisposable
     private int _reservedSlots;
     private int _acceptedSockets;
     private int _drops;
+    private readonly Action<SimulatedSession> _onEnded;
 
-    public SimulatedSession(string id, string accessToken, SessionSettings settings, SimulatorOptions options, int ordinal)
+    public SimulatedSession(string id, string accessToken, SessionSettings settings, SimulatorOptions options, int ordinal, Action<SimulatedSession> onEnded)
     {
         Id = id;
+        Ordinal = ordinal;
+        _onEnded = onEnded;
         AccessToken = accessToken;
         Settings = settings;
         Behavior = options.Behavior.ForSession(ordinal);
@@ -66,6 +69,9 @@ internal sealed class SimulatedSession : IDisposable
     public Lock Gate { get; } = new();
 
     public string Id { get; }
+
+    /// <summary>1 for the simulator's first session, 2 for the next, and so on.</summary>
+    public int Ordinal { get; }
 
     /// <summary>The access token that created the session; only it may open sockets.</summary>
     public string AccessToken { get; }
@@ -278,6 +284,8 @@ internal sealed class SimulatedSession : IDisposable
             _connections.Clear();
             _expiryTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
+
+        _onEnded(this);
     }
 
     /// <summary>The journaled events after <paramref name="cursor"/>, for inspection.</summary>

@@ -20,6 +20,7 @@ internal sealed class WebSocketEndpoint
     public const string Path = "/ws";
 
     private const WebSocketCloseStatus SessionUnknown = (WebSocketCloseStatus)4001;
+    private const int IdleReceiveBufferBytes = 4096;
 
     private readonly SimulatorOptions _options;
     private readonly TokenIssuer _tokens;
@@ -144,7 +145,10 @@ internal sealed class WebSocketEndpoint
     private async Task ReceiveAsync(SimulatedSession session, SocketConnection connection, WebSocket socket, CancellationToken cancellationToken)
     {
         var limit = _options.MaxMessageSizeBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
+
+        // An idle socket waits on a small buffer; a larger frame borrows a bigger one only while it is read, so a
+        // connection holds a few KB however large the frames it has seen (thousands of idle clients, one process).
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(IdleReceiveBufferBytes, limit + 1));
         try
         {
             while (true)
@@ -154,8 +158,13 @@ internal sealed class WebSocketEndpoint
                 ValueWebSocketReceiveResult result;
                 do
                 {
-                    // Past the limit the rest of the message is read into the spare byte and discarded.
-                    var target = tooLarge ? buffer.AsMemory(limit, 1) : buffer.AsMemory(length, limit + 1 - length);
+                    if (!tooLarge && length == buffer.Length)
+                    {
+                        buffer = Grow(buffer, length, limit + 1);
+                    }
+
+                    // Past the limit the rest of the message is read over the buffer and discarded.
+                    var target = tooLarge ? buffer.AsMemory() : buffer.AsMemory(length);
                     result = await socket.ReceiveAsync(target, cancellationToken).ConfigureAwait(false);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
@@ -181,6 +190,11 @@ internal sealed class WebSocketEndpoint
                 {
                     _handler.Handle(session, connection, buffer.AsSpan(0, length));
                 }
+
+                if (buffer.Length > IdleReceiveBufferBytes)
+                {
+                    buffer = Shrink(buffer, Math.Min(IdleReceiveBufferBytes, limit + 1));
+                }
             }
         }
         catch (Exception exception) when (IsConnectionFailure(exception))
@@ -193,6 +207,20 @@ internal sealed class WebSocketEndpoint
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static byte[] Grow(byte[] buffer, int used, int max)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(buffer.Length * 2, used + 1), max));
+        buffer.AsSpan(0, used).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+
+    private static byte[] Shrink(byte[] buffer, int size)
+    {
+        ArrayPool<byte>.Shared.Return(buffer);
+        return ArrayPool<byte>.Shared.Rent(size);
     }
 
     // Kestrel's ConnectionAbortedException derives from OperationCanceledException, so it is covered too.
