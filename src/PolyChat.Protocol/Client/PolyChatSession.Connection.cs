@@ -22,16 +22,15 @@ public sealed partial class PolyChatSession
         Exception? lastError = null;
         while (!_stop.IsCancellationRequested)
         {
-            using var socket = new ClientWebSocket();
-            socket.Options.CollectHttpResponseDetails = true;
+            WebSocket socket;
             try
             {
-                await socket.ConnectAsync(BuildUri(), _stop.Token).ConfigureAwait(false);
+                socket = await OpenSocketAsync(BuildUri(), _stop.Token).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is WebSocketException or HttpRequestException)
+            catch (Exception exception) when (exception is PolyChatApiException or WebSocketException or HttpRequestException)
             {
-                var status = socket.HttpStatusCode == 0 ? (HttpStatusCode?)null : socket.HttpStatusCode;
-                var refused = new PolyChatApiException(status, HandshakeText(status), "The WebSocket handshake failed", exception);
+                var refused = exception as PolyChatApiException ?? new PolyChatApiException(null, null, "The WebSocket handshake failed", exception);
+                var status = refused.StatusCode;
                 if (status == HttpStatusCode.Unauthorized && !tokenRenewed && _options.AccessTokenProvider is { } provider)
                 {
                     // §5e: 401 means the token is bad or expired; one fresh token may cure it.
@@ -77,10 +76,18 @@ public sealed partial class PolyChatSession
 
                 continue;
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 return;
             }
+            catch (Exception exception) when (_options.WebSocketFactory is not null)
+            {
+                // Anything else from the application's factory is not a handshake answer: say whose failure it is.
+                Fail(new SessionClosedException($"SessionOptions.WebSocketFactory failed ({exception.GetType().Name}: {exception.Message}).", null, exception));
+                return;
+            }
+
+            using var connected = socket;
 
             // Until its replay is processed, the new connection's history decides about held events.
             _inHistory = true;
@@ -90,8 +97,6 @@ public sealed partial class PolyChatSession
             SessionLog.Connected(_logger, _options.SessionId, Cursor);
             _firstConnection.TrySetResult();
             StartHeartbeat();
-            var watchPeriod = _options.GapReconnectDelay / 4;
-            _gapWatch ??= _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).WatchGaps(), this, watchPeriod, watchPeriod);
             if (!await WaitForReaderAsync().ConfigureAwait(false))
             {
                 return;
@@ -147,7 +152,7 @@ public sealed partial class PolyChatSession
 
     // §3a, §4a step 8: nothing follows SESSION_END and the client closes the socket. Stop the heartbeat, fail
     // what still waits for an echo, close with 1000, then complete the stream (SESSION_END was delivered last).
-    private async Task EndAsync(ClientWebSocket socket, string reason)
+    private async Task EndAsync(WebSocket socket, string reason)
     {
         StopTimers();
         SessionLog.Ended(_logger, _options.SessionId, reason);
@@ -175,6 +180,33 @@ public sealed partial class PolyChatSession
 
         SessionLog.Closed(_logger, _options.SessionId, Cursor);
         _events.Writer.TryComplete();
+    }
+
+    private ValueTask<WebSocket> OpenSocketAsync(Uri address, CancellationToken cancellationToken) =>
+        _options.WebSocketFactory is { } factory ? factory(address, cancellationToken) : ConnectClientWebSocketAsync(address, _options.ConfigureWebSocket, cancellationToken);
+
+    // The default transport: a refused upgrade becomes a PolyChatApiException with the status the server answered.
+    private static async ValueTask<WebSocket> ConnectClientWebSocketAsync(Uri address, Action<ClientWebSocketOptions>? configure, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        try
+        {
+            socket.Options.CollectHttpResponseDetails = true;
+            configure?.Invoke(socket.Options);
+            await socket.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch (Exception exception) when (exception is WebSocketException or HttpRequestException)
+        {
+            var status = socket.HttpStatusCode == 0 ? (HttpStatusCode?)null : socket.HttpStatusCode;
+            socket.Dispose();
+            throw new PolyChatApiException(status, HandshakeText(status), "The WebSocket handshake failed", exception);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private async Task<bool> RenewTokenAsync(Func<CancellationToken, ValueTask<AccessToken>> provider, PolyChatApiException refused)
@@ -236,42 +268,55 @@ public sealed partial class PolyChatSession
     }
 
     /// <summary>
-    /// Watches for events held behind a missing sequence (a lost frame or echo). PolyAI replays everything after
-    /// the cursor on reconnect, so a hole that does not fill soon is repaired by reconnecting: aborting the socket
-    /// sends the receive loop down its reconnect path with the current cursor. The replay then settles the hole
-    /// for good (see <see cref="AfterHistoryAsync"/>), so each hole costs at most one reconnect.
+    /// Keeps the gap watch in step with the receiver, after every change on the receive loop; under
+    /// <c>_receiveLock</c>. Events held behind a missing sequence (a lost frame or echo) arm a one-shot timer for
+    /// <see cref="SessionOptions.GapReconnectDelay"/>; nothing held disarms it, so an idle session has no timer work
+    /// but its heartbeat. PolyAI replays everything after the cursor on reconnect, so a hole that does not fill in
+    /// time is repaired by reconnecting (see <see cref="OnGapWatchDue"/>).
     /// </summary>
-    private void WatchGaps()
+    private void UpdateGapWatch()
     {
-        bool stuck;
+        if (_receiver.Counters.Held == 0 || _stop.IsCancellationRequested || _endReason is not null)
+        {
+            if (_gapWatchArmed)
+            {
+                _gapWatchArmed = false;
+                _gapWatch?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
+            return;
+        }
+
+        if (!_gapWatchArmed)
+        {
+            _gapWatchArmed = true;
+            _gapWatch ??= _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).OnGapWatchDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _gapWatch.Change(_options.GapReconnectDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// Events have waited <see cref="SessionOptions.GapReconnectDelay"/> behind a hole: aborting the socket sends the
+    /// receive loop down its reconnect path with the current cursor. The replay then settles the hole for good (see
+    /// <see cref="AfterHistoryAsync"/>), so each hole costs at most one reconnect.
+    /// </summary>
+    private void OnGapWatchDue()
+    {
+        WebSocket? socket;
         lock (_receiveLock)
         {
-            var now = _options.TimeProvider.GetTimestamp();
-            if (_receiver.Counters.Held == 0 || _inHistory || _socket is null)
+            _gapWatchArmed = false;
+            socket = _socket;
+            if (_receiver.Counters.Held == 0 || _inHistory || socket is null)
             {
-                // While a replay is coming in, its end decides about the hole; while reconnecting, the next one will.
-                _heldSince = 0;
+                // While a replay is coming in, its end decides about the hole (and re-arms the watch if it must);
+                // while reconnecting, the next connection's history does.
                 return;
-            }
-
-            if (_heldSince == 0)
-            {
-                _heldSince = now;
-                return;
-            }
-
-            stuck = _options.TimeProvider.GetElapsedTime(_heldSince, now) >= _options.GapReconnectDelay;
-            if (stuck)
-            {
-                _heldSince = 0;
             }
         }
 
-        if (stuck)
-        {
-            SessionLog.RepairingGap(_logger, Cursor);
-            _socket?.Abort();
-        }
+        SessionLog.RepairingGap(_logger, Cursor);
+        socket.Abort();
     }
 
     /// <summary>

@@ -10,10 +10,15 @@ namespace PolyChat.Protocol.Client;
 /// <summary>The receive loop: frames, the end of the replay, and delivery to the application.</summary>
 public sealed partial class PolyChatSession
 {
+    // An idle session waits for its next frame on a buffer this small; one that grew past the larger size for a big
+    // frame is replaced before the next receive.
+    private const int FrameBufferBytes = 4096;
+    private const int MaxIdleFrameBufferBytes = 16384;
+
     /// <summary>Reads frames until the socket closes or the session ends; returns the close status (null for an abnormal drop) and whether any frame arrived.</summary>
-    private async Task<(WebSocketCloseStatus? Close, bool Productive)> ReceiveUntilClosedAsync(ClientWebSocket socket, bool reconnecting)
+    private async Task<(WebSocketCloseStatus? Close, bool Productive)> ReceiveUntilClosedAsync(WebSocket socket, bool reconnecting)
     {
-        var frame = new ArrayBufferWriter<byte>(4096);
+        var frame = new ArrayBufferWriter<byte>(FrameBufferBytes);
         var productive = false;
         _replaySeen = false;
 
@@ -24,13 +29,19 @@ public sealed partial class PolyChatSession
         {
             while (true)
             {
+                if (frame.Capacity > MaxIdleFrameBufferBytes)
+                {
+                    // A large frame grew the buffer; an idle socket waits on a small one again (thousands of sessions).
+                    frame = new ArrayBufferWriter<byte>(FrameBufferBytes);
+                }
+
                 frame.ResetWrittenCount();
                 var tooLarge = false;
                 ValueWebSocketReceiveResult result;
                 var firstPart = true;
                 do
                 {
-                    var receive = socket.ReceiveAsync(frame.GetMemory(4096), _stop.Token);
+                    var receive = socket.ReceiveAsync(frame.GetMemory(FrameBufferBytes), _stop.Token);
                     result = firstPart && _inHistory && (productive || quietFromConnect) && !receive.IsCompleted
                         ? await QuietOrReceiveAsync(receive, reconnecting).ConfigureAwait(false)
                         : await receive.ConfigureAwait(false);
@@ -147,15 +158,17 @@ public sealed partial class PolyChatSession
         _inHistory = false;
         _ready.Clear();
         _gaps.Clear();
-        if (_replaySeen)
+        lock (_receiveLock)
         {
-            // Only a replay that came can vouch for what is absent: without one (a slow server, or none sent),
-            // held events wait for the next repair or the sequencer's gap timeout.
-            lock (_receiveLock)
+            if (_replaySeen)
             {
+                // Only a replay that came can vouch for what is absent: without one (a slow server, or none sent),
+                // held events wait for the next repair or the sequencer's gap timeout.
                 _receiver.SkipAbsent();
                 Drain();
             }
+
+            UpdateGapWatch();
         }
 
         await PublishAsync().ConfigureAwait(false);
@@ -197,6 +210,7 @@ public sealed partial class PolyChatSession
             }
 
             Drain();
+            UpdateGapWatch();
         }
 
         // The application's handlers run outside the lock, which the gap timer and Cursor also take.

@@ -58,10 +58,10 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     // Set by the first ReadEventsAsync: frames wait in the socket until then, so no signal is raised before
     // the application could subscribe to it.
     private readonly TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ClientWebSocket? _socket;
+    private WebSocket? _socket;
     private ITimer? _heartbeat;
     private ITimer? _gapWatch;
-    private long _heldSince;
+    private bool _gapWatchArmed;
     private Task _run = Task.CompletedTask;
     private Capabilities? _capabilities;
     private AccessToken _token;
@@ -328,7 +328,13 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     private void StopTimers()
     {
         Interlocked.Exchange(ref _heartbeat, null)?.Dispose();
-        Interlocked.Exchange(ref _gapWatch, null)?.Dispose();
+        lock (_receiveLock)
+        {
+            // Under the lock the receive loop arms it with, so it is not re-created once stopped.
+            _gapWatch?.Dispose();
+            _gapWatch = null;
+            _gapWatchArmed = false;
+        }
     }
 
     private async Task HeartbeatAsync()

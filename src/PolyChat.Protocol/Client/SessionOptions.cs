@@ -1,4 +1,5 @@
 using System;
+using System.Net.WebSockets;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -75,6 +76,23 @@ public sealed class SessionOptions
 
     /// <summary>Receives connection, reconnect, gap and invalid-frame messages; none of them contains the token. Default: no logging.</summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// Adjusts the default <see cref="ClientWebSocket"/> before each connection attempt: request headers, a proxy,
+    /// client certificates, keep-alive. Ignored when <see cref="WebSocketFactory"/> is set. Default: none.
+    /// </summary>
+    public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; init; }
+
+    /// <summary>
+    /// Opens the WebSocket for each connection attempt, in place of the default <see cref="ClientWebSocket"/>: for a
+    /// transport of your own or a test double. It receives the address with the query the server expects (session id,
+    /// cursor and access token: do not log it) and returns an open socket. To report a refused handshake, throw a
+    /// <see cref="PolyChatApiException"/> with the HTTP status, which the session treats as it treats the server's
+    /// (404 and 400 end the session, 401 asks <see cref="AccessTokenProvider"/>); a <see cref="WebSocketException"/> or
+    /// <see cref="System.Net.Http.HttpRequestException"/> counts as a transient failure and is retried with backoff.
+    /// Default: none.
+    /// </summary>
+    public Func<Uri, CancellationToken, ValueTask<WebSocket>>? WebSocketFactory { get; init; }
 
     /// <summary>The clock for heartbeats, backoff, gap repair and the history quiet period. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -41,7 +41,7 @@ internal sealed class ScriptedClient : IAsyncDisposable
 
     public static SessionOptions Options(
         ScriptedServer server,
-        FakeTimeProvider? clock = null,
+        TimeProvider? clock = null,
         int? maxReconnectAttempts = null,
         Func<CancellationToken, ValueTask<AccessToken>>? tokenProvider = null,
         ILogger? logger = null,

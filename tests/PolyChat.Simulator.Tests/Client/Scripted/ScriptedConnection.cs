@@ -31,7 +31,11 @@ internal sealed class ScriptedConnection
         Cursor = long.TryParse(query["cursor"], out var cursor) ? cursor : 0;
         AccessToken = query["access_token"].ToString();
         SessionId = query["session_id"].ToString();
+        Headers = context.Request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>The upgrade request's headers.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
 
     /// <summary>0 for the first upgrade request, then 1, 2…</summary>
     public int Index { get; }
