@@ -17,7 +17,8 @@ namespace PolyChat.Protocol.Benchmarks.Density;
 /// bridges many customer chats holds them. Each connects, gets its greeting and settles one message Sent; then the
 /// sessions sit idle. Reported: managed bytes and working set per session, idle CPU over a quiet window, connect
 /// and settle times, and what is left after disposing. <c>--bare</c> runs the baseline: N bare
-/// <see cref="ClientWebSocket"/>s on the same sessions, each with a receive pending.
+/// <see cref="ClientWebSocket"/>s on the same sessions that join, wait for the greeting and for one message's echo
+/// by hand, then each keep a receive pending.
 /// </summary>
 public static class DensityRun
 {
@@ -116,6 +117,8 @@ public static class DensityRun
         }
     }
 
+    // The baseline does by hand what each session does: join the agent, wait for its greeting, send one message and
+    // wait for its echo; then it keeps one receive pending, as an idle session does.
     private static async Task<IAsyncDisposable> ConnectBareAsync(SimulatorProcess simulator, AccessToken access, string[] sessionIds, CancellationToken token)
     {
         var sockets = new ClientWebSocket[sessionIds.Length];
@@ -126,7 +129,12 @@ public static class DensityRun
             var uri = new UriBuilder(simulator.WebSocketAddress) { Query = $"session_id={sessionIds[i]}&access_token={Uri.EscapeDataString(access.Value)}" }.Uri;
             await socket.ConnectAsync(uri, token).ConfigureAwait(false);
             sockets[i] = socket;
-            receives[i] = DrainAsync(socket, token);
+            var buffer = new byte[4096];
+            await SendTextAsync(socket, """{"type":"EVENT_TYPE_REQUEST_POLY_AGENT_JOIN","payload":{}}""", token).ConfigureAwait(false);
+            await ReceiveUntilAsync(socket, buffer, "EVENT_TYPE_POLY_AGENT_MESSAGE", token).ConfigureAwait(false);
+            await SendTextAsync(socket, """{"type":"EVENT_TYPE_USER_MESSAGE","payload":{"text":"hello"}}""", token).ConfigureAwait(false);
+            await ReceiveUntilAsync(socket, buffer, "EVENT_TYPE_USER_MESSAGE", token).ConfigureAwait(false);
+            receives[i] = DrainAsync(socket, buffer, token);
         }).ConfigureAwait(false);
         return new Disposer(async () =>
         {
@@ -142,9 +150,43 @@ public static class DensityRun
         });
     }
 
-    private static async Task DrainAsync(ClientWebSocket socket, CancellationToken token)
+    private static Task SendTextAsync(ClientWebSocket socket, string json, CancellationToken token) =>
+        socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, endOfMessage: true, token);
+
+    // Frames here are small; a frame that holds the type name anywhere counts, which is enough for a baseline.
+    private static async Task ReceiveUntilAsync(ClientWebSocket socket, byte[] buffer, string type, CancellationToken token)
     {
-        var buffer = new byte[4096];
+        var needle = System.Text.Encoding.UTF8.GetBytes("\"" + type + "\"");
+        while (true)
+        {
+            var length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (length == buffer.Length)
+                {
+                    length = 0;
+                }
+
+                result = await socket.ReceiveAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    throw new InvalidOperationException($"The simulator closed the socket before {type}.");
+                }
+
+                length += result.Count;
+            }
+            while (!result.EndOfMessage);
+
+            if (buffer.AsSpan(0, length).IndexOf(needle) >= 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task DrainAsync(ClientWebSocket socket, byte[] buffer, CancellationToken token)
+    {
         while (socket.State == WebSocketState.Open)
         {
             await socket.ReceiveAsync(buffer.AsMemory(), token).ConfigureAwait(false);
