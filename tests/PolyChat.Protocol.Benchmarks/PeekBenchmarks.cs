@@ -15,7 +15,7 @@ public class PeekBenchmarks
     {
         _sequencer = new EventSequencer<Event>(new SequencerOptions { GapTimeout = Timeout.InfiniteTimeSpan });
         var first = PolyChatJson.Read(Frames.Medium);
-        _sequencer.Offer(EventId.FromString(first.Id!), first.Sequence, first);
+        _sequencer.Offer(EventKey.FromString(first.Id!), first.Sequence, first);
         while (_sequencer.TryTake(out _))
         {
         }
@@ -25,7 +25,7 @@ public class PeekBenchmarks
     public SequencerDecision FullRead()
     {
         var value = PolyChatJson.Read(Frames.Medium);
-        return _sequencer.Check(EventId.FromString(value.Id!), value.Sequence);
+        return _sequencer.Check(EventKey.FromString(value.Id!), value.Sequence);
     }
 
     [Benchmark(Description = "duplicate rejected on peek")]
