@@ -22,16 +22,16 @@ public class PeekBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "duplicate rejected after full read")]
-    public SequencerDecision FullRead()
+    public bool FullRead()
     {
         var value = PolyChatJson.Read(Frames.Medium);
-        return _sequencer.Check(EventKey.FromString(value.Id!), value.Sequence);
+        return _sequencer.Check(EventKey.FromString(value.Id!), value.Sequence) == SequencerCheck.Duplicate;
     }
 
     [Benchmark(Description = "duplicate rejected on peek")]
-    public SequencerDecision Peek()
+    public bool Peek()
     {
         var envelope = PolyChatJson.PeekEnvelope(Frames.Medium);
-        return _sequencer.Check(envelope.Id, envelope.Sequence);
+        return _sequencer.Check(envelope.Id, envelope.Sequence) == SequencerCheck.Duplicate;
     }
 }
