@@ -178,7 +178,7 @@ public class EventKeyTests
     [InlineData(100_000)]
     public void LongIdsWithEveryKindOfCharacterMatchTheirUtf8Form(int length)
     {
-        // Multi-byte characters and surrogate pairs straddle every buffer and block boundary.
+        // Multi-byte characters, surrogate pairs and lone surrogates (U+FFFD in UTF-8) all through a long id.
         string[] pieces = ["a", "é", "€", "😀", "\uD800", "z"];
         var builder = new StringBuilder();
         for (int i = 0; builder.Length < length; i++)

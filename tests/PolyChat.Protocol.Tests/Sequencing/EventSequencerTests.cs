@@ -378,7 +378,7 @@ public class EventSequencerTests
     {
         var sequencer = Create(new SequencerOptions { TimeProvider = _time, MaxHeldEvents = 1 });
 
-        // More than one call's worth (2 × 1 + 2) of outputs, offered without taking any.
+        // Outputs offered without taking any queue up in order, well past the held limit.
         for (long sequence = 1; sequence <= 10; sequence++)
         {
             sequencer.Offer(Uuid(sequence), sequence, "x");
