@@ -11,7 +11,7 @@ namespace PolyChat.Protocol;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The server documents <c>id</c> as a UUID (PROTOCOL.md §1). An id in the canonical 36-character form
+/// The server documents <c>id</c> as a UUID (PROTOCOL.md §1b). An id in the canonical 36-character form
 /// (<c>xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx</c>, hex digits in either case) is stored as its exact
 /// 128 bits, so two spellings that differ only in case are equal, and making such a key allocates nothing.
 /// </para>

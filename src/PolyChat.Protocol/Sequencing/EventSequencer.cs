@@ -52,7 +52,7 @@ namespace PolyChat.Protocol;
 /// and stale events on the envelope before reading their payload.)
 /// </para>
 /// <para>
-/// A new sequencer holds no room for ids or events (a few hundred bytes): its id windows, hold buffer
+/// A new sequencer holds no room for ids or events (under a kilobyte): its id windows, hold buffer
 /// and ready queue are BCL collections that grow with use, the windows and hold buffer to at most
 /// about twice their configured bounds' worth of slots, whatever the sequence numbers or however many
 /// ids pass through. The ready queue grows to the most outputs one call produced, or more if the
@@ -163,7 +163,7 @@ public sealed class EventSequencer<TEvent>
     /// </remarks>
     public SequencerDecision Offer(EventKey id, long? sequence, TEvent item)
     {
-        // The common case, the next event in order with nothing held: one probe that both checks and
+        // The common case, the next event in order with nothing held: one set insertion that both checks and
         // records the id, and no hold-buffer or timeout work.
         long next = _cursor + 1;
         if (sequence.GetValueOrDefault() == next && sequence.HasValue && _held.Count == 0)
