@@ -15,23 +15,23 @@ public class PeekBenchmarks
     {
         _sequencer = new EventSequencer<Event>(new SequencerOptions { GapTimeout = Timeout.InfiniteTimeSpan });
         var first = PolyChatJson.Read(Frames.Medium);
-        _sequencer.Offer(EventId.FromString(first.Id!), first.Sequence, first);
+        _sequencer.Offer(EventKey.FromString(first.Id!), first.Sequence, first);
         while (_sequencer.TryTake(out _))
         {
         }
     }
 
     [Benchmark(Baseline = true, Description = "duplicate rejected after full read")]
-    public SequencerDecision FullRead()
+    public bool FullRead()
     {
         var value = PolyChatJson.Read(Frames.Medium);
-        return _sequencer.Check(EventId.FromString(value.Id!), value.Sequence);
+        return _sequencer.Check(EventKey.FromString(value.Id!), value.Sequence) == SequencerCheck.Duplicate;
     }
 
     [Benchmark(Description = "duplicate rejected on peek")]
-    public SequencerDecision Peek()
+    public bool Peek()
     {
         var envelope = PolyChatJson.PeekEnvelope(Frames.Medium);
-        return _sequencer.Check(envelope.Id, envelope.Sequence);
+        return _sequencer.Check(envelope.Id, envelope.Sequence) == SequencerCheck.Duplicate;
     }
 }

@@ -10,7 +10,7 @@ public class SequencerBenchmarks
     // A power of two, so the id of a sequence is found with a mask, not a 64-bit division.
     public const int EventsPerOperation = 8192;
 
-    private EventId[] _ids = null!;
+    private EventKey[] _ids = null!;
     private long[] _inOrder = null!;
     private long[] _reordered = null!;
     private object _event = null!;
@@ -20,12 +20,12 @@ public class SequencerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _ids = new EventId[EventsPerOperation];
+        _ids = new EventKey[EventsPerOperation];
         _inOrder = new long[EventsPerOperation];
         _reordered = new long[EventsPerOperation];
         for (var i = 0; i < EventsPerOperation; i++)
         {
-            _ids[i] = EventId.FromString($"0190a3f1-1c22-7b10-8e4d-{i:x12}");
+            _ids[i] = EventKey.FromString($"0190a3f1-1c22-7b10-8e4d-{i:x12}");
             _inOrder[i] = i + 1;
         }
 

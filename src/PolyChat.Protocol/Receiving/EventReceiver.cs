@@ -107,11 +107,11 @@ public sealed class EventReceiver
             envelope = PolyChatJson.PeekEnvelope(utf8Frame);
             if (!envelope.IsBatch)
             {
-                var decision = _sequencer.Check(envelope.Id, envelope.Sequence);
-                if (decision is SequencerDecision.Duplicate or SequencerDecision.Stale)
+                var check = _sequencer.Check(envelope.Id, envelope.Sequence);
+                if (check != SequencerCheck.Accept)
                 {
-                    _sequencer.CountDropped(decision);
-                    return decision == SequencerDecision.Duplicate ? FrameOutcome.Duplicate : FrameOutcome.Stale;
+                    _sequencer.CountDropped(check);
+                    return check == SequencerCheck.Duplicate ? FrameOutcome.Duplicate : FrameOutcome.Stale;
                 }
             }
 
@@ -211,7 +211,7 @@ public sealed class EventReceiver
             return false;
         }
 
-        var entries = new List<(int Index, EventId Id, long? Sequence, Event Event)>(elements.Count);
+        var entries = new List<(int Index, EventKey Id, long? Sequence, Event Event)>(elements.Count);
         var rejected = new List<RejectedEvent>();
         for (var index = 0; index < elements.Count; index++)
         {
@@ -255,7 +255,7 @@ public sealed class EventReceiver
     private void OfferBatch(EventBatchEvent batch)
     {
         var events = batch.Payload.Events;
-        var entries = new List<(int Index, EventId Id, long? Sequence, Event Event)>(events.Count);
+        var entries = new List<(int Index, EventKey Id, long? Sequence, Event Event)>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
             entries.Add((i, IdOf(events[i]), events[i].Sequence, events[i]));
@@ -264,7 +264,7 @@ public sealed class EventReceiver
         Offer(entries);
     }
 
-    private void Offer(List<(int Index, EventId Id, long? Sequence, Event Event)> entries)
+    private void Offer(List<(int Index, EventKey Id, long? Sequence, Event Event)> entries)
     {
         // Replay order is chronological, but the protocol asks clients to sort by sequence anyway,
         // with transient events (no sequence) last; the sort is stable so ties keep arrival order.
@@ -286,5 +286,5 @@ public sealed class EventReceiver
         }
     }
 
-    private static EventId IdOf(Event value) => value.Id is null ? default : EventId.FromString(value.Id);
+    private static EventKey IdOf(Event value) => value.Id is null ? default : EventKey.FromString(value.Id);
 }

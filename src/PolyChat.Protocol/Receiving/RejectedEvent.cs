@@ -14,4 +14,4 @@ namespace PolyChat.Protocol;
 /// The event's <c>sequence</c> when its envelope could be read. Such a sequence counts as consumed, not as a gap: the
 /// server did send it, it was only unreadable.
 /// </param>
-public readonly record struct RejectedEvent(PolyChatJsonException Error, int? BatchIndex, EventId Id, long? Sequence);
+public readonly record struct RejectedEvent(PolyChatJsonException Error, int? BatchIndex, EventKey Id, long? Sequence);

@@ -29,11 +29,11 @@ namespace PolyChat.Protocol;
 /// A permanent event whose id was recently delivered or is held, or whose sequence is already held,
 /// is a <see cref="SequencerDecision.Duplicate"/>. One at or below <see cref="Cursor"/> is
 /// <see cref="SequencerDecision.Stale"/>. The next expected one (<c>Cursor + 1</c>) is
-/// <see cref="SequencerDecision.Delivered"/> together with any held events that follow it without a
+/// <see cref="SequencerDecision.Ready"/> together with any held events that follow it without a
 /// break. One further ahead is <see cref="SequencerDecision.Held"/>.
 /// </description></item>
 /// <item><description>
-/// Events without an id (<see cref="EventId.IsEmpty"/>) skip the id checks and follow the sequence
+/// Events without an id (<see cref="EventKey.IsEmpty"/>) skip the id checks and follow the sequence
 /// rules. Transient and permanent ids are remembered separately.
 /// </description></item>
 /// <item><description>
@@ -46,18 +46,19 @@ namespace PolyChat.Protocol;
 /// </list>
 /// <para>
 /// Outputs are read with <see cref="TryTake"/>. A typical reader loop, per inner event of every frame
-/// (batches flattened): peek the envelope's <c>id</c> and <c>sequence</c>, skip the payload when
-/// <see cref="Check"/> says it is not <see cref="SequencerDecision.Accept"/>, otherwise parse it and
-/// <see cref="Offer"/> it, then drain <see cref="TryTake"/> until it returns <see langword="false"/>.
-/// A timer calls <see cref="Poll"/> so that gaps time out even when no traffic arrives.
+/// (batches flattened): <see cref="Offer"/> the event, then drain <see cref="TryTake"/> until it
+/// returns <see langword="false"/>. A timer calls <see cref="Poll"/> so that gaps time out even when
+/// no traffic arrives. (<see cref="EventReceiver"/> does all of this from frames, and drops duplicates
+/// and stale events on the envelope before reading their payload.)
 /// </para>
 /// <para>
-/// Memory is allocated when the sequencer is created and depends only on the options, never on the
-/// sequence numbers or on how many ids pass through. The ready queue is allocated for the most
-/// outputs one call can produce, <c>2 × MaxHeldEvents + 2</c> (every held event plus the offered one,
-/// each possibly preceded by a gap); it grows, and is the only thing that can, if the application
-/// offers more events before taking the ready ones. Checking, offering and taking events, whether
-/// in order, held, transient or across gaps, allocates nothing.
+/// A new sequencer holds no room for ids or events (under a kilobyte): its id windows, hold buffer
+/// and ready queue are BCL collections that grow with use, the windows and hold buffer to at most
+/// about twice their configured bounds' worth of slots, whatever the sequence numbers or however many
+/// ids pass through. The ready queue grows to the most outputs one call produced, or more if the
+/// application offers events before taking the ready ones. Once they have grown, offering and taking
+/// events, whether in order, held, transient or across gaps, allocates nothing for events whose ids
+/// are canonical UUIDs (see <see cref="EventKey"/>; any other id allocates its string when its key is made).
 /// </para>
 /// <para>
 /// This type is not thread-safe. One reader loop owns it; a timer that calls <see cref="Poll"/> must
@@ -68,8 +69,8 @@ public sealed class EventSequencer<TEvent>
 {
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _gapTimeout;
-    private readonly EventIdWindow _transientIds;
-    private readonly EventIdWindow _deliveredIds;
+    private readonly EventKeyWindow _transientIds;
+    private readonly EventKeyWindow _deliveredIds;
     private readonly HoldBuffer<TEvent> _held;
     private readonly OutputQueue<TEvent> _ready;
 
@@ -95,10 +96,10 @@ public sealed class EventSequencer<TEvent>
 
         _timeProvider = options.TimeProvider;
         _gapTimeout = options.GapTimeout;
-        _transientIds = new EventIdWindow(options.TransientIdWindow);
-        _deliveredIds = new EventIdWindow(options.DeliveredIdWindow);
+        _transientIds = new EventKeyWindow(options.TransientIdWindow);
+        _deliveredIds = new EventKeyWindow(options.DeliveredIdWindow);
         _held = new HoldBuffer<TEvent>(options.MaxHeldEvents);
-        _ready = new OutputQueue<TEvent>((2 * options.MaxHeldEvents) + 2);
+        _ready = new OutputQueue<TEvent>();
         _cursor = options.InitialCursor;
     }
 
@@ -125,30 +126,29 @@ public sealed class EventSequencer<TEvent>
     /// <param name="id">The event's id, or <c>default</c> if it has none.</param>
     /// <param name="sequence">The event's sequence, or <see langword="null"/> for a transient event.</param>
     /// <returns>
-    /// <see cref="SequencerDecision.Duplicate"/>, <see cref="SequencerDecision.Stale"/>, or
-    /// <see cref="SequencerDecision.Accept"/> when an immediate <see cref="Offer"/> would deliver or hold it.
+    /// <see cref="SequencerCheck.Duplicate"/> or <see cref="SequencerCheck.Stale"/> when an immediate
+    /// <see cref="Offer"/> would drop it so; <see cref="SequencerCheck.Accept"/> when it would make it ready or hold it.
     /// </returns>
-    public SequencerDecision Check(EventId id, long? sequence) => Classify(id, sequence);
+    internal SequencerCheck Check(EventKey id, long? sequence) => Classify(id, sequence);
 
     /// <summary>
-    /// Counts an event the caller dropped because <see cref="Check"/> judged it
-    /// <see cref="SequencerDecision.Duplicate"/> or <see cref="SequencerDecision.Stale"/>, so that
-    /// <see cref="Counters"/> include events rejected before their payload was read.
+    /// Counts an event the caller dropped because <see cref="Check"/> judged it a duplicate or stale,
+    /// so that <see cref="Counters"/> include events rejected before their payload was read.
     /// </summary>
-    /// <param name="decision">The decision <see cref="Check"/> returned.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="decision"/> is not Duplicate or Stale.</exception>
-    public void CountDropped(SequencerDecision decision)
+    /// <param name="check">The result <see cref="Check"/> returned.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="check"/> is not Duplicate or Stale.</exception>
+    internal void CountDropped(SequencerCheck check)
     {
-        switch (decision)
+        switch (check)
         {
-            case SequencerDecision.Duplicate:
+            case SequencerCheck.Duplicate:
                 _duplicatesDropped++;
                 break;
-            case SequencerDecision.Stale:
+            case SequencerCheck.Stale:
                 _staleDropped++;
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(decision), decision, "Only Duplicate and Stale events are dropped.");
+                throw new ArgumentOutOfRangeException(nameof(check), check, "Only duplicate and stale events are dropped.");
         }
     }
 
@@ -156,18 +156,14 @@ public sealed class EventSequencer<TEvent>
     /// <param name="id">The event's id, or <c>default</c> if it has none.</param>
     /// <param name="sequence">The event's sequence, or <see langword="null"/> for a transient event.</param>
     /// <param name="item">The event, stored until it is taken.</param>
-    /// <returns>
-    /// <see cref="SequencerDecision.Delivered"/>, <see cref="SequencerDecision.Held"/>,
-    /// <see cref="SequencerDecision.Duplicate"/> or <see cref="SequencerDecision.Stale"/>; never
-    /// <see cref="SequencerDecision.Accept"/>.
-    /// </returns>
+    /// <returns>What was done with the event.</returns>
     /// <remarks>
-    /// The event is judged against the state before this call, as <see cref="Check"/> judges it; then
-    /// held events that have timed out are released, as <see cref="Poll"/> would.
+    /// The event is judged against the state before this call; then held events that have timed out
+    /// are released, as <see cref="Poll"/> would.
     /// </remarks>
-    public SequencerDecision Offer(EventId id, long? sequence, TEvent item)
+    public SequencerDecision Offer(EventKey id, long? sequence, TEvent item)
     {
-        // The common case, the next event in order with nothing held: one probe that both checks and
+        // The common case, the next event in order with nothing held: one set insertion that both checks and
         // records the id, and no hold-buffer or timeout work.
         long next = _cursor + 1;
         if (sequence.GetValueOrDefault() == next && sequence.HasValue && _held.Count == 0)
@@ -180,25 +176,24 @@ public sealed class EventSequencer<TEvent>
 
             _cursor = next;
             Emit(item, next);
-            return SequencerDecision.Delivered;
+            return SequencerDecision.Ready;
         }
 
-        SequencerDecision decision = Classify(id, sequence);
-        if (decision is SequencerDecision.Duplicate or SequencerDecision.Stale)
+        SequencerCheck check = Classify(id, sequence);
+        if (check != SequencerCheck.Accept)
         {
-            CountDropped(decision);
-        }
-        else
-        {
-            decision = sequence is long permanent ? Admit(id, permanent, item) : AdmitTransient(id, item);
+            CountDropped(check);
+            ReleaseExpired();
+            return check == SequencerCheck.Duplicate ? SequencerDecision.Duplicate : SequencerDecision.Stale;
         }
 
+        SequencerDecision decision = sequence is long permanent ? Admit(id, permanent, item) : AdmitTransient(id, item);
         ReleaseExpired();
 
         // An event held just now can be released by the expiry of an older one above it.
         if (decision == SequencerDecision.Held && sequence <= _cursor)
         {
-            decision = SequencerDecision.Delivered;
+            decision = SequencerDecision.Ready;
         }
 
         return decision;
@@ -266,29 +261,29 @@ public sealed class EventSequencer<TEvent>
         _cursor = cursor;
     }
 
-    private SequencerDecision Classify(EventId id, long? sequence)
+    private SequencerCheck Classify(EventKey id, long? sequence)
     {
         if (sequence is not long permanent)
         {
-            return !id.IsEmpty && _transientIds.Contains(id) ? SequencerDecision.Duplicate : SequencerDecision.Accept;
+            return !id.IsEmpty && _transientIds.Contains(id) ? SequencerCheck.Duplicate : SequencerCheck.Accept;
         }
 
         if (!id.IsEmpty && (_deliveredIds.Contains(id) || _held.ContainsId(id)))
         {
-            return SequencerDecision.Duplicate;
+            return SequencerCheck.Duplicate;
         }
 
         if (permanent <= _cursor)
         {
-            return SequencerDecision.Stale;
+            return SequencerCheck.Stale;
         }
 
         // Sequences are unique within a session, so an event at a held sequence is taken for a copy
         // of the held one even when its id is missing or differs; the first arrival is kept.
-        return _held.ContainsSequence(permanent) ? SequencerDecision.Duplicate : SequencerDecision.Accept;
+        return _held.ContainsSequence(permanent) ? SequencerCheck.Duplicate : SequencerCheck.Accept;
     }
 
-    private SequencerDecision AdmitTransient(EventId id, TEvent item)
+    private SequencerDecision AdmitTransient(EventKey id, TEvent item)
     {
         if (!id.IsEmpty)
         {
@@ -296,10 +291,10 @@ public sealed class EventSequencer<TEvent>
         }
 
         Emit(item, sequence: 0);
-        return SequencerDecision.Delivered;
+        return SequencerDecision.Ready;
     }
 
-    private SequencerDecision Admit(EventId id, long sequence, TEvent item)
+    private SequencerDecision Admit(EventKey id, long sequence, TEvent item)
     {
         Debug.Assert(sequence > _cursor, "Classify rejects stale sequences.");
 
@@ -314,7 +309,7 @@ public sealed class EventSequencer<TEvent>
         {
             Deliver(id, sequence, item);
             ReleaseContiguous();
-            return SequencerDecision.Delivered;
+            return SequencerDecision.Ready;
         }
 
         long arrival = _gapTimeout == Timeout.InfiniteTimeSpan ? 0 : _timeProvider.GetTimestamp();
@@ -368,7 +363,7 @@ public sealed class EventSequencer<TEvent>
 
     private void ReleaseLowest()
     {
-        _held.RemoveMin(out long sequence, out EventId id, out TEvent item);
+        _held.RemoveMin(out long sequence, out EventKey id, out TEvent item);
         Deliver(id, sequence, item);
     }
 
@@ -381,7 +376,7 @@ public sealed class EventSequencer<TEvent>
         _cursor = lastMissing;
     }
 
-    private void Deliver(EventId id, long sequence, TEvent item)
+    private void Deliver(EventKey id, long sequence, TEvent item)
     {
         Debug.Assert(sequence == _cursor + 1, "Permanent events leave in sequence order.");
 

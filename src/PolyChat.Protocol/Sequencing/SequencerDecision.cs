@@ -1,22 +1,16 @@
 namespace PolyChat.Protocol;
 
 /// <summary>
-/// What <see cref="EventSequencer{TEvent}"/> did, or would do, with an event.
+/// What <see cref="EventSequencer{TEvent}.Offer"/> did with an event.
 /// </summary>
 public enum SequencerDecision
 {
     /// <summary>
-    /// Returned by <see cref="EventSequencer{TEvent}.Check"/> only: the event is new and would be
-    /// delivered or held, so it is worth parsing and offering.
-    /// </summary>
-    Accept,
-
-    /// <summary>
     /// The event is ready to be taken with <see cref="EventSequencer{TEvent}.TryTake"/>, possibly
     /// together with held successors it released or after a gap declared in the same call.
-    /// Transient events are always delivered at once unless they are duplicates.
+    /// Transient events are always ready at once unless they are duplicates.
     /// </summary>
-    Delivered,
+    Ready,
 
     /// <summary>
     /// The event is ahead of the next expected sequence and is kept until the gap below it fills,

@@ -8,8 +8,8 @@ namespace PolyChat.Protocol;
 /// so an options instance is always usable.
 /// </summary>
 /// <remarks>
-/// The counts size structures that are allocated once, when the sequencer is created, and are each
-/// limited to <see cref="MaxCapacity"/>.
+/// The counts bound structures that start empty and grow with use, never past about twice their
+/// bound's worth of slots; each is limited to <see cref="MaxCapacity"/>.
 /// </remarks>
 public sealed class SequencerOptions
 {

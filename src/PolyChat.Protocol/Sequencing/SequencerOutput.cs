@@ -94,18 +94,6 @@ public readonly struct SequencerOutput<TEvent>
     internal static SequencerOutput<TEvent> ForEvent(TEvent item, long sequence) =>
         new(SequencerOutputKind.Event, item, sequence, 0, default);
 
-    // Copies an output a field at a time. A slot written field by field and read back at once as a
-    // whole (one vector load) cannot be forwarded from the pending stores and stalls.
-    internal static SequencerOutput<TEvent> CopyOf(ref readonly SequencerOutput<TEvent> source)
-    {
-        TEvent item = source._event;
-        long first = source._first;
-        long last = source._last;
-        byte kind = source._kind;
-        byte reason = source._reason;
-        return new((SequencerOutputKind)kind, item, first, last, (GapReason)reason);
-    }
-
     internal static SequencerOutput<TEvent> ForGap(SequenceGap gap) =>
         new(SequencerOutputKind.Gap, default!, gap.FirstMissing, gap.LastMissing, gap.Reason);
 

@@ -21,7 +21,7 @@ internal static class EnvelopePeek
         }
 
         var start = reader.TokenStartIndex;
-        EventId id = default;
+        EventKey id = default;
         long? sequence = null;
         EventType? type = null;
         var seen = 0;
@@ -76,9 +76,9 @@ internal static class EnvelopePeek
     /// Reads what it can of an event's <c>id</c> and <c>sequence</c>, for an event that failed to read (its type may be
     /// missing or wrong). Never throws; a field that cannot be read is left out.
     /// </summary>
-    public static (EventId Id, long? Sequence) ReadIdAndSequence(ReadOnlySpan<byte> element)
+    public static (EventKey Id, long? Sequence) ReadIdAndSequence(ReadOnlySpan<byte> element)
     {
-        EventId id = default;
+        EventKey id = default;
         long? sequence = null;
         var reader = new Utf8JsonReader(element, new JsonReaderOptions { MaxDepth = PolyChatJson.MaxDepth });
         try
@@ -115,11 +115,11 @@ internal static class EnvelopePeek
         return (id, sequence);
     }
 
-    private static EventId ReadId(ref Utf8JsonReader reader) => reader.TokenType switch
+    private static EventKey ReadId(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.Null => default,
-        JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence => EventId.FromUtf8(reader.ValueSpan),
-        JsonTokenType.String => EventId.FromString(reader.GetString()!),
+        JsonTokenType.String when !reader.ValueIsEscaped && !reader.HasValueSequence => EventKey.FromUtf8(reader.ValueSpan),
+        JsonTokenType.String => EventKey.FromString(reader.GetString()!),
         _ => throw new PolyChatJsonException("'id' must be a string.", reader.TokenStartIndex),
     };
 

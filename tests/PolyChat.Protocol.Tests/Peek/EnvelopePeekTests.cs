@@ -62,7 +62,7 @@ public class EnvelopePeekTests(ITestOutputHelper output)
     {
         EventEnvelope envelope = Peek(frame);
 
-        Assert.Equal(EventId.FromString(Uuid), envelope.Id);
+        Assert.Equal(EventKey.FromString(Uuid), envelope.Id);
         Assert.Equal(42, envelope.Sequence);
         Assert.Equal(EventType.SessionEnd, envelope.Type);
     }
@@ -94,8 +94,8 @@ public class EnvelopePeekTests(ITestOutputHelper output)
 
         Assert.False(envelope.Id.IsEmpty);
         Assert.True(envelope.Id.IsUuid);
-        Assert.Equal(EventId.FromString(Uuid), envelope.Id);
-        Assert.NotEqual(EventId.FromString("0190a3f1-4e80-7c2a-b1d9-2f6a8c0d4e13"), envelope.Id);
+        Assert.Equal(EventKey.FromString(Uuid), envelope.Id);
+        Assert.NotEqual(EventKey.FromString("0190a3f1-4e80-7c2a-b1d9-2f6a8c0d4e13"), envelope.Id);
         Assert.Equal(6, envelope.Sequence);
     }
 
@@ -104,8 +104,8 @@ public class EnvelopePeekTests(ITestOutputHelper output)
     {
         EventEnvelope envelope = Peek("""{"id":"evt-000123","sequence":1,"type":"EVENT_TYPE_HEARTBEAT"}""");
 
-        Assert.Equal(EventId.FromString("evt-000123"), envelope.Id);
-        Assert.NotEqual(EventId.FromString("evt-000124"), envelope.Id);
+        Assert.Equal(EventKey.FromString("evt-000123"), envelope.Id);
+        Assert.NotEqual(EventKey.FromString("evt-000124"), envelope.Id);
     }
 
     [Theory]
@@ -118,7 +118,7 @@ public class EnvelopePeekTests(ITestOutputHelper output)
         EventEnvelope fromEscaped = Peek($$$"""{"id":"{{{escaped}}}","sequence":1,"type":"EVENT_TYPE_HEARTBEAT"}""");
         EventEnvelope fromPlain = Peek($$$"""{"id":"{{{plain}}}","sequence":1,"type":"EVENT_TYPE_HEARTBEAT"}""");
 
-        Assert.Equal(EventId.FromString(plain), fromEscaped.Id);
+        Assert.Equal(EventKey.FromString(plain), fromEscaped.Id);
         Assert.Equal(fromPlain.Id, fromEscaped.Id);
     }
 
@@ -187,7 +187,7 @@ public class EnvelopePeekTests(ITestOutputHelper output)
 
         EventEnvelope envelope = Peek(Truncated);
 
-        Assert.Equal(EventId.FromString("a"), envelope.Id);
+        Assert.Equal(EventKey.FromString("a"), envelope.Id);
         Assert.Equal(1, envelope.Sequence);
         Assert.Equal(EventType.Heartbeat, envelope.Type);
 

@@ -18,7 +18,7 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
     public void InOrderSteadyStateAllocatesNothing()
     {
         const int Count = 100_000;
-        var ids = new EventId[Count + 1000];
+        var ids = new EventKey[Count + 1000];
         for (int i = 0; i < ids.Length; i++)
         {
             ids[i] = Uuid(i + 1);
@@ -42,7 +42,7 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
     {
         const int Count = 100_000;
         var sequencer = new EventSequencer<object>(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
-        Span<byte> buffer = stackalloc byte[32];
+        Span<byte> buffer = stackalloc byte[36];
         OfferTransient(sequencer, 0, 2048, buffer);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -58,7 +58,7 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
     {
         const int Count = 1_000_000;
         var sequencer = new EventSequencer<object>(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
-        Span<byte> buffer = stackalloc byte[32];
+        Span<byte> buffer = stackalloc byte[36];
         OfferTransient(sequencer, 0, 4096, buffer);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -70,10 +70,35 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
 
         // The window still works at the end: the newest ids are remembered, older ones forgotten.
         int last = 4096 + Count - 1;
-        Assert.Equal(SequencerDecision.Duplicate, sequencer.Check(Utf8(last, buffer), null));
-        Assert.Equal(SequencerDecision.Duplicate, sequencer.Check(Utf8(last - 1023, buffer), null));
-        Assert.Equal(SequencerDecision.Accept, sequencer.Check(Utf8(last - 1024, buffer), null));
+        Assert.Equal(SequencerCheck.Duplicate, sequencer.Check(Utf8Uuid(last, buffer), null));
+        Assert.Equal(SequencerCheck.Duplicate, sequencer.Check(Utf8Uuid(last - 1023, buffer), null));
+        Assert.Equal(SequencerCheck.Accept, sequencer.Check(Utf8Uuid(last - 1024, buffer), null));
         Assert.Equal(4096 + Count, sequencer.Counters.Delivered);
+    }
+
+    [Fact]
+    public void TextIdsAllocateTheirStringsOnly()
+    {
+        // Ids that are not canonical UUIDs are kept as strings (EventKey's documented cost): a key made
+        // from UTF-8 allocates its string, and nothing else is allocated per event.
+        const int Count = 100_000;
+        var sequencer = new EventSequencer<object>(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
+        Span<byte> buffer = stackalloc byte[32];
+        OfferTransient(sequencer, 0, 2048, buffer, Utf8);
+        long expected = 0;
+        for (int n = 2048; n < 2048 + Count; n++)
+        {
+            expected += Utf8(n, buffer).ToString().Length;
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        OfferTransient(sequencer, 2048, Count, buffer, Utf8);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // A string is a 20-byte header and length, two bytes a character and a terminator, rounded up to 8 bytes.
+        output.WriteLine($"{Count:N0} transient text ids ({expected:N0} characters): {allocated:N0} bytes allocated");
+        Assert.True(allocated <= (Count * 32L) + (2 * expected), $"{allocated} bytes allocated");
+        Assert.True(allocated >= Count * 24L, $"{allocated} bytes allocated: the strings are not counted");
     }
 
     [Fact]
@@ -99,14 +124,14 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
         Assert.True(sequencer.Cursor > Far);
     }
 
-    private static void OfferInOrder(EventSequencer<object> sequencer, EventId[] ids, ref long sequence, int count)
+    private static void OfferInOrder(EventSequencer<object> sequencer, EventKey[] ids, ref long sequence, int count)
     {
         for (int i = 0; i < count; i++)
         {
             sequence++;
-            EventId id = ids[sequence - 1];
-            if (sequencer.Check(id, sequence) != SequencerDecision.Accept
-                || sequencer.Offer(id, sequence, Payload) != SequencerDecision.Delivered
+            EventKey id = ids[sequence - 1];
+            if (sequencer.Check(id, sequence) != SequencerCheck.Accept
+                || sequencer.Offer(id, sequence, Payload) != SequencerDecision.Ready
                 || !sequencer.TryTake(out SequencerOutput<object> taken)
                 || taken.Sequence != sequence)
             {
@@ -115,13 +140,13 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
         }
     }
 
-    private static void OfferTransient(EventSequencer<object> sequencer, int first, int count, Span<byte> buffer)
+    private static void OfferTransient(EventSequencer<object> sequencer, int first, int count, Span<byte> buffer, KeyMaker? key = null)
     {
         for (int n = first; n < first + count; n++)
         {
-            EventId id = Utf8(n, buffer);
-            if (sequencer.Check(id, null) != SequencerDecision.Accept
-                || sequencer.Offer(id, null, Payload) != SequencerDecision.Delivered
+            EventKey id = key is null ? Utf8Uuid(n, buffer) : key(n, buffer);
+            if (sequencer.Check(id, null) != SequencerCheck.Accept
+                || sequencer.Offer(id, null, Payload) != SequencerDecision.Ready
                 || !sequencer.TryTake(out _))
             {
                 Assert.Fail($"Transient event {n} was not delivered at once.");
@@ -145,4 +170,6 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
             }
         }
     }
+
+    private delegate EventKey KeyMaker(long n, Span<byte> buffer);
 }

@@ -18,7 +18,7 @@ public class EventSequencerTests
 
         for (long sequence = 1; sequence <= 5; sequence++)
         {
-            Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(sequence), sequence, $"e{sequence}"));
+            Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(sequence), sequence, $"e{sequence}"));
             Assert.True(sequencer.TryTake(out SequencerOutput<string> output));
             Assert.Equal(SequencerOutputKind.Event, output.Kind);
             Assert.Equal($"e{sequence}", output.Event);
@@ -92,14 +92,14 @@ public class EventSequencerTests
         Assert.Empty(sequencer.Drain());
         Assert.Equal(3, sequencer.HeldCount);
 
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(1), 1, "a"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(1), 1, "a"));
         Assert.Equal("1, 2", sequencer.Drain().Render());
 
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(3), 3, "c"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(3), 3, "c"));
         Assert.Equal("3, 4", sequencer.Drain().Render());
         Assert.Equal(1, sequencer.HeldCount);
 
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(default, 5, "e"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(default, 5, "e"));
         Assert.Equal("5, 6", sequencer.Drain().Render());
         Assert.Equal(6, sequencer.Cursor);
         Assert.Equal(0, sequencer.HeldCount);
@@ -112,7 +112,7 @@ public class EventSequencerTests
         var sequencer = Create();
         sequencer.Offer(Uuid(2), 2, "b");
 
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(500), null, "typing"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(500), null, "typing"));
         Assert.True(sequencer.TryTake(out SequencerOutput<string> output));
         Assert.Equal("typing", output.Event);
         Assert.Null(output.Sequence);
@@ -125,16 +125,16 @@ public class EventSequencerTests
     {
         var sequencer = Create(new SequencerOptions { TimeProvider = _time, TransientIdWindow = 2 });
 
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(1), null, "a"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(1), null, "a"));
         Assert.Equal(SequencerDecision.Duplicate, sequencer.Offer(Uuid(1), null, "a again"));
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(2), null, "b"));
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(3), null, "c"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(2), null, "b"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(3), null, "c"));
 
         // The window holds two ids: "a" was forgotten when "c" arrived, "b" and "c" are remembered.
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(1), null, "a, forgotten"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(1), null, "a, forgotten"));
         Assert.Equal(SequencerDecision.Duplicate, sequencer.Offer(Uuid(3), null, "c again"));
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(default, null, "no id"));
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(default, null, "no id"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(default, null, "no id"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(default, null, "no id"));
 
         Assert.Equal("t:a, t:b, t:c, t:a, forgotten, t:no id, t:no id", sequencer.Drain().Render());
         Assert.Equal(2, sequencer.Counters.DuplicatesDropped);
@@ -146,7 +146,7 @@ public class EventSequencerTests
         var sequencer = Create();
         sequencer.Offer(Uuid(1), null, "transient");
 
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(1), 1, "permanent"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(1), 1, "permanent"));
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public class EventSequencerTests
         Assert.Equal(10, sequencer.Cursor);
         Assert.Equal(SequencerDecision.Stale, sequencer.Offer(Uuid(10), 10, "replayed"));
         Assert.Equal(SequencerDecision.Held, sequencer.Offer(Uuid(12), 12, "ahead"));
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(11), 11, "next"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(11), 11, "next"));
         Assert.Equal("11, 12", sequencer.Drain().Render());
     }
 
@@ -185,11 +185,11 @@ public class EventSequencerTests
         sequencer.Offer(Uuid(5), 5, "e");
         sequencer.Offer(Uuid(6), 6, "f");
 
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(3), 3, "c"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(3), 3, "c"));
         Assert.Equal("gap 1..2 HeldLimit, 3", sequencer.Drain().Render());
         Assert.Equal(2, sequencer.HeldCount);
 
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(4), 4, "d"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(4), 4, "d"));
         Assert.Equal("4, 5, 6", sequencer.Drain().Render());
     }
 
@@ -200,7 +200,7 @@ public class EventSequencerTests
         sequencer.Offer(Uuid(5), 5, "e");
         sequencer.Offer(Uuid(6), 6, "f");
 
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(7), 7, "g"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(7), 7, "g"));
         Assert.Equal("gap 1..4 HeldLimit, 5, 6, 7", sequencer.Drain().Render());
         Assert.Equal(0, sequencer.HeldCount);
     }
@@ -229,7 +229,7 @@ public class EventSequencerTests
         _time.Advance(TimeSpan.FromSeconds(6));
 
         // The late event is judged first, against the cursor it would have seen, and delivered.
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(2), 2, "b"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(2), 2, "b"));
         Assert.Equal("gap 1..1 Timeout, 2, gap 3..3 Timeout, 4", sequencer.Drain().Render());
     }
 
@@ -244,7 +244,7 @@ public class EventSequencerTests
         _time.Advance(TimeSpan.FromSeconds(2));
 
         // Event 10 has waited 5 s: everything below it goes, event 20 (waited 2 s) stays.
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(default, null, "tick"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(default, null, "tick"));
         Assert.Equal("t:tick, gap 1..4 Timeout, 5, gap 6..9 Timeout, 10", sequencer.Drain().Render());
         Assert.Equal(1, sequencer.HeldCount);
 
@@ -265,7 +265,7 @@ public class EventSequencerTests
         {
             _time.Advance(TimeSpan.FromMilliseconds(20));
             Assert.Equal(SequencerDecision.Held, sequencer.Offer(Uuid(sequence + 1), sequence + 1, "next"));
-            Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(sequence), sequence, "fill"));
+            Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(sequence), sequence, "fill"));
         }
 
         sequencer.Drain();
@@ -306,7 +306,7 @@ public class EventSequencerTests
         Assert.Equal(7, sequencer.Cursor);
         Assert.Equal(SequencerDecision.Stale, sequencer.Offer(Uuid(5), 5, "late"));
         Assert.Equal(SequencerDecision.Duplicate, sequencer.Offer(Uuid(7), 7, "copy"));
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(8), 8, "next"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(8), 8, "next"));
     }
 
     [Fact]
@@ -352,28 +352,25 @@ public class EventSequencerTests
     public void CheckAgreesWithOfferAndChangesNothing()
     {
         var sequencer = Create(new SequencerOptions { TimeProvider = _time, MaxHeldEvents = 2, TransientIdWindow = 2 });
-        var arrivals = new (EventId Id, long? Sequence)[]
+        var arrivals = new (EventKey Id, long? Sequence)[]
         {
             (Uuid(1), 1), (Uuid(1), 1), (Uuid(3), 3), (Uuid(3), 3), (default, 3), (Uuid(9), 3), (Uuid(2), 2),
             (default, 2), (Uuid(5), 5), (Uuid(6), 6), (Uuid(8), 8), (Uuid(40), null), (Uuid(40), null),
             (default, null), (Uuid(41), null), (Uuid(42), null), (Uuid(40), null), (Uuid(4), 4),
         };
 
-        foreach ((EventId id, long? sequence) in arrivals)
+        foreach ((EventKey id, long? sequence) in arrivals)
         {
             SequencerCounters before = sequencer.Counters;
-            SequencerDecision predicted = sequencer.Check(id, sequence);
+            SequencerCheck predicted = sequencer.Check(id, sequence);
             Assert.Equal(predicted, sequencer.Check(id, sequence));
             Assert.Equal(before, sequencer.Counters);
             Assert.Equal(0, sequencer.ReadyCount);
 
             SequencerDecision actual = sequencer.Offer(id, sequence, "x");
-            Assert.Equal(predicted, Expected(actual));
+            Assert.Equal(predicted, actual.AsCheck());
             sequencer.Drain();
         }
-
-        static SequencerDecision Expected(SequencerDecision offered) =>
-            offered is SequencerDecision.Delivered or SequencerDecision.Held ? SequencerDecision.Accept : offered;
     }
 
     [Fact]
@@ -381,7 +378,7 @@ public class EventSequencerTests
     {
         var sequencer = Create(new SequencerOptions { TimeProvider = _time, MaxHeldEvents = 1 });
 
-        // More than one call's worth (2 × 1 + 2) of outputs, offered without taking any.
+        // Outputs offered without taking any queue up in order, well past the held limit.
         for (long sequence = 1; sequence <= 10; sequence++)
         {
             sequencer.Offer(Uuid(sequence), sequence, "x");
@@ -403,11 +400,11 @@ public class EventSequencerTests
 
         Assert.Equal(0, sequencer.Cursor);
         Assert.Equal(SequencerDecision.Duplicate, sequencer.Offer(Uuid(1), 1, "remembered"));
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(default, 1, "no id"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(default, 1, "no id"));
 
         sequencer.Reset(100);
         Assert.Equal(SequencerDecision.Stale, sequencer.Offer(Uuid(50), 50, "below"));
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(Uuid(101), 101, "next"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(101), 101, "next"));
     }
 
     [Fact]

@@ -55,6 +55,6 @@ public class SequencerOptionsTests
 
         Assert.Equal(Timeout.InfiniteTimeSpan, options.GapTimeout);
         Assert.Equal(long.MaxValue, sequencer.Cursor);
-        Assert.Equal(SequencerDecision.Delivered, sequencer.Offer(EventId.FromString("t"), null, 1));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(EventKey.FromString("t"), null, 1));
     }
 }

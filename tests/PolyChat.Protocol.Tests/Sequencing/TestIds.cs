@@ -7,14 +7,31 @@ namespace PolyChat.Protocol.Tests;
 internal static class TestIds
 {
     /// <summary>A UUIDv7-shaped id whose last twelve hex digits are <paramref name="n"/>.</summary>
-    public static EventId Uuid(long n) => EventId.FromString($"0190a3f1-1c22-7b10-8e4d-{n:x12}");
+    public static EventKey Uuid(long n) => EventKey.FromString($"0190a3f1-1c22-7b10-8e4d-{n:x12}");
 
     /// <summary>Writes "evt-" and the decimal digits of <paramref name="n"/> into <paramref name="buffer"/>, without allocating.</summary>
-    public static EventId Utf8(long n, Span<byte> buffer)
+    public static EventKey Utf8(long n, Span<byte> buffer)
     {
         "evt-"u8.CopyTo(buffer);
         n.TryFormat(buffer[4..], out int written, default, System.Globalization.CultureInfo.InvariantCulture);
-        return EventId.FromUtf8(buffer[..(4 + written)]);
+        return EventKey.FromUtf8(buffer[..(4 + written)]);
+    }
+
+    /// <summary>What <c>Check</c> must have predicted for an event that <c>Offer</c> then dealt with as <paramref name="offered"/>.</summary>
+    public static SequencerCheck AsCheck(this SequencerDecision offered) => offered switch
+    {
+        SequencerDecision.Ready or SequencerDecision.Held => SequencerCheck.Accept,
+        SequencerDecision.Duplicate => SequencerCheck.Duplicate,
+        SequencerDecision.Stale => SequencerCheck.Stale,
+        _ => throw new ArgumentOutOfRangeException(nameof(offered), offered, "Not a decision Offer returns."),
+    };
+
+    /// <summary>The UTF-8 form of <see cref="Uuid"/>, written into <paramref name="buffer"/> (36 bytes), without allocating.</summary>
+    public static EventKey Utf8Uuid(long n, Span<byte> buffer)
+    {
+        "0190a3f1-1c22-7b10-8e4d-"u8.CopyTo(buffer);
+        n.TryFormat(buffer[24..36], out _, "x12", System.Globalization.CultureInfo.InvariantCulture);
+        return EventKey.FromUtf8(buffer[..36]);
     }
 
     /// <summary>Takes every ready output.</summary>
