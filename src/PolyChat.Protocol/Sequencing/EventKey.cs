@@ -1,7 +1,9 @@
 using System;
 using System.Globalization;
 using System.Numerics;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 
 namespace PolyChat.Protocol;
 
@@ -19,8 +21,10 @@ namespace PolyChat.Protocol;
 /// Any other id is <b>kept as a string</b> and compared ordinally. <see cref="FromString"/> keeps the
 /// string it is given; <see cref="FromUtf8"/> allocates one, as does <see cref="FromString"/> for a
 /// string with unpaired surrogates (they become U+FFFD, as <see cref="Encoding.UTF8"/> encodes them).
-/// A sequencer remembers such ids with their text, so its id windows hold up to
-/// <see cref="SequencerOptions.TransientIdWindow"/> and <see cref="SequencerOptions.DeliveredIdWindow"/> of those strings.
+/// An id longer than 64 UTF-8 bytes is kept as <c>sha256:</c> and the hex SHA-256 of its UTF-8 bytes instead,
+/// so a sequencer's id windows (<see cref="SequencerOptions.TransientIdWindow"/>,
+/// <see cref="SequencerOptions.DeliveredIdWindow"/>) hold at most a few hundred bytes per id whatever a peer sends.
+/// Such a text is longer than 64 characters, so it never equals a short id's own text.
 /// A non-UUID id never equals a UUID id.
 /// </para>
 /// <para>
@@ -32,6 +36,9 @@ namespace PolyChat.Protocol;
 public readonly struct EventKey : IEquatable<EventKey>
 {
     private const int UuidLength = 36;
+
+    // Longer ids are kept as a digest: the docs promise UUIDs, and a window of kept ids must not grow with a peer's whims.
+    private const int MaxKeptBytes = 64;
 
     // Stands in _text for a UUID key. Kept texts never hold an unpaired surrogate (FromString replaces
     // them, UTF-8 decoding never produces them), so no kept text equals it, and one ordinal string
@@ -77,6 +84,12 @@ public readonly struct EventKey : IEquatable<EventKey>
             return new EventKey(high, low, UuidMarker);
         }
 
+        if (id.Length > MaxKeptBytes)
+        {
+            // Invalid sequences count as U+FFFD, as FromString sees them after decoding.
+            return new EventKey(0, 0, Digest(Utf8.IsValid(id) ? id : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(id))));
+        }
+
         return new EventKey(0, 0, Encoding.UTF8.GetString(id));
     }
 
@@ -98,6 +111,11 @@ public readonly struct EventKey : IEquatable<EventKey>
         if (TryParseUuid(id.AsSpan(), out ulong high, out ulong low))
         {
             return new EventKey(high, low, UuidMarker);
+        }
+
+        if (Encoding.UTF8.GetByteCount(id) > MaxKeptBytes)
+        {
+            return new EventKey(0, 0, Digest(Encoding.UTF8.GetBytes(id)));
         }
 
         return new EventKey(0, 0, HasUnpairedSurrogate(id) ? Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(id)) : id);
@@ -142,6 +160,8 @@ public readonly struct EventKey : IEquatable<EventKey>
         _low.TryFormat(hex[16..], out _, "x16", CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture, $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}");
     }
+
+    private static string Digest(ReadOnlySpan<byte> utf8) => "sha256:" + Convert.ToHexString(SHA256.HashData(utf8));
 
     private static bool HasUnpairedSurrogate(string text)
     {

@@ -192,6 +192,24 @@ public class EventKeyTests
     }
 
     [Fact]
+    public void IdsLongerThan64BytesAreKeptAsADigestOfBoundedSize()
+    {
+        // Ours: the docs promise UUIDs (§1b); a peer's megabyte-long ids must not fill the id windows.
+        string huge = new('x', 1 << 20);
+        EventKey key = EventKey.FromString(huge);
+
+        Assert.Equal(71, key.ToString().Length);
+        Assert.StartsWith("sha256:", key.ToString(), StringComparison.Ordinal);
+        Assert.Equal(key, EventKey.FromUtf8(Encoding.UTF8.GetBytes(huge)));
+        Assert.NotEqual(key, EventKey.FromString(huge[..^1] + "y"));
+
+        // At the limit the text itself is kept, and it can never spell a digest (71 characters).
+        string sixtyFour = new('x', 64);
+        Assert.Same(sixtyFour, EventKey.FromString(sixtyFour).ToString());
+        Assert.NotEqual(EventKey.FromString(key.ToString()), key);
+    }
+
+    [Fact]
     public void LoneSurrogatesCountAsReplacementCharacters()
     {
         Assert.Equal(EventKey.FromUtf8("\uFFFDx"u8), EventKey.FromString("\uD800x"));
