@@ -81,11 +81,11 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         _options = options;
         _token = options.AccessToken;
         _logger = options.Logger ?? NullLogger.Instance;
-        _receiver = new EventReceiver(WithCursor(options.Sequencing, options.Cursor, options.TimeProvider))
+        _receiver = new EventReceiver((options.Sequencing ?? new SequencerOptions()).ForSession(options.Cursor, options.TimeProvider))
         {
             MaxFrameBytes = options.MaxInboundFrameBytes,
         };
-        _assembler = new MessageStreamAssembler(options.Streaming);
+        _assembler = new MessageStreamAssembler((options.Streaming ?? new StreamAssemblyOptions()).WithClock(options.TimeProvider));
         _events = Channel.CreateBounded<Event>(new BoundedChannelOptions(options.EventBufferCapacity)
         {
             SingleWriter = true,
@@ -380,14 +380,4 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         var query = $"session_id={Uri.EscapeDataString(_options.SessionId)}&access_token={Uri.EscapeDataString(token.Value)}&cursor={cursor}";
         return new UriBuilder(_options.WebSocketAddress) { Query = query }.Uri;
     }
-
-    private static SequencerOptions WithCursor(SequencerOptions? options, long cursor, TimeProvider timeProvider) => new()
-    {
-        InitialCursor = cursor,
-        MaxHeldEvents = options?.MaxHeldEvents ?? 1024,
-        GapTimeout = options?.GapTimeout ?? TimeSpan.FromSeconds(5),
-        TransientIdWindow = options?.TransientIdWindow ?? 1024,
-        DeliveredIdWindow = options?.DeliveredIdWindow ?? 1024,
-        TimeProvider = options?.TimeProvider ?? timeProvider,
-    };
 }

@@ -7,27 +7,38 @@ using Microsoft.Extensions.Logging;
 
 namespace PolyChat.Protocol.Client;
 
-/// <summary>How a <see cref="PolyChatSession"/> connects, reconnects and bounds its buffers.</summary>
+/// <summary>
+/// How a <see cref="PolyChatSession"/> connects, reconnects and bounds its buffers. Each property is validated when
+/// it is set, so a bad value fails on the line that sets it.
+/// </summary>
 public sealed class SessionOptions
 {
     /// <summary>The WebSocket endpoint, e.g. <c>wss://messaging.us-1.poly.ai/ws</c>. <c>ws://</c> is accepted only for loopback hosts.</summary>
-    public required Uri WebSocketAddress { get; init; }
+    public required Uri WebSocketAddress { get; init => field = RequireSecure(OptionRules.NotNull(value), "wss", "ws", nameof(WebSocketAddress)); }
 
     /// <summary>The session to join, from <see cref="PolyChatRestClient.CreateSessionAsync"/>.</summary>
-    public required string SessionId { get; init; }
+    public required string SessionId
+    {
+        get;
+        init
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(SessionId));
+            field = value;
+        }
+    }
 
     /// <summary>The access token; never logged or shown.</summary>
-    public required AccessToken AccessToken { get; init; }
+    public required AccessToken AccessToken { get; init => field = OptionRules.NotNull(value); }
 
     /// <summary>Resume after this sequence (a previous session's <see cref="PolyChatSession.Cursor"/>). Default 0: the whole history.</summary>
-    public long Cursor { get; init; }
+    public long Cursor { get; init => field = OptionRules.NotNegative(value); }
 
     /// <summary>
     /// How many reconnects in a row may fail before the session gives up. When set, it rules; when not set, the
     /// server's hint <c>capabilities.max_reconnect_attempts</c> rules; without either, 5 (the docs' example value).
     /// A reconnect counts as failed until a frame arrives on the new socket.
     /// </summary>
-    public int? MaxReconnectAttempts { get; init; }
+    public int? MaxReconnectAttempts { get; init => field = value is int attempts ? OptionRules.InRange(attempts, 0, int.MaxValue) : null; }
 
     /// <summary>
     /// Called when the server refuses the handshake with 401 (the token expired or was revoked): it returns a
@@ -42,28 +53,28 @@ public sealed class SessionOptions
     /// ends the history at once. Only then does a new session request the agent and does a reconnect re-send
     /// unconfirmed messages and skip sequences the replay lacks. Default 500 ms.
     /// </summary>
-    public TimeSpan HistoryQuietPeriod { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan HistoryQuietPeriod { get; init => field = OptionRules.Positive(value, TimeSpan.MaxValue); } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The first reconnect delay; it doubles up to <see cref="MaxReconnectDelay"/>, with ±20% jitter. Default 1 s.</summary>
-    public TimeSpan InitialReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan InitialReconnectDelay { get; init => field = OptionRules.Positive(value, TimeSpan.MaxValue); } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest reconnect delay. Default 30 s.</summary>
-    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>The longest reconnect delay; not less than <see cref="InitialReconnectDelay"/> (checked on connect). Default 30 s.</summary>
+    public TimeSpan MaxReconnectDelay { get; init => field = OptionRules.Positive(value, TimeSpan.MaxValue); } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long events may wait behind a missing sequence before the session reconnects with its cursor, so the
     /// server replays what was lost. Default 1 s. The sequencer's own gap timeout is the last resort after that.
     /// </summary>
-    public TimeSpan GapReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan GapReconnectDelay { get; init => field = OptionRules.Positive(value, TimeSpan.MaxValue); } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The largest inbound frame accepted; a larger one is skipped unread (only this much is ever buffered) and
     /// reported through <see cref="PolyChatSession.FrameRejected"/>. Default 1 MiB.
     /// </summary>
-    public int MaxInboundFrameBytes { get; init; } = 1 << 20;
+    public int MaxInboundFrameBytes { get; init => field = OptionRules.InRange(value, 1024, int.MaxValue); } = 1 << 20;
 
     /// <summary>How many delivered events may wait for the application before the receive loop pauses (backpressure). Default 256.</summary>
-    public int EventBufferCapacity { get; init; } = 256;
+    public int EventBufferCapacity { get; init => field = OptionRules.InRange(value, 1, int.MaxValue); } = 256;
 
     /// <summary>Ordering and dedup bounds of the receive path.</summary>
     public SequencerOptions? Sequencing { get; init; }
@@ -94,54 +105,36 @@ public sealed class SessionOptions
     /// </summary>
     public Func<Uri, CancellationToken, ValueTask<WebSocket>>? WebSocketFactory { get; init; }
 
-    /// <summary>The clock for heartbeats, backoff, gap repair and the history quiet period. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    /// <summary>
+    /// The one clock of the session and of everything it creates: heartbeats, backoff, gap repair, the history quiet
+    /// period, the sequencer's gap timeout, delivery retries and streamed-reply timeouts. A clock set on
+    /// <see cref="Sequencing"/>, <see cref="Delivery"/> or <see cref="Streaming"/> is not used here. Default
+    /// <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init => field = OptionRules.NotNull(value); } = TimeProvider.System;
 
     /// <summary>The source of backoff jitter, a value in [0, 1); tests pin it to check the schedule. Default <see cref="Random.Shared"/>.</summary>
-    internal Func<double> Jitter { get; init; } = Random.Shared.NextDouble;
+    internal Func<double> Jitter { get; init => field = OptionRules.NotNull(value); } = Random.Shared.NextDouble;
 
     /// <summary>Never shows the token.</summary>
     /// <returns>A description without secrets.</returns>
     public override string ToString() => $"SessionOptions({WebSocketAddress.GetLeftPart(UriPartial.Path)}, session {SessionId}, cursor {Cursor})";
 
-    internal void Validate()
-    {
-        ArgumentNullException.ThrowIfNull(WebSocketAddress, nameof(WebSocketAddress));
-        ArgumentException.ThrowIfNullOrWhiteSpace(SessionId, nameof(SessionId));
-        ArgumentNullException.ThrowIfNull(AccessToken, nameof(AccessToken));
-        RequireSecure(WebSocketAddress, "wss", "ws", nameof(WebSocketAddress));
-        ArgumentOutOfRangeException.ThrowIfNegative(Cursor, nameof(Cursor));
-        if (MaxReconnectAttempts is int attempts)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(attempts, nameof(MaxReconnectAttempts));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HistoryQuietPeriod, TimeSpan.Zero, nameof(HistoryQuietPeriod));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(InitialReconnectDelay, TimeSpan.Zero, nameof(InitialReconnectDelay));
+    /// <summary>The one rule that spans two properties; each property checks itself when it is set.</summary>
+    internal void Validate() =>
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReconnectDelay, InitialReconnectDelay, nameof(MaxReconnectDelay));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(GapReconnectDelay, TimeSpan.Zero, nameof(GapReconnectDelay));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxInboundFrameBytes, 1024, nameof(MaxInboundFrameBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(EventBufferCapacity, 1, nameof(EventBufferCapacity));
-        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
-        ArgumentNullException.ThrowIfNull(Jitter, nameof(Jitter));
-    }
 
     /// <summary>TLS only, except on loopback, where tests and the simulator run.</summary>
-    internal static void RequireSecure(Uri address, string secureScheme, string plainScheme, string parameter)
+    internal static Uri RequireSecure(Uri address, string secureScheme, string plainScheme, string parameter)
     {
         if (!address.IsAbsoluteUri)
         {
             throw new ArgumentException("The address must be absolute.", parameter);
         }
 
-        if (address.Scheme == secureScheme)
+        if (address.Scheme == secureScheme || (address.Scheme == plainScheme && IsLoopback(address)))
         {
-            return;
-        }
-
-        if (address.Scheme == plainScheme && IsLoopback(address))
-        {
-            return;
+            return address;
         }
 
         throw new ArgumentException(

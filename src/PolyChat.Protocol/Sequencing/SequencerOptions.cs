@@ -16,38 +16,20 @@ public sealed class SequencerOptions
     /// <summary>The largest value accepted for <see cref="MaxHeldEvents"/>, <see cref="TransientIdWindow"/> and <see cref="DeliveredIdWindow"/>: 1,048,576.</summary>
     public const int MaxCapacity = 1 << 20;
 
-    private readonly long _initialCursor;
-    private readonly int _maxHeldEvents = 1024;
-    private readonly TimeSpan _gapTimeout = TimeSpan.FromSeconds(5);
-    private readonly int _transientIdWindow = 1024;
-    private readonly int _deliveredIdWindow = 1024;
-    private readonly TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>
     /// Gets the last sequence already delivered, as passed to the server as <c>cursor</c>. Default 0:
     /// sequence 1 is expected first. Must not be negative.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
-    public long InitialCursor
-    {
-        get => _initialCursor;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(InitialCursor));
-            _initialCursor = value;
-        }
-    }
+    public long InitialCursor { get; init => field = OptionRules.NotNegative(value); }
 
     /// <summary>
     /// Gets how many out-of-order events may wait for a gap to fill. Default 1024; from 1 to
     /// <see cref="MaxCapacity"/>. Holding one more declares the lowest gap (<see cref="GapReason.HeldLimit"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
-    public int MaxHeldEvents
-    {
-        get => _maxHeldEvents;
-        init => _maxHeldEvents = ValidateCapacity(value, nameof(MaxHeldEvents));
-    }
+    public int MaxHeldEvents { get; init => field = OptionRules.InRange(value, 1, MaxCapacity); } = 1024;
 
     /// <summary>
     /// Gets how long a held event may wait before the gap below it is declared
@@ -55,30 +37,14 @@ public sealed class SequencerOptions
     /// <see cref="Timeout.InfiniteTimeSpan"/> to wait until the held limit or a flush.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative and not <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
-    public TimeSpan GapTimeout
-    {
-        get => _gapTimeout;
-        init
-        {
-            if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
-            {
-                throw new ArgumentOutOfRangeException(nameof(GapTimeout), value, "The gap timeout must be positive or Timeout.InfiniteTimeSpan.");
-            }
-
-            _gapTimeout = value;
-        }
-    }
+    public TimeSpan GapTimeout { get; init => field = OptionRules.PositiveOrInfinite(value); } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Gets how many recent transient event ids (events with a null sequence) are remembered to drop
     /// repeats. Default 1024; from 1 to <see cref="MaxCapacity"/>. Older ids are forgotten first.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
-    public int TransientIdWindow
-    {
-        get => _transientIdWindow;
-        init => _transientIdWindow = ValidateCapacity(value, nameof(TransientIdWindow));
-    }
+    public int TransientIdWindow { get; init => field = OptionRules.InRange(value, 1, MaxCapacity); } = 1024;
 
     /// <summary>
     /// Gets how many recently delivered permanent event ids are remembered, so that a copy is
@@ -87,28 +53,23 @@ public sealed class SequencerOptions
     /// <see cref="SequencerDecision.Stale"/>, because its sequence is at or below the cursor.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
-    public int DeliveredIdWindow
-    {
-        get => _deliveredIdWindow;
-        init => _deliveredIdWindow = ValidateCapacity(value, nameof(DeliveredIdWindow));
-    }
+    public int DeliveredIdWindow { get; init => field = OptionRules.InRange(value, 1, MaxCapacity); } = 1024;
 
-    /// <summary>Gets the clock used for <see cref="GapTimeout"/>. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// Gets the clock used for <see cref="GapTimeout"/>. Default <see cref="TimeProvider.System"/>. Inside a
+    /// <see cref="Client.PolyChatSession"/> the session's <see cref="Client.SessionOptions.TimeProvider"/> is used instead.
+    /// </summary>
     /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
-    public TimeProvider TimeProvider
-    {
-        get => _timeProvider;
-        init
-        {
-            ArgumentNullException.ThrowIfNull(value, nameof(TimeProvider));
-            _timeProvider = value;
-        }
-    }
+    public TimeProvider TimeProvider { get; init => field = OptionRules.NotNull(value); } = TimeProvider.System;
 
-    private static int ValidateCapacity(int value, string name)
+    /// <summary>A copy for a session: its cursor and its clock, every other setting as given.</summary>
+    internal SequencerOptions ForSession(long cursor, TimeProvider clock) => new()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, name);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxCapacity, name);
-        return value;
-    }
+        InitialCursor = cursor,
+        MaxHeldEvents = MaxHeldEvents,
+        GapTimeout = GapTimeout,
+        TransientIdWindow = TransientIdWindow,
+        DeliveredIdWindow = DeliveredIdWindow,
+        TimeProvider = clock,
+    };
 }

@@ -43,7 +43,6 @@ public sealed class MessageStreamAssembler
     public MessageStreamAssembler(StreamAssemblyOptions? options = null)
     {
         _options = options ?? new StreamAssemblyOptions();
-        _options.Validate();
     }
 
     /// <summary>How many messages are open (started, not complete, not abandoned).</summary>

@@ -521,22 +521,23 @@ public class MessageStreamAssemblerTests
         Assert.Equal("near", message.Text);
     }
 
-    public static TheoryData<StreamAssemblyOptions, string> OutOfRangeOptions() => new()
+    public static TheoryData<Func<StreamAssemblyOptions>, string> OutOfRangeOptions() => new()
     {
-        { new StreamAssemblyOptions { MaxOpenMessages = 0 }, nameof(StreamAssemblyOptions.MaxOpenMessages) },
-        { new StreamAssemblyOptions { MaxOpenMessages = -1 }, nameof(StreamAssemblyOptions.MaxOpenMessages) },
-        { new StreamAssemblyOptions { MaxTextLength = 0 }, nameof(StreamAssemblyOptions.MaxTextLength) },
-        { new StreamAssemblyOptions { MaxHeldChunks = 0 }, nameof(StreamAssemblyOptions.MaxHeldChunks) },
-        { new StreamAssemblyOptions { IncompleteTimeout = TimeSpan.Zero }, nameof(StreamAssemblyOptions.IncompleteTimeout) },
-        { new StreamAssemblyOptions { IncompleteTimeout = TimeSpan.FromSeconds(-1) }, nameof(StreamAssemblyOptions.IncompleteTimeout) },
-        { new StreamAssemblyOptions { CompletedIdWindow = -1 }, nameof(StreamAssemblyOptions.CompletedIdWindow) },
+        { () => new StreamAssemblyOptions { MaxOpenMessages = 0 }, nameof(StreamAssemblyOptions.MaxOpenMessages) },
+        { () => new StreamAssemblyOptions { MaxOpenMessages = -1 }, nameof(StreamAssemblyOptions.MaxOpenMessages) },
+        { () => new StreamAssemblyOptions { MaxTextLength = 0 }, nameof(StreamAssemblyOptions.MaxTextLength) },
+        { () => new StreamAssemblyOptions { MaxHeldChunks = 0 }, nameof(StreamAssemblyOptions.MaxHeldChunks) },
+        { () => new StreamAssemblyOptions { IncompleteTimeout = TimeSpan.Zero }, nameof(StreamAssemblyOptions.IncompleteTimeout) },
+        { () => new StreamAssemblyOptions { IncompleteTimeout = TimeSpan.FromSeconds(-1) }, nameof(StreamAssemblyOptions.IncompleteTimeout) },
+        { () => new StreamAssemblyOptions { CompletedIdWindow = -1 }, nameof(StreamAssemblyOptions.CompletedIdWindow) },
     };
 
     [Theory]
     [MemberData(nameof(OutOfRangeOptions))]
-    public void OptionsOutOfRangeAreRefused(StreamAssemblyOptions options, string parameter)
+    public void OptionsOutOfRangeAreRefusedWhereTheyAreSet(Func<StreamAssemblyOptions> create, string parameter)
     {
-        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => new MessageStreamAssembler(options));
+        // Ours: every options class checks each property as it is set, so the error points at the line that set it.
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => create());
         Assert.Equal(parameter, error.ParamName);
     }
 

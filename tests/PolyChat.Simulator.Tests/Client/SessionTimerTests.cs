@@ -2,6 +2,8 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol;
+using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
 using PolyChat.Simulator.Tests.Client.Scripted;
 using Xunit;
@@ -80,5 +82,46 @@ public sealed class SessionTimerTests
 
         // Heartbeats are off (interval 0) and nothing is held: ten minutes without a single timer callback.
         Assert.Equal(0, time.Callbacks - before);
+    }
+
+    [Fact]
+    public async Task TheSessionsClockRunsTheSequencersGapTimeoutEvenWhenSequencingIsConfigured()
+    {
+        // Ours (SessionOptions.TimeProvider is the one clock): SequencerOptions set without a clock of their own
+        // still time out on the session's clock. GapReconnectDelay is set far out so the timeout acts first.
+        await using var server = await ScriptedServer.StartAsync(async connection =>
+        {
+            await connection.AcceptAsync();
+            await connection.SendAsync(ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 0), ServerFrames.AgentJoined(2)));
+            await connection.SendAsync(ServerFrames.AgentMessage(4, "after the hole"));
+            await connection.SendAsync(ServerFrames.Typing(1));
+            var message = await connection.WaitForTypeAsync("EVENT_TYPE_USER_MESSAGE");
+            await connection.SendAsync(ServerFrames.UserMessageEcho(5, "go", ScriptedConnection.ClientEventIdOf(message)!));
+        });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var scripted = ScriptedClient.Options(server, clock);
+        var options = new SessionOptions
+        {
+            WebSocketAddress = scripted.WebSocketAddress,
+            SessionId = scripted.SessionId,
+            AccessToken = scripted.AccessToken,
+            TimeProvider = clock,
+            GapReconnectDelay = TimeSpan.FromHours(1),
+            Sequencing = new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(2) },
+        };
+        await using var client = await ScriptedClient.ConnectAsync(options);
+        var gaps = new System.Collections.Concurrent.ConcurrentQueue<SequenceGap>();
+        client.Session.GapDeclared += (_, gap) => gaps.Enqueue(gap);
+
+        // The typing frame came after event 4, so 4 is held behind the missing 3 by now.
+        await Waits.UntilAsync(() => client.Count<LiveAgentTypingEvent>() == 1, "the typing frame");
+        clock.Advance(TimeSpan.FromSeconds(3));
+        await client.Session.SendMessageAsync("go");
+
+        // The next frame finds 4 held for 3 s of the session's clock: the gap is declared, 4 and 5 follow.
+        await Waits.UntilAsync(() => client.Count<UserMessageEvent>() == 1, "the echo after the declared gap");
+        var gap = Assert.Single(gaps);
+        Assert.Equal((3L, 3L, GapReason.Timeout), (gap.FirstMissing, gap.LastMissing, gap.Reason));
+        Assert.Equal([1L, 2, 4, 5], client.Events.Where(e => e.Sequence is not null).Select(e => e.Sequence!.Value).ToArray());
     }
 }
