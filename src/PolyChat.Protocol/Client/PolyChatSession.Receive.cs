@@ -283,11 +283,11 @@ public sealed partial class PolyChatSession
 
     private async Task DeliverAsync(Event value)
     {
-        if (Deliveries.OnEventReceived(value) == EchoMatch.Duplicate)
+        if (Deliveries.OnEventReceived(value) == EchoMatch.ExtraCopy)
         {
             // A retry the server kept as well: the application saw the message with its first echo; the copy shows
-            // only on the tracked message (TrackedMessage.DuplicateEchoes, a Duplicate delivery update) and here.
-            SessionMetrics.DuplicateEchoes.Add(1);
+            // only on the tracked message (TrackedMessage.ExtraCopies, an ExtraCopy delivery update) and here.
+            SessionMetrics.ExtraCopies.Add(1);
             return;
         }
 

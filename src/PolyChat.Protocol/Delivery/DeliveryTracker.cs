@@ -31,7 +31,7 @@ namespace PolyChat.Protocol;
 /// <see cref="OnEventReceived(Event)"/> with the echo, an event of the same type carrying that id, makes it
 /// <see cref="DeliveryStatus.Sent"/> and attaches the echo (server <c>message_id</c>, <c>id</c>,
 /// <c>sequence</c>). A second echo with another server id is the same message stored twice (a retry that was
-/// not needed): it is reported as <see cref="EchoMatch.Duplicate"/>, never as a new message.
+/// not needed): it is reported as <see cref="EchoMatch.ExtraCopy"/>, never as a new message.
 /// </description></item>
 /// <item><description>
 /// Without an echo, the same event (same <c>client_event_id</c>) is re-sent on the documented schedule
@@ -116,7 +116,7 @@ public sealed class DeliveryTracker : IDisposable
     private TrackedMessage? _tail;
     private int _pending;
     private int _settledNext;
-    private long _duplicateEchoes;
+    private long _extraCopies;
 
     // Our rule for a "Failed to forward message to live agent" without metadata (the docs are silent): it is the
     // most recently sent user message, while that one is still sent and in the settled window.
@@ -185,18 +185,18 @@ public sealed class DeliveryTracker : IDisposable
     }
 
     /// <summary>
-    /// How many duplicate echoes arrived in total (<see cref="EchoMatch.Duplicate"/>): each is a message the server
+    /// How many extra copies were echoed in total (<see cref="EchoMatch.ExtraCopy"/>): each is a message the server
     /// stored once more because a retry reached it as well as an earlier attempt. A session hides these events from
-    /// the application (it sees each message once); this counter and <see cref="DeliveryUpdateKind.DuplicateEcho"/>
+    /// the application (it sees each message once); this counter and <see cref="DeliveryUpdateKind.ExtraCopy"/>
     /// are where they show.
     /// </summary>
-    public long DuplicateEchoes
+    public long ExtraCopies
     {
         get
         {
             lock (_lock)
             {
-                return _duplicateEchoes;
+                return _extraCopies;
             }
         }
     }
@@ -278,7 +278,7 @@ public sealed class DeliveryTracker : IDisposable
     /// An echo is an event with a server <c>id</c>, of the same type as the sent event, whose
     /// <c>metadata.custom.client_event_id</c> is a known id. Other events carrying the id (the server copies
     /// <c>metadata</c> onto events a client event causes) are not echoes. A second echo, with another server
-    /// <c>id</c>, is <see cref="EchoMatch.Duplicate"/>: the same message stored twice, which the application must not
+    /// <c>id</c>, is <see cref="EchoMatch.ExtraCopy"/>: the same message stored twice, which the application must not
     /// see as a new one.
     /// </para>
     /// <para>
@@ -685,10 +685,10 @@ public sealed class DeliveryTracker : IDisposable
                 return EchoMatch.Repeated;
             }
 
-            message.RecordDuplicateEcho();
-            _duplicateEchoes++;
-            Report(message, DeliveryUpdateKind.DuplicateEcho);
-            return EchoMatch.Duplicate;
+            message.RecordExtraCopy();
+            _extraCopies++;
+            Report(message, DeliveryUpdateKind.ExtraCopy);
+            return EchoMatch.ExtraCopy;
         }
 
         if (message.Status == DeliveryStatus.Failed)
@@ -699,7 +699,7 @@ public sealed class DeliveryTracker : IDisposable
         }
 
         Settle(message, DeliveryStatus.Sent, received, DeliveryFailure.None, reason: null);
-        return EchoMatch.Delivered;
+        return EchoMatch.Sent;
     }
 
     private int End(DeliveryFailure failure, string reason)

@@ -32,7 +32,7 @@ public sealed class TrackedMessage
     private volatile string? _lastServerError;
     private volatile DeliveryFailure _failure;
     private int _attempts;
-    private int _duplicateEchoes;
+    private int _extraCopies;
 
     // Made on first use only: most callers follow the update event and never await a message.
     private TaskCompletionSource<DeliveryStatus>? _completion;
@@ -75,10 +75,10 @@ public sealed class TrackedMessage
     /// How many more echoes, each a distinct server event, arrived after <see cref="Echo"/>. Each means the server
     /// stored the message once more: an earlier attempt did reach it although its echo came too late to stop a retry.
     /// </summary>
-    public int DuplicateEchoes => Volatile.Read(ref _duplicateEchoes);
+    public int ExtraCopies => Volatile.Read(ref _extraCopies);
 
-    /// <summary>Whether the server holds the message more than once (<see cref="DuplicateEchoes"/> is above zero).</summary>
-    public bool ServerHoldsDuplicate => DuplicateEchoes > 0;
+    /// <summary>Whether the server holds the message more than once (<see cref="ExtraCopies"/> is above zero).</summary>
+    public bool ServerHoldsExtraCopy => ExtraCopies > 0;
 
     /// <summary>Why the message failed; <see cref="DeliveryFailure.None"/> unless <see cref="Status"/> is <see cref="DeliveryStatus.Failed"/>.</summary>
     public DeliveryFailure Failure => _failure;
@@ -137,7 +137,7 @@ public sealed class TrackedMessage
 
     internal void RecordSendError(Exception error) => _lastSendError = error;
 
-    internal void RecordDuplicateEcho() => _duplicateEchoes++;
+    internal void RecordExtraCopy() => _extraCopies++;
 
     internal void RecordServerError(string? text) => _lastServerError = text;
 

@@ -142,7 +142,7 @@ public class DeliveryResourceTests(ITestOutputHelper output)
         before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < Count - 1; i++)
         {
-            if (tracker.OnEventReceived(echoes[i]) != EchoMatch.Delivered)
+            if (tracker.OnEventReceived(echoes[i]) != EchoMatch.Sent)
             {
                 Assert.Fail($"Echo {i} was not matched.");
             }
@@ -168,7 +168,7 @@ public class DeliveryResourceTests(ITestOutputHelper output)
     private static (WeakReference Message, WeakReference Event) SendAndEcho(DeliveryTracker tracker, string text)
     {
         var message = tracker.SendAsync(UserMessage(text)).Result;
-        Assert.Equal(EchoMatch.Delivered, tracker.OnEventReceived(Echo(message.Event, "srv-" + text, 1)));
+        Assert.Equal(EchoMatch.Sent, tracker.OnEventReceived(Echo(message.Event, "srv-" + text, 1)));
         return (new WeakReference(message), new WeakReference(message.Event));
     }
 
