@@ -50,6 +50,26 @@ public class DeliveryResourceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AnIdleTrackerDoesNoTimerWork()
+    {
+        // Our rule: thousands of sessions each own a tracker, so one with nothing pending must cost no wake-ups.
+        var fake = new FakeTimeProvider();
+        var clock = new CountingTimeProvider(fake);
+        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions { TimeProvider = clock });
+        fake.Pass(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, clock.Fired);
+
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        Assert.Equal(1, clock.Armed);
+        Assert.Equal(EchoMatch.Sent, tracker.OnEventReceived(Echo(message.Event, "srv-1", 1)));
+
+        // Disarmed as the last pending message settles, not at the next wake-up.
+        Assert.Equal(0, clock.Armed);
+        fake.Pass(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, clock.Fired);
+    }
+
+    [Fact]
     public async Task AFailedMessageLeavesNoTimerArmed()
     {
         var fake = new FakeTimeProvider();
@@ -62,6 +82,11 @@ public class DeliveryResourceTests(ITestOutputHelper output)
         Assert.Equal(DeliveryStatus.Failed, message.Status);
         Assert.Equal(0, clock.Armed);
         Assert.Equal(1, clock.Created);
+
+        // §2: wake-ups at 5, 10, 20 and 35 s; none once the message has failed.
+        var fired = clock.Fired;
+        fake.Pass(TimeSpan.FromMinutes(1));
+        Assert.Equal(fired, clock.Fired);
     }
 
     [Fact]
