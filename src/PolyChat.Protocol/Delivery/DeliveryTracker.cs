@@ -77,11 +77,8 @@ public sealed class DeliveryTracker : IDisposable
     /// <summary>The <c>metadata.custom</c> key that carries the id the echo is matched by: <c>client_event_id</c>.</summary>
     public const string ClientEventIdKey = "client_event_id";
 
-    private readonly Func<Event, CancellationToken, ValueTask> _transport;
-    private readonly CancellationTokenSource _lifetime = new();
-    private readonly TimeSpan _retryDelay;
-    private readonly TimeSpan _transientDelay;
-    private readonly int _maxRetries;
+    private readonly AttemptSender _attempts;
+    private readonly RetrySchedule _retries;
     private readonly int _maxPending;
 
     // _lock guards the state below and every TrackedMessage's bookkeeping. The scheduler and the dispatcher have
@@ -111,10 +108,8 @@ public sealed class DeliveryTracker : IDisposable
     {
         ArgumentNullException.ThrowIfNull(transport);
         options ??= new DeliveryOptions();
-        _transport = transport;
-        _retryDelay = options.RetryDelay;
-        _transientDelay = options.TransientErrorDelay;
-        _maxRetries = options.MaxRetries;
+        _attempts = new AttemptSender(transport, RecordSendError);
+        _retries = new RetrySchedule(options);
         _maxPending = options.MaxPending;
         _settled = new SettledWindow(options.SettledWindow);
         _updates = new UpdateDispatcher(this);
@@ -202,7 +197,7 @@ public sealed class DeliveryTracker : IDisposable
         }
 
         _schedule.Apply();
-        var attempt = SendAttemptAsync(message);
+        var attempt = _attempts.SendAsync(message);
         if (attempt.IsCompletedSuccessfully)
         {
             // The transport finished synchronously: no state machine, nothing allocated for the wait.
@@ -353,7 +348,7 @@ public sealed class DeliveryTracker : IDisposable
         var resent = 0;
         while (true)
         {
-            TrackedMessage? next = null;
+            TrackedMessage? next;
             lock (_lock)
             {
                 // Another disconnect or reconnect supersedes this replay; a newer one re-sends everything itself.
@@ -362,15 +357,7 @@ public sealed class DeliveryTracker : IDisposable
                     break;
                 }
 
-                for (var node = _pending.First; node is not null; node = node.Next)
-                {
-                    if (node.Value.Connection != connection)
-                    {
-                        next = node.Value;
-                        break;
-                    }
-                }
-
+                next = _pending.FirstNotSentOn(connection);
                 if (next is null)
                 {
                     // Checked and switched under one lock, so a message sent now cannot be left queued.
@@ -383,7 +370,7 @@ public sealed class DeliveryTracker : IDisposable
 
             _schedule.Apply();
             _updates.Dispatch();
-            await SendAttemptAsync(next).ConfigureAwait(false);
+            await _attempts.SendAsync(next).ConfigureAwait(false);
             resent++;
         }
 
@@ -425,8 +412,7 @@ public sealed class DeliveryTracker : IDisposable
             _disposed = true;
         }
 
-        // The source is cancelled, not disposed: a transport call still running may yet register on its token.
-        _lifetime.Cancel();
+        _attempts.Cancel();
         _schedule.Dispose();
         _updates.Dispatch();
     }
@@ -491,7 +477,7 @@ public sealed class DeliveryTracker : IDisposable
         message.Connection = connection;
         message.RetriesOnConnection = 0;
         message.CountAttempt();
-        message.DueAt = _schedule.Now + _retryDelay;
+        message.DueAt = _schedule.Now + _retries.FirstWait;
         _schedule.Request(message.DueAt);
         Report(message, DeliveryUpdateKind.Sending);
     }
@@ -600,7 +586,7 @@ public sealed class DeliveryTracker : IDisposable
             // While disconnected nothing is armed: the reconnect re-sends it anyway.
             if (_link.RetriesRunOn(message.Connection))
             {
-                message.DueAt = _schedule.Now + _transientDelay;
+                message.DueAt = _schedule.Now + _retries.TransientWait;
                 _schedule.Request(message.DueAt);
             }
 
@@ -703,7 +689,7 @@ public sealed class DeliveryTracker : IDisposable
                     {
                         next = Min(next, message.DueAt);
                     }
-                    else if (message.RetriesOnConnection >= _maxRetries)
+                    else if (_retries.IsExhausted(message.RetriesOnConnection))
                     {
                         Settle(
                             message,
@@ -716,11 +702,10 @@ public sealed class DeliveryTracker : IDisposable
                     }
                     else
                     {
-                        // §2's receipt algorithm: after retry n the next check is RetryDelay × n away, so with
-                        // 5 s the retries go at 5, 10 and 20 s and the message fails at 35 s.
+                        // §2's receipt algorithm (see RetrySchedule): retries at 5, 10 and 20 s, failed at 35 s.
                         message.RetriesOnConnection++;
                         message.CountAttempt();
-                        message.DueAt = now + TimeSpan.FromTicks(_retryDelay.Ticks * message.RetriesOnConnection);
+                        message.DueAt = now + _retries.WaitAfter(message.RetriesOnConnection);
                         next = Min(next, message.DueAt);
                         Report(message, DeliveryUpdateKind.Sending);
                         (retries ??= new List<TrackedMessage>()).Add(message);
@@ -757,49 +742,11 @@ public sealed class DeliveryTracker : IDisposable
                 }
             }
 
-            await SendAttemptAsync(message).ConfigureAwait(false);
+            await _attempts.SendAsync(message).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Hands one attempt to the transport. Never throws: a failure is recorded and the schedule retries.</summary>
-    /// <remarks>
-    /// Not an async method: a transport that completes synchronously (the usual case) then costs no state machine,
-    /// which Debug builds would allocate even on the synchronous path.
-    /// </remarks>
-    private ValueTask SendAttemptAsync(TrackedMessage message)
-    {
-        ValueTask sending;
-        try
-        {
-            sending = _transport(message.Event, _lifetime.Token);
-        }
-        catch (Exception exception)
-        {
-            RecordSendError(message, exception);
-            return ValueTask.CompletedTask;
-        }
-
-        if (sending.IsCompletedSuccessfully)
-        {
-            sending.GetAwaiter().GetResult();
-            return ValueTask.CompletedTask;
-        }
-
-        return AwaitAttemptAsync(sending, message);
-    }
-
-    private async ValueTask AwaitAttemptAsync(ValueTask sending, TrackedMessage message)
-    {
-        try
-        {
-            await sending.ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            RecordSendError(message, exception);
-        }
-    }
-
+    /// <summary>An attempt did not go out: recorded on the message, and the schedule retries.</summary>
     private void RecordSendError(TrackedMessage message, Exception exception)
     {
         lock (_lock)

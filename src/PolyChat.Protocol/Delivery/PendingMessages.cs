@@ -39,6 +39,20 @@ internal sealed class PendingMessages
         _byId.Remove(message.ClientEventId);
     }
 
+    /// <summary>The oldest message not yet sent on <paramref name="connection"/>: the next for a reconnect to re-send.</summary>
+    public TrackedMessage? FirstNotSentOn(long connection)
+    {
+        for (var node = _order.First; node is not null; node = node.Next)
+        {
+            if (node.Value.Connection != connection)
+            {
+                return node.Value;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Finds a pending message by its <c>client_event_id</c>.</summary>
     public bool TryGet(string clientEventId, out TrackedMessage message) => _byId.TryGetValue(clientEventId, out message!);
 }
