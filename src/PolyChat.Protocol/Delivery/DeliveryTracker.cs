@@ -482,41 +482,59 @@ public sealed class DeliveryTracker : IDisposable
         Report(message, DeliveryUpdateKind.Sending);
     }
 
+    /// <summary>Carries out what <see cref="EchoRules"/> make of an event for a message. Under the lock.</summary>
     private EchoMatch Match(TrackedMessage message, Event received)
     {
-        if (received is SystemMessageEvent system)
+        var match = EchoRules.Classify(message, received);
+        var errorText = (received as SystemMessageEvent)?.Payload.Message;
+        switch (match)
         {
-            return system.Payload.Level == SystemMessageLevel.Error ? MatchError(message, system) : EchoMatch.None;
+            case EchoMatch.Sent:
+                Settle(message, DeliveryStatus.Sent, received, DeliveryFailure.None, reason: null);
+                break;
+            case EchoMatch.ExtraCopy:
+                message.RecordExtraCopy();
+                _extraCopies++;
+                Report(message, DeliveryUpdateKind.ExtraCopy);
+                break;
+            case EchoMatch.LateEcho:
+                message.RecordLateEcho(received);
+                Report(message, DeliveryUpdateKind.EchoAfterFailure);
+                break;
+            case EchoMatch.RetryScheduled:
+                // §6: "transient; retry after 2–5 s". The retry takes the place of the next scheduled one and counts
+                // as one of MaxRetries (the OnDue path), so an overloaded server cannot keep a message pending
+                // forever. While disconnected nothing is armed: the reconnect re-sends it anyway.
+                message.RecordServerError(errorText);
+                if (_link.RetriesRunOn(message.Connection))
+                {
+                    message.DueAt = _schedule.Now + _retries.TransientWait;
+                    _schedule.Request(message.DueAt);
+                }
+
+                Report(message, DeliveryUpdateKind.RetryScheduled);
+                break;
+            case EchoMatch.Rejected:
+                message.RecordServerError(errorText);
+                Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.ServerError, errorText);
+                break;
+            case EchoMatch.Lost when message.Status == DeliveryStatus.Sending:
+                message.RecordServerError(errorText);
+                Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.Lost, LostReason(errorText));
+                break;
+            case EchoMatch.Lost:
+                message.RecordServerError(errorText);
+                message.MarkLost(LostReason(errorText));
+                if (ReferenceEquals(_lastSentUserMessage, message))
+                {
+                    _lastSentUserMessage = null;
+                }
+
+                Report(message, DeliveryUpdateKind.Lost);
+                break;
         }
 
-        // Only the echo proper is a receipt: the server also copies metadata onto the events the message causes.
-        if (received.Id is null || received.Type != message.Event.Type)
-        {
-            return EchoMatch.None;
-        }
-
-        if (message.Echo is { } first)
-        {
-            if (string.Equals(first.Id, received.Id, StringComparison.Ordinal))
-            {
-                return EchoMatch.Repeated;
-            }
-
-            message.RecordExtraCopy();
-            _extraCopies++;
-            Report(message, DeliveryUpdateKind.ExtraCopy);
-            return EchoMatch.ExtraCopy;
-        }
-
-        if (message.Status == DeliveryStatus.Failed)
-        {
-            message.RecordLateEcho(received);
-            Report(message, DeliveryUpdateKind.EchoAfterFailure);
-            return EchoMatch.LateEcho;
-        }
-
-        Settle(message, DeliveryStatus.Sent, received, DeliveryFailure.None, reason: null);
-        return EchoMatch.Sent;
+        return match;
     }
 
     /// <summary>An ERROR system message without a <c>client_event_id</c>: only a lost message is tied, by our rule.</summary>
@@ -537,65 +555,12 @@ public sealed class DeliveryTracker : IDisposable
                 return EchoMatch.None;
             }
 
-            result = MatchError(lost, system);
+            result = Match(lost, system);
             message = lost;
         }
 
         _updates.Dispatch();
         return result;
-    }
-
-    /// <summary>An ERROR system message tied to a message, by its text (§6; the table is on <see cref="SystemErrors"/>). Under the lock.</summary>
-    private EchoMatch MatchError(TrackedMessage message, SystemMessageEvent system)
-    {
-        var text = system.Payload.Message;
-        var kind = SystemErrors.Classify(text);
-        if (kind == SystemErrorKind.MessageLost)
-        {
-            switch (message.Status)
-            {
-                case DeliveryStatus.Sending:
-                    message.RecordServerError(text);
-                    Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.Lost, LostReason(text));
-                    return EchoMatch.Lost;
-                case DeliveryStatus.Sent:
-                    message.RecordServerError(text);
-                    message.MarkLost(LostReason(text));
-                    if (ReferenceEquals(_lastSentUserMessage, message))
-                    {
-                        _lastSentUserMessage = null;
-                    }
-
-                    Report(message, DeliveryUpdateKind.Lost);
-                    return EchoMatch.Lost;
-                default:
-                    return EchoMatch.ErrorAfterSettled;
-            }
-        }
-
-        if (message.Status != DeliveryStatus.Sending)
-        {
-            return EchoMatch.ErrorAfterSettled;
-        }
-
-        message.RecordServerError(text);
-        if (kind == SystemErrorKind.Transient)
-        {
-            // §6: "transient; retry after 2–5 s". The retry takes the place of the next scheduled one and counts
-            // as one of MaxRetries (the OnDue path), so an overloaded server cannot keep a message pending forever.
-            // While disconnected nothing is armed: the reconnect re-sends it anyway.
-            if (_link.RetriesRunOn(message.Connection))
-            {
-                message.DueAt = _schedule.Now + _retries.TransientWait;
-                _schedule.Request(message.DueAt);
-            }
-
-            Report(message, DeliveryUpdateKind.RetryScheduled);
-            return EchoMatch.RetryScheduled;
-        }
-
-        Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.ServerError, text);
-        return EchoMatch.Rejected;
     }
 
     private int End(DeliveryFailure failure, string reason)
