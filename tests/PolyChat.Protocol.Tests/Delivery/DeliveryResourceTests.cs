@@ -50,6 +50,22 @@ public class DeliveryResourceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ANewTrackerIsSmall()
+    {
+        // Our rule: thousands of sessions each own a tracker, so its collections start empty and grow with use;
+        // nothing is sized to MaxPending or SettledWindow up front (those would take several kilobytes here).
+        var options = new DeliveryOptions { TimeProvider = new FakeTimeProvider(), MaxPending = 4096, SettledWindow = 4096 };
+        using var warm = new DeliveryTracker(Discard, options);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        using var tracker = new DeliveryTracker(Discard, options);
+        long size = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        output.WriteLine($"A new tracker: {size:N0} bytes");
+        Assert.InRange(size, 1, 2048);
+    }
+
+    [Fact]
     public async Task AnIdleTrackerDoesNoTimerWork()
     {
         // Our rule: thousands of sessions each own a tracker, so one with nothing pending must cost no wake-ups.
