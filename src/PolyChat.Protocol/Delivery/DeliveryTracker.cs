@@ -60,8 +60,8 @@ namespace PolyChat.Protocol;
 /// ones are remembered; a settled message is dropped from the pending list at once. Both grow with use, so an idle
 /// tracker is small. One timer serves all messages and is disarmed whenever nothing is pending, so nothing per
 /// message is left behind to cancel or dispose and an idle tracker does no timer work. Once the collections have
-/// grown to the session's peak, tracking a message allocates its <see cref="TrackedMessage"/>, the id string and
-/// the event copy that carries it (with its metadata); matching its echo allocates nothing.
+/// grown to the session's peak, tracking a message allocates its <see cref="TrackedMessage"/> (with its list node),
+/// the id string and the event copy that carries it (with its metadata); matching its echo allocates nothing.
 /// </para>
 /// <para>
 /// Thread-safe: the application's sends, the receive loop, the timer and reconnects may call in from different
