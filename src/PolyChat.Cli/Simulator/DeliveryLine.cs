@@ -22,7 +22,7 @@ internal static class DeliveryLine
         DeliveryUpdateKind.AttemptFailed =>
             $"attempt {update.Attempts} did not go out ({Reason(update.Message.LastSendError?.Message)}), will retry",
         DeliveryUpdateKind.Sent => update.Message.ServerSequence is { } sequence ? $"sent (echo #{sequence})" : "sent",
-        DeliveryUpdateKind.DuplicateEcho => "duplicate echo ignored",
+        DeliveryUpdateKind.ExtraCopy => "duplicate echo ignored",
         DeliveryUpdateKind.Failed => $"failed: {Reason(update.Message.FailureReason ?? update.Message.Failure.ToString())}",
         DeliveryUpdateKind.EchoAfterFailure => update.Message.ServerSequence is { } late
             ? $"echoed after it failed (echo #{late}): the server has it after all"

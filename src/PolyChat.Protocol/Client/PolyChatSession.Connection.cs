@@ -56,7 +56,7 @@ public sealed partial class PolyChatSession
                     // though the drop lost its echo and SESSION_END. Ours: end normally, saying so.
                     SessionLog.Closed(_logger, _options.SessionId, Cursor);
                     EndStreams();
-                    Deliveries.OnClosed("the session ended: after the end request the server no longer knows it (404), so its echo and SESSION_END were not received");
+                    _deliveries.OnClosed("the session ended: after the end request the server no longer knows it (404), so its echo and SESSION_END were not received");
                     _events.Writer.TryComplete();
                     return;
                 }
@@ -116,7 +116,7 @@ public sealed partial class PolyChatSession
             }
 
             _socket = null;
-            Deliveries.OnDisconnected();
+            _deliveries.OnDisconnected();
             if (_stop.IsCancellationRequested)
             {
                 return;
@@ -130,7 +130,7 @@ public sealed partial class PolyChatSession
                     StopTimers();
                     SessionLog.Closed(_logger, _options.SessionId, Cursor);
                     EndStreams();
-                    Deliveries.OnClosed("the server closed the session (1000)");
+                    _deliveries.OnClosed("the server closed the session (1000)");
                     _events.Writer.TryComplete();
                     return;
                 case (WebSocketCloseStatus)4001:
@@ -156,7 +156,7 @@ public sealed partial class PolyChatSession
     {
         StopTimers();
         SessionLog.Ended(_logger, _options.SessionId, reason);
-        Deliveries.OnClosed($"the session ended ({reason})");
+        _deliveries.OnClosed($"the session ended ({reason})");
         _socket = null;
         await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
@@ -362,7 +362,7 @@ public sealed partial class PolyChatSession
         SessionLog.Failed(_logger, exception.Message);
         _firstConnection.TrySetException(exception);
         EndStreams();
-        Deliveries.OnClosed(exception.Message);
+        _deliveries.OnClosed(exception.Message);
         _events.Writer.TryComplete(exception);
     }
 }

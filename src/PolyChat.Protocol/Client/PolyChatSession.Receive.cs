@@ -179,14 +179,14 @@ public sealed partial class PolyChatSession
 
         if (reconnecting)
         {
-            await Deliveries.OnReconnectedAsync().ConfigureAwait(false);
+            await _deliveries.OnReconnectedAsync().ConfigureAwait(false);
         }
 
         if (!_agentJoined && !_joinRequested)
         {
             // §2: a new session; the agent never joins by itself.
             _joinRequested = true;
-            await Deliveries.SendAsync(new RequestPolyAgentJoinEvent(new RequestPolyAgentJoinPayload())).ConfigureAwait(false);
+            await _deliveries.SendAsync(new RequestPolyAgentJoinEvent(new RequestPolyAgentJoinPayload())).ConfigureAwait(false);
         }
     }
 
@@ -297,11 +297,11 @@ public sealed partial class PolyChatSession
 
     private async Task DeliverAsync(Event value)
     {
-        if (Deliveries.OnEventReceived(value) == EchoMatch.Duplicate)
+        if (_deliveries.OnEventReceived(value) == EchoMatch.ExtraCopy)
         {
             // A retry the server kept as well: the application saw the message with its first echo; the copy shows
-            // only on the tracked message (TrackedMessage.DuplicateEchoes, a Duplicate delivery update) and here.
-            SessionMetrics.DuplicateEchoes.Add(1);
+            // only on the tracked message (TrackedMessage.ExtraCopies, an ExtraCopy delivery update) and here.
+            SessionMetrics.ExtraCopies.Add(1);
             return;
         }
 

@@ -40,6 +40,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly EventReceiver _receiver;
     private readonly MessageStreamAssembler _assembler;
+    private readonly DeliveryTracker _deliveries;
     private readonly Channel<Event> _events;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly object _receiveLock = new();
@@ -91,15 +92,16 @@ public sealed partial class PolyChatSession : IAsyncDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        Deliveries = new DeliveryTracker(SendFrameAsync, options.Delivery);
-        Deliveries.Updated += OnDeliveryUpdated;
+        _deliveries = new DeliveryTracker(SendFrameAsync, options.Delivery);
+        _deliveries.Updated += OnDeliveryUpdated;
+        Deliveries = new SessionDeliveries(_deliveries);
 
         // Resuming an earlier session: its agent has joined already; only a new session asks for one.
         _joinRequested = options.Cursor > 0;
     }
 
-    /// <summary>Outbound messages and their delivery status; subscribe to <see cref="DeliveryTracker.Updated"/> to follow them.</summary>
-    public DeliveryTracker Deliveries { get; }
+    /// <summary>Outbound messages and their delivery status; subscribe to <see cref="SessionDeliveries.Updated"/> to follow them.</summary>
+    public SessionDeliveries Deliveries { get; }
 
     /// <summary>The last delivered sequence: pass it as <see cref="SessionOptions.Cursor"/> to resume later.</summary>
     public long Cursor
@@ -210,7 +212,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(clientEvent);
         EnsureFits(clientEvent, MetadataHeadroomBytes);
-        return Deliveries.SendAsync(clientEvent);
+        return _deliveries.SendAsync(clientEvent);
     }
 
     /// <summary>Tells the live agent the user is typing (or stopped); not echoed, so not tracked.</summary>
@@ -266,8 +268,8 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         {
         }
 
-        Deliveries.OnClosed("the session was disposed");
-        Deliveries.Dispose();
+        _deliveries.OnClosed("the session was disposed");
+        _deliveries.Dispose();
         _events.Writer.TryComplete();
         socket?.Dispose();
         _stop.Dispose();

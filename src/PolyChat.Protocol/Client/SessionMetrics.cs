@@ -23,7 +23,7 @@ internal static class SessionMetrics
 
     public static readonly Counter<long> SequencesSkipped = Meter.CreateCounter<long>("polychat.events.skipped_sequences", description: "Sequence numbers a complete replay showed the server never assigned; not lost events.");
 
-    public static readonly Counter<long> DuplicateEchoes = Meter.CreateCounter<long>("polychat.session.duplicate_echoes", description: "Echoes of a message already echoed (a retry the server kept too), hidden from the application.");
+    public static readonly Counter<long> ExtraCopies = Meter.CreateCounter<long>("polychat.session.extra_copies", description: "Echoes of a message already echoed (a retry the server kept too), hidden from the application.");
 
     public static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("polychat.session.reconnects", description: "Reconnections after a dropped socket.");
 

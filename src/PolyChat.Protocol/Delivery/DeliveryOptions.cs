@@ -102,7 +102,7 @@ public sealed class DeliveryOptions
 
     /// <summary>
     /// Gets how many recently settled messages are remembered, so that an echo arriving after a message settled
-    /// is still recognised (<see cref="EchoMatch.Duplicate"/>, <see cref="EchoMatch.LateEcho"/>). Default 128;
+    /// is still recognised (<see cref="EchoMatch.ExtraCopy"/>, <see cref="EchoMatch.LateEcho"/>). Default 128;
     /// from 0 to <see cref="MaxCapacity"/>. The oldest are forgotten first; an echo of a forgotten message is
     /// reported as <see cref="EchoMatch.None"/>. The window keeps each message (with its sent event and echo)
     /// alive until it is forgotten.

@@ -31,7 +31,7 @@ namespace PolyChat.Protocol;
 /// <see cref="OnEventReceived(Event)"/> with the echo, an event of the same type carrying that id, makes it
 /// <see cref="DeliveryStatus.Sent"/> and attaches the echo (server <c>message_id</c>, <c>id</c>,
 /// <c>sequence</c>). A second echo with another server id is the same message stored twice (a retry that was
-/// not needed): it is reported as <see cref="EchoMatch.Duplicate"/>, never as a new message.
+/// not needed): it is reported as <see cref="EchoMatch.ExtraCopy"/>, never as a new message.
 /// </description></item>
 /// <item><description>
 /// Without an echo, the same event (same <c>client_event_id</c>) is re-sent on the documented schedule
@@ -57,10 +57,11 @@ namespace PolyChat.Protocol;
 /// <para>
 /// Bounded: at most <see cref="DeliveryOptions.MaxPending"/> messages are pending (one more throws
 /// <see cref="PendingLimitExceededException"/>) and the last <see cref="DeliveryOptions.SettledWindow"/> settled
-/// ones are remembered; a settled message is dropped from the pending list at once. One timer serves all
-/// messages, so nothing per message is left behind to cancel or dispose. Tracking a message allocates its
-/// <see cref="TrackedMessage"/>, the id string and the event copy that carries it (with its metadata); matching
-/// its echo allocates nothing.
+/// ones are remembered; a settled message is dropped from the pending list at once. Both grow with use, so an idle
+/// tracker is small. One timer serves all messages and is disarmed whenever nothing is pending, so nothing per
+/// message is left behind to cancel or dispose and an idle tracker does no timer work. Once the collections have
+/// grown to the session's peak, tracking a message allocates its <see cref="TrackedMessage"/> (with its list node),
+/// the id string and the event copy that carries it (with its metadata); matching its echo allocates nothing.
 /// </para>
 /// <para>
 /// Thread-safe: the application's sends, the receive loop, the timer and reconnects may call in from different
@@ -76,64 +77,24 @@ public sealed class DeliveryTracker : IDisposable
     /// <summary>The <c>metadata.custom</c> key that carries the id the echo is matched by: <c>client_event_id</c>.</summary>
     public const string ClientEventIdKey = "client_event_id";
 
-    // "No deadline": the timer is disarmed for it, and it is only ever compared, never added to.
-    private static readonly TimeSpan Never = TimeSpan.MaxValue;
-
-    // Timer implementations cap their due time (about 49 days for System.Threading.Timer); a far deadline is
-    // reached in steps, each wake-up finding nothing due and re-arming.
-    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
-
-    // A deadline already passed still gets a positive delay: a zero due time may fire inside ITimer.Change on
-    // some providers (FakeTimeProvider runs due callbacks synchronously), re-entering the tracker there.
-    private static readonly TimeSpan MinTimerDelay = TimeSpan.FromMilliseconds(1);
-
-    private readonly Func<Event, CancellationToken, ValueTask> _transport;
-    private readonly TimeProvider _time;
-    private readonly long _origin;
-    private readonly TimeSpan _retryDelay;
-    private readonly TimeSpan _transientDelay;
-    private readonly int _maxRetries;
+    private readonly AttemptSender _attempts;
+    private readonly RetrySchedule _retries;
     private readonly int _maxPending;
-    private readonly ITimer _timer;
-    private readonly CancellationTokenSource _lifetime = new();
 
-    // _lock guards all state below and every TrackedMessage's bookkeeping. _timerLock only orders ITimer.Change
-    // calls; it is always taken before _lock, never while holding it.
+    // _lock guards the state below and every TrackedMessage's bookkeeping. The scheduler and the dispatcher have
+    // their own locks, taken under this one or without it, never the other way round.
     private readonly object _lock = new();
-    private readonly object _timerLock = new();
-
-    // Pending and recently settled messages by client_event_id.
-    private readonly Dictionary<string, TrackedMessage> _known;
-
-    // The settled window: a ring, the oldest overwritten first.
-    private readonly TrackedMessage?[] _settled;
-
-    // Updates waiting for Dispatch. It holds more than a few only while a slow handler runs and other threads go
-    // on changing messages; it is drained as soon as that handler returns.
-    private readonly Queue<DeliveryUpdate> _updates = new();
-
-    private TrackedMessage? _head;
-    private TrackedMessage? _tail;
-    private int _pending;
-    private int _settledNext;
-    private long _duplicateEchoes;
+    private readonly PendingMessages _pending = new();
+    private readonly SettledWindow _settled;
+    private readonly LinkState _link = new();
+    private readonly DeadlineScheduler _schedule;
+    private readonly UpdateDispatcher _updates;
+    private long _extraCopies;
 
     // Our rule for a "Failed to forward message to live agent" without metadata (the docs are silent): it is the
     // most recently sent user message, while that one is still sent and in the settled window.
     private TrackedMessage? _lastSentUserMessage;
-
-    // Bumped on every disconnect and reconnect; a message is armed for retries only when it was sent on the
-    // current one. 1 is the connection the tracker starts on.
-    private long _connection = 1;
-    private LinkState _state = LinkState.Connected;
-    private DeliveryFailure _endFailure;
-    private string? _endReason;
     private bool _disposed;
-    private bool _dispatching;
-
-    // The latest time the timer must fire by (no later than the earliest armed deadline), and what it is armed for.
-    private TimeSpan _desiredDue = Never;
-    private TimeSpan _armedDue = Never;
 
     /// <summary>Creates a tracker; it assumes the transport is connected until told otherwise.</summary>
     /// <param name="transport">
@@ -147,19 +108,14 @@ public sealed class DeliveryTracker : IDisposable
     {
         ArgumentNullException.ThrowIfNull(transport);
         options ??= new DeliveryOptions();
-        _transport = transport;
-        _time = options.TimeProvider;
-        _origin = _time.GetTimestamp();
-        _retryDelay = options.RetryDelay;
-        _transientDelay = options.TransientErrorDelay;
-        _maxRetries = options.MaxRetries;
+        _attempts = new AttemptSender(transport, RecordSendError);
+        _retries = new RetrySchedule(options);
         _maxPending = options.MaxPending;
-        _settled = new TrackedMessage?[options.SettledWindow];
-        _known = new Dictionary<string, TrackedMessage>(options.MaxPending + options.SettledWindow, StringComparer.Ordinal);
+        _settled = new SettledWindow(options.SettledWindow);
+        _updates = new UpdateDispatcher(this);
 
-        // One timer for every message, armed for the earliest deadline. While armed it keeps the tracker alive
-        // through its state; Dispose releases it.
-        _timer = _time.CreateTimer(static state => ((DeliveryTracker)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // One timer for every message, armed for the earliest deadline; Dispose releases it.
+        _schedule = new DeadlineScheduler(options.TimeProvider, OnDue);
     }
 
     /// <summary>
@@ -170,7 +126,11 @@ public sealed class DeliveryTracker : IDisposable
     /// or crash the timer thread. To consume updates as an <c>IAsyncEnumerable</c>, write them to a
     /// <see cref="System.Threading.Channels.Channel{T}"/> here.
     /// </summary>
-    public event EventHandler<DeliveryUpdate>? Updated;
+    public event EventHandler<DeliveryUpdate>? Updated
+    {
+        add => _updates.Handlers += value;
+        remove => _updates.Handlers -= value;
+    }
 
     /// <summary>How many messages are <see cref="DeliveryStatus.Sending"/>.</summary>
     public int PendingCount
@@ -179,24 +139,24 @@ public sealed class DeliveryTracker : IDisposable
         {
             lock (_lock)
             {
-                return _pending;
+                return _pending.Count;
             }
         }
     }
 
     /// <summary>
-    /// How many duplicate echoes arrived in total (<see cref="EchoMatch.Duplicate"/>): each is a message the server
+    /// How many extra copies were echoed in total (<see cref="EchoMatch.ExtraCopy"/>): each is a message the server
     /// stored once more because a retry reached it as well as an earlier attempt. A session hides these events from
-    /// the application (it sees each message once); this counter and <see cref="DeliveryUpdateKind.DuplicateEcho"/>
+    /// the application (it sees each message once); this counter and <see cref="DeliveryUpdateKind.ExtraCopy"/>
     /// are where they show.
     /// </summary>
-    public long DuplicateEchoes
+    public long ExtraCopies
     {
         get
         {
             lock (_lock)
             {
-                return _duplicateEchoes;
+                return _extraCopies;
             }
         }
     }
@@ -230,14 +190,14 @@ public sealed class DeliveryTracker : IDisposable
     public ValueTask<TrackedMessage> SendAsync(Event clientEvent)
     {
         var (message, send) = Track(clientEvent);
-        Dispatch();
+        _updates.Dispatch();
         if (!send)
         {
             return new ValueTask<TrackedMessage>(message);
         }
 
-        ApplySchedule();
-        var attempt = SendAttemptAsync(message);
+        _schedule.Apply();
+        var attempt = _attempts.SendAsync(message);
         if (attempt.IsCompletedSuccessfully)
         {
             // The transport finished synchronously: no state machine, nothing allocated for the wait.
@@ -258,7 +218,7 @@ public sealed class DeliveryTracker : IDisposable
         ArgumentNullException.ThrowIfNull(clientEventId);
         lock (_lock)
         {
-            return _known.TryGetValue(clientEventId, out message!);
+            return Find(clientEventId, out message);
         }
     }
 
@@ -278,7 +238,7 @@ public sealed class DeliveryTracker : IDisposable
     /// An echo is an event with a server <c>id</c>, of the same type as the sent event, whose
     /// <c>metadata.custom.client_event_id</c> is a known id. Other events carrying the id (the server copies
     /// <c>metadata</c> onto events a client event causes) are not echoes. A second echo, with another server
-    /// <c>id</c>, is <see cref="EchoMatch.Duplicate"/>: the same message stored twice, which the application must not
+    /// <c>id</c>, is <see cref="EchoMatch.ExtraCopy"/>: the same message stored twice, which the application must not
     /// see as a new one.
     /// </para>
     /// <para>
@@ -323,7 +283,7 @@ public sealed class DeliveryTracker : IDisposable
         EchoMatch result;
         lock (_lock)
         {
-            if (_disposed || !_known.TryGetValue(clientEventId, out var tracked))
+            if (_disposed || !Find(clientEventId, out var tracked))
             {
                 return EchoMatch.None;
             }
@@ -335,13 +295,9 @@ public sealed class DeliveryTracker : IDisposable
             }
         }
 
-        // A transient error may have brought a retry forward; an echo leaves the timer as it is.
-        if (result == EchoMatch.RetryScheduled)
-        {
-            ApplySchedule();
-        }
-
-        Dispatch();
+        // A transient error may have brought a retry forward, and a settled message may have emptied the list.
+        _schedule.Apply();
+        _updates.Dispatch();
         return result;
     }
 
@@ -354,17 +310,15 @@ public sealed class DeliveryTracker : IDisposable
     {
         lock (_lock)
         {
-            if (_disposed || _state == LinkState.Ended)
+            if (_disposed || !_link.Disconnect())
             {
                 return;
             }
 
-            _connection++;
-            _state = LinkState.Disconnected;
-            _desiredDue = Never;
+            _schedule.Reset(DeadlineScheduler.Never);
         }
 
-        ApplySchedule();
+        _schedule.Apply();
     }
 
     /// <summary>
@@ -383,55 +337,45 @@ public sealed class DeliveryTracker : IDisposable
         long connection;
         lock (_lock)
         {
-            if (_disposed || _state == LinkState.Ended)
+            if (_disposed || !_link.BeginReplay(out connection))
             {
                 return 0;
             }
 
-            connection = ++_connection;
-            _state = LinkState.Replaying;
-            _desiredDue = Never;
+            _schedule.Reset(DeadlineScheduler.Never);
         }
 
         var resent = 0;
         while (true)
         {
-            TrackedMessage? next = null;
+            TrackedMessage? next;
             lock (_lock)
             {
                 // Another disconnect or reconnect supersedes this replay; a newer one re-sends everything itself.
-                if (_connection != connection)
+                if (_link.Connection != connection)
                 {
                     break;
                 }
 
-                for (var candidate = _head; candidate is not null; candidate = candidate.Next)
-                {
-                    if (candidate.Connection != connection)
-                    {
-                        next = candidate;
-                        break;
-                    }
-                }
-
+                next = _pending.FirstNotSentOn(connection);
                 if (next is null)
                 {
                     // Checked and switched under one lock, so a message sent now cannot be left queued.
-                    _state = LinkState.Connected;
+                    _link.FinishReplay();
                     break;
                 }
 
                 Arm(next, connection);
             }
 
-            ApplySchedule();
-            Dispatch();
-            await SendAttemptAsync(next).ConfigureAwait(false);
+            _schedule.Apply();
+            _updates.Dispatch();
+            await _attempts.SendAsync(next).ConfigureAwait(false);
             resent++;
         }
 
-        ApplySchedule();
-        Dispatch();
+        _schedule.Apply();
+        _updates.Dispatch();
         return resent;
     }
 
@@ -468,14 +412,9 @@ public sealed class DeliveryTracker : IDisposable
             _disposed = true;
         }
 
-        // The source is cancelled, not disposed: a transport call still running may yet register on its token.
-        _lifetime.Cancel();
-        lock (_timerLock)
-        {
-            _timer.Dispose();
-        }
-
-        Dispatch();
+        _attempts.Cancel();
+        _schedule.Dispose();
+        _updates.Dispatch();
     }
 
     private static async ValueTask<TrackedMessage> AwaitFirstAttemptAsync(ValueTask attempt, TrackedMessage message)
@@ -484,86 +423,53 @@ public sealed class DeliveryTracker : IDisposable
         return message;
     }
 
-    private static Event Stamp(Event clientEvent, string? suppliedId, out string clientEventId)
-    {
-        clientEventId = suppliedId ?? Guid.NewGuid().ToString();
+    private static string LostReason(string? text) =>
+        $"The server reported the message lost in the handoff to a live agent (\"{text}\").";
 
-        // The caller's pairs are copied, so changing that dictionary later cannot change what retries send.
-        IReadOnlyDictionary<string, string> custom = clientEvent.Metadata?.Custom is { Count: > 0 } callers
-            ? new Dictionary<string, string>(callers, StringComparer.Ordinal) { [ClientEventIdKey] = clientEventId }
-            : new ClientEventIdOnly(clientEventId);
-
-        var metadata = clientEvent.Metadata is { } existing ? existing with { Custom = custom } : new Metadata { Custom = custom };
-
-        // The envelope fields are the server's to assign; the copy drops any the caller left, so Event is what is sent.
-        return clientEvent with { Id = null, Sequence = null, Timestamp = null, Metadata = metadata };
-    }
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private (TrackedMessage Message, bool Send) Track(Event clientEvent)
     {
-        ArgumentNullException.ThrowIfNull(clientEvent);
-        switch (clientEvent.Direction)
-        {
-            case EventDirection.Server:
-                throw new ArgumentException(
-                    $"{clientEvent.Type} is sent only by the server; the server answers a client that sends it with an error.",
-                    nameof(clientEvent));
-            case EventDirection.Client:
-                throw new ArgumentException(
-                    $"The server does not echo {clientEvent.Type}, so no receipt would ever arrive; send it directly, without tracking.",
-                    nameof(clientEvent));
-        }
-
-        string? suppliedId = null;
-        if (clientEvent.Metadata?.Custom is { } callerCustom && callerCustom.TryGetValue(ClientEventIdKey, out suppliedId)
-            && string.IsNullOrEmpty(suppliedId))
-        {
-            throw new ArgumentException($"metadata.custom.{ClientEventIdKey} is empty; leave it out and the tracker assigns one.", nameof(clientEvent));
-        }
-
         // Built before taking the lock: the copy and the id are the only allocations of a send.
-        var stamped = Stamp(clientEvent, suppliedId, out var clientEventId);
+        var stamped = ClientEventStamp.Stamp(clientEvent, out var clientEventId);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var message = new TrackedMessage(clientEventId, stamped, _lock);
-            if (_state == LinkState.Ended)
+            var message = new TrackedMessage(clientEventId, stamped);
+            if (_link.IsEnded)
             {
-                message.Settle(DeliveryStatus.Failed, echo: null, _endFailure, _endReason);
+                message.Settle(DeliveryStatus.Failed, echo: null, _link.EndFailure, _link.EndReason);
                 Report(message, DeliveryUpdateKind.Failed);
                 return (message, false);
             }
 
-            if (_pending >= _maxPending)
+            if (_pending.Count >= _maxPending)
             {
                 throw new PendingLimitExceededException(_maxPending);
             }
 
-            if (_known.TryGetValue(clientEventId, out var previous))
+            // A settled message may be re-sent under its id: the new one takes the id over (pending is looked up first).
+            if (_pending.TryGet(clientEventId, out _))
             {
-                if (previous.Status == DeliveryStatus.Sending)
-                {
-                    throw new ArgumentException(
-                        $"metadata.custom.{ClientEventIdKey} '{clientEventId}' belongs to a message still pending.", nameof(clientEvent));
-                }
-
-                // A settled message re-sent under its id: the new one takes the id over. Its ring slot is freed
-                // by reference when it is overwritten, so the newcomer is not forgotten with it.
-                _known.Remove(clientEventId);
+                throw new ArgumentException(
+                    $"metadata.custom.{ClientEventIdKey} '{clientEventId}' belongs to a message still pending.", nameof(clientEvent));
             }
 
-            _known.Add(clientEventId, message);
-            Append(message);
-            if (_state != LinkState.Connected)
+            _pending.Add(message);
+            if (!_link.SendsGoOut)
             {
                 // Queued: the reconnect replay picks it up after the messages before it.
                 return (message, false);
             }
 
-            Arm(message, _connection);
+            Arm(message, _link.Connection);
             return (message, true);
         }
     }
+
+    /// <summary>A pending message, else a recently settled one, by id. Under the lock.</summary>
+    private bool Find(string clientEventId, out TrackedMessage message) =>
+        _pending.TryGet(clientEventId, out message) || _settled.TryGet(clientEventId, out message);
 
     /// <summary>Marks the message as (re)sent on a connection and schedules its next retry. Under the lock.</summary>
     private void Arm(TrackedMessage message, long connection)
@@ -571,13 +477,64 @@ public sealed class DeliveryTracker : IDisposable
         message.Connection = connection;
         message.RetriesOnConnection = 0;
         message.CountAttempt();
-        message.DueAt = Now() + _retryDelay;
-        if (message.DueAt < _desiredDue)
+        message.DueAt = _schedule.Now + _retries.FirstWait;
+        _schedule.Request(message.DueAt);
+        Report(message, DeliveryUpdateKind.Sending);
+    }
+
+    /// <summary>Carries out what <see cref="EchoRules"/> make of an event for a message. Under the lock.</summary>
+    private EchoMatch Match(TrackedMessage message, Event received)
+    {
+        var match = EchoRules.Classify(message, received);
+        var errorText = (received as SystemMessageEvent)?.Payload.Message;
+        switch (match)
         {
-            _desiredDue = message.DueAt;
+            case EchoMatch.Sent:
+                Settle(message, DeliveryStatus.Sent, received, DeliveryFailure.None, reason: null);
+                break;
+            case EchoMatch.ExtraCopy:
+                message.RecordExtraCopy();
+                _extraCopies++;
+                Report(message, DeliveryUpdateKind.ExtraCopy);
+                break;
+            case EchoMatch.LateEcho:
+                message.RecordLateEcho(received);
+                Report(message, DeliveryUpdateKind.EchoAfterFailure);
+                break;
+            case EchoMatch.RetryScheduled:
+                // §6: "transient; retry after 2–5 s". The retry takes the place of the next scheduled one and counts
+                // as one of MaxRetries (the OnDue path), so an overloaded server cannot keep a message pending
+                // forever. While disconnected nothing is armed: the reconnect re-sends it anyway.
+                message.RecordServerError(errorText);
+                if (_link.RetriesRunOn(message.Connection))
+                {
+                    message.DueAt = _schedule.Now + _retries.TransientWait;
+                    _schedule.Request(message.DueAt);
+                }
+
+                Report(message, DeliveryUpdateKind.RetryScheduled);
+                break;
+            case EchoMatch.Rejected:
+                message.RecordServerError(errorText);
+                Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.ServerError, errorText);
+                break;
+            case EchoMatch.Lost when message.Status == DeliveryStatus.Sending:
+                message.RecordServerError(errorText);
+                Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.Lost, LostReason(errorText));
+                break;
+            case EchoMatch.Lost:
+                message.RecordServerError(errorText);
+                message.MarkLost(LostReason(errorText));
+                if (ReferenceEquals(_lastSentUserMessage, message))
+                {
+                    _lastSentUserMessage = null;
+                }
+
+                Report(message, DeliveryUpdateKind.Lost);
+                break;
         }
 
-        Report(message, DeliveryUpdateKind.Sending);
+        return match;
     }
 
     /// <summary>An ERROR system message without a <c>client_event_id</c>: only a lost message is tied, by our rule.</summary>
@@ -598,108 +555,12 @@ public sealed class DeliveryTracker : IDisposable
                 return EchoMatch.None;
             }
 
-            result = MatchError(lost, system);
+            result = Match(lost, system);
             message = lost;
         }
 
-        Dispatch();
+        _updates.Dispatch();
         return result;
-    }
-
-    /// <summary>An ERROR system message tied to a message, by its text (§6; the table is on <see cref="SystemErrors"/>). Under the lock.</summary>
-    private EchoMatch MatchError(TrackedMessage message, SystemMessageEvent system)
-    {
-        var text = system.Payload.Message;
-        var kind = SystemErrors.Classify(text);
-        if (kind == SystemErrorKind.MessageLost)
-        {
-            switch (message.Status)
-            {
-                case DeliveryStatus.Sending:
-                    message.RecordServerError(text);
-                    Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.Lost, LostReason(text));
-                    return EchoMatch.Lost;
-                case DeliveryStatus.Sent:
-                    message.RecordServerError(text);
-                    message.MarkLost(LostReason(text));
-                    if (ReferenceEquals(_lastSentUserMessage, message))
-                    {
-                        _lastSentUserMessage = null;
-                    }
-
-                    Report(message, DeliveryUpdateKind.Lost);
-                    return EchoMatch.Lost;
-                default:
-                    return EchoMatch.ErrorAfterSettled;
-            }
-        }
-
-        if (message.Status != DeliveryStatus.Sending)
-        {
-            return EchoMatch.ErrorAfterSettled;
-        }
-
-        message.RecordServerError(text);
-        if (kind == SystemErrorKind.Transient)
-        {
-            // §6: "transient; retry after 2–5 s". The retry takes the place of the next scheduled one and counts
-            // as one of MaxRetries (the OnTimer path), so an overloaded server cannot keep a message pending forever.
-            // While disconnected nothing is armed: the reconnect re-sends it anyway.
-            if (_state != LinkState.Disconnected && message.Connection == _connection)
-            {
-                message.DueAt = Now() + _transientDelay;
-                if (message.DueAt < _desiredDue)
-                {
-                    _desiredDue = message.DueAt;
-                }
-            }
-
-            Report(message, DeliveryUpdateKind.RetryScheduled);
-            return EchoMatch.RetryScheduled;
-        }
-
-        Settle(message, DeliveryStatus.Failed, echo: null, DeliveryFailure.ServerError, text);
-        return EchoMatch.Rejected;
-    }
-
-    private static string LostReason(string? text) =>
-        $"The server reported the message lost in the handoff to a live agent (\"{text}\").";
-
-    private EchoMatch Match(TrackedMessage message, Event received)
-    {
-        if (received is SystemMessageEvent system)
-        {
-            return system.Payload.Level == SystemMessageLevel.Error ? MatchError(message, system) : EchoMatch.None;
-        }
-
-        // Only the echo proper is a receipt: the server also copies metadata onto the events the message causes.
-        if (received.Id is null || received.Type != message.Event.Type)
-        {
-            return EchoMatch.None;
-        }
-
-        if (message.Echo is { } first)
-        {
-            if (string.Equals(first.Id, received.Id, StringComparison.Ordinal))
-            {
-                return EchoMatch.Repeated;
-            }
-
-            message.RecordDuplicateEcho();
-            _duplicateEchoes++;
-            Report(message, DeliveryUpdateKind.DuplicateEcho);
-            return EchoMatch.Duplicate;
-        }
-
-        if (message.Status == DeliveryStatus.Failed)
-        {
-            message.RecordLateEcho(received);
-            Report(message, DeliveryUpdateKind.EchoAfterFailure);
-            return EchoMatch.LateEcho;
-        }
-
-        Settle(message, DeliveryStatus.Sent, received, DeliveryFailure.None, reason: null);
-        return EchoMatch.Delivered;
     }
 
     private int End(DeliveryFailure failure, string reason)
@@ -707,7 +568,7 @@ public sealed class DeliveryTracker : IDisposable
         int failed;
         lock (_lock)
         {
-            if (_disposed || _state == LinkState.Ended)
+            if (_disposed || _link.IsEnded)
             {
                 return 0;
             }
@@ -715,22 +576,19 @@ public sealed class DeliveryTracker : IDisposable
             failed = EndLocked(failure, reason);
         }
 
-        ApplySchedule();
-        Dispatch();
+        _schedule.Apply();
+        _updates.Dispatch();
         return failed;
     }
 
     private int EndLocked(DeliveryFailure failure, string reason)
     {
-        _state = LinkState.Ended;
-        _endFailure = failure;
-        _endReason = reason;
-        _connection++;
-        _desiredDue = Never;
+        _link.End(failure, reason);
+        _schedule.Reset(DeadlineScheduler.Never);
         var failed = 0;
-        while (_head is { } message)
+        while (_pending.First is { } node)
         {
-            Settle(message, DeliveryStatus.Failed, echo: null, failure, reason);
+            Settle(node.Value, DeliveryStatus.Failed, echo: null, failure, reason);
             failed++;
         }
 
@@ -740,84 +598,32 @@ public sealed class DeliveryTracker : IDisposable
     /// <summary>Settles a pending message and moves it from the pending list to the settled window. Under the lock.</summary>
     private void Settle(TrackedMessage message, DeliveryStatus status, Event? echo, DeliveryFailure failure, string? reason)
     {
-        Unlink(message);
+        _pending.Remove(message);
         message.Settle(status, echo, failure, reason);
         Report(message, status == DeliveryStatus.Sent ? DeliveryUpdateKind.Sent : DeliveryUpdateKind.Failed);
 
-        // The timer is left as it is: if it wakes for this message's old deadline it finds nothing due and,
-        // with nothing pending, stays disarmed. Re-arming on every settle would cost a timer change per message.
-        if (_settled.Length == 0)
+        // With nothing pending the timer is disarmed (at the caller's next Apply), so an idle tracker does no timer
+        // work. Otherwise it is left as it is: a wake-up for this message's old deadline finds nothing due.
+        if (_pending.Count == 0)
         {
-            _known.Remove(message.ClientEventId);
-            return;
+            _schedule.Reset(DeadlineScheduler.Never);
         }
 
-        if (_settled[_settledNext] is { } forgotten)
+        // A forgotten message is no longer anyone's to mark lost; the window is all the tracker keeps alive.
+        var forgotten = _settled.Remember(message);
+        if (ReferenceEquals(_lastSentUserMessage, forgotten))
         {
-            if (_known.TryGetValue(forgotten.ClientEventId, out var current) && ReferenceEquals(current, forgotten))
-            {
-                _known.Remove(forgotten.ClientEventId);
-            }
-
-            // A forgotten message is no longer anyone's to mark lost; the window is all the tracker keeps alive.
-            if (ReferenceEquals(_lastSentUserMessage, forgotten))
-            {
-                _lastSentUserMessage = null;
-            }
+            _lastSentUserMessage = null;
         }
 
-        if (status == DeliveryStatus.Sent && message.Event is UserMessageEvent)
+        if (status == DeliveryStatus.Sent && message.Event is UserMessageEvent && !ReferenceEquals(forgotten, message))
         {
             _lastSentUserMessage = message;
         }
-
-        _settled[_settledNext] = message;
-        _settledNext = (_settledNext + 1) % _settled.Length;
     }
 
-    private void Append(TrackedMessage message)
-    {
-        message.Previous = _tail;
-        message.Next = null;
-        if (_tail is null)
-        {
-            _head = message;
-        }
-        else
-        {
-            _tail.Next = message;
-        }
-
-        _tail = message;
-        _pending++;
-    }
-
-    private void Unlink(TrackedMessage message)
-    {
-        if (message.Previous is null)
-        {
-            _head = message.Next;
-        }
-        else
-        {
-            message.Previous.Next = message.Next;
-        }
-
-        if (message.Next is null)
-        {
-            _tail = message.Previous;
-        }
-        else
-        {
-            message.Next.Previous = message.Previous;
-        }
-
-        message.Previous = null;
-        message.Next = null;
-        _pending--;
-    }
-
-    private void OnTimer()
+    /// <summary>The timer's wake-up: re-sends what is due on the §2 schedule and fails what ran out of retries.</summary>
+    private void OnDue()
     {
         // A timer callback must never throw: on the system timer that would take the process down.
         try
@@ -826,64 +632,62 @@ public sealed class DeliveryTracker : IDisposable
             long connection;
             lock (_lock)
             {
-                // The timer is one-shot: whatever it was armed for, it is not armed now.
-                _armedDue = Never;
                 if (_disposed)
                 {
                     return;
                 }
 
-                connection = _connection;
-                var now = Now();
-                var next = Never;
-                var message = _head;
-                while (message is not null)
+                connection = _link.Connection;
+                var now = _schedule.Now;
+                var next = DeadlineScheduler.Never;
+                for (var node = _pending.First; node is not null;)
                 {
-                    var following = message.Next;
-                    if (_state != LinkState.Disconnected && message.Connection == connection)
+                    // Taken first: settling the message removes its node from the list.
+                    var message = node.Value;
+                    node = node.Next;
+                    if (!_link.RetriesRunOn(message.Connection))
                     {
-                        if (message.DueAt > now)
-                        {
-                            next = Min(next, message.DueAt);
-                        }
-                        else if (message.RetriesOnConnection >= _maxRetries)
-                        {
-                            Settle(
-                                message,
-                                DeliveryStatus.Failed,
-                                echo: null,
-                                DeliveryFailure.RetriesExhausted,
-                                message.LastServerError is { } last
-                                    ? $"No echo from the server after {message.Attempts} attempts; its last error was \"{last}\"."
-                                    : $"No echo from the server after {message.Attempts} attempts.");
-                        }
-                        else
-                        {
-                            // §2's receipt algorithm: after retry n the next check is RetryDelay × n away, so with
-                            // 5 s the retries go at 5, 10 and 20 s and the message fails at 35 s.
-                            message.RetriesOnConnection++;
-                            message.CountAttempt();
-                            message.DueAt = now + TimeSpan.FromTicks(_retryDelay.Ticks * message.RetriesOnConnection);
-                            next = Min(next, message.DueAt);
-                            Report(message, DeliveryUpdateKind.Sending);
-                            (retries ??= new List<TrackedMessage>()).Add(message);
-                        }
+                        continue;
                     }
 
-                    message = following;
+                    if (message.DueAt > now)
+                    {
+                        next = Min(next, message.DueAt);
+                    }
+                    else if (_retries.IsExhausted(message.RetriesOnConnection))
+                    {
+                        Settle(
+                            message,
+                            DeliveryStatus.Failed,
+                            echo: null,
+                            DeliveryFailure.RetriesExhausted,
+                            message.LastServerError is { } last
+                                ? $"No echo from the server after {message.Attempts} attempts; its last error was \"{last}\"."
+                                : $"No echo from the server after {message.Attempts} attempts.");
+                    }
+                    else
+                    {
+                        // §2's receipt algorithm (see RetrySchedule): retries at 5, 10 and 20 s, failed at 35 s.
+                        message.RetriesOnConnection++;
+                        message.CountAttempt();
+                        message.DueAt = now + _retries.WaitAfter(message.RetriesOnConnection);
+                        next = Min(next, message.DueAt);
+                        Report(message, DeliveryUpdateKind.Sending);
+                        (retries ??= new List<TrackedMessage>()).Add(message);
+                    }
                 }
 
-                _desiredDue = next;
+                _schedule.Reset(next);
             }
 
-            ApplySchedule();
-            Dispatch();
+            _schedule.Apply();
+            _updates.Dispatch();
             if (retries is not null)
             {
                 _ = SendRetriesAsync(retries, connection);
             }
         }
-        catch (Exception exception) when (IsRecoverable(exception))
+        catch (Exception exception) when (CallbackGuard.IsRecoverable(exception))
         {
             // Only a broken TimeProvider gets here; the next send or timer wake-up recomputes the schedule.
         }
@@ -897,55 +701,17 @@ public sealed class DeliveryTracker : IDisposable
             lock (_lock)
             {
                 // A reconnect since re-sends it itself; a settled message needs nothing more.
-                if (_connection != connection || message.Status != DeliveryStatus.Sending)
+                if (_link.Connection != connection || message.Status != DeliveryStatus.Sending)
                 {
                     continue;
                 }
             }
 
-            await SendAttemptAsync(message).ConfigureAwait(false);
+            await _attempts.SendAsync(message).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Hands one attempt to the transport. Never throws: a failure is recorded and the schedule retries.</summary>
-    /// <remarks>
-    /// Not an async method: a transport that completes synchronously (the usual case) then costs no state machine,
-    /// which Debug builds would allocate even on the synchronous path.
-    /// </remarks>
-    private ValueTask SendAttemptAsync(TrackedMessage message)
-    {
-        ValueTask sending;
-        try
-        {
-            sending = _transport(message.Event, _lifetime.Token);
-        }
-        catch (Exception exception)
-        {
-            RecordSendError(message, exception);
-            return ValueTask.CompletedTask;
-        }
-
-        if (sending.IsCompletedSuccessfully)
-        {
-            sending.GetAwaiter().GetResult();
-            return ValueTask.CompletedTask;
-        }
-
-        return AwaitAttemptAsync(sending, message);
-    }
-
-    private async ValueTask AwaitAttemptAsync(ValueTask sending, TrackedMessage message)
-    {
-        try
-        {
-            await sending.ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            RecordSendError(message, exception);
-        }
-    }
-
+    /// <summary>An attempt did not go out: recorded on the message, and the schedule retries.</summary>
     private void RecordSendError(TrackedMessage message, Exception exception)
     {
         lock (_lock)
@@ -959,104 +725,10 @@ public sealed class DeliveryTracker : IDisposable
             Report(message, DeliveryUpdateKind.AttemptFailed);
         }
 
-        Dispatch();
+        _updates.Dispatch();
     }
 
-    /// <summary>Queues an update for <see cref="Dispatch"/>. Under the lock, so updates queue in the order of the changes.</summary>
-    private void Report(TrackedMessage message, DeliveryUpdateKind kind)
-    {
-        if (Updated is not null)
-        {
-            _updates.Enqueue(new DeliveryUpdate(message, kind, message.Status, message.Attempts));
-        }
-    }
-
-    /// <summary>
-    /// Raises queued updates, outside the lock. One thread at a time dispatches; a thread that queues updates while
-    /// another dispatches leaves them to it, so handlers never run concurrently or out of order, and a handler
-    /// that calls back into the tracker (say, to send) does not recurse.
-    /// </summary>
-    private void Dispatch()
-    {
-        lock (_lock)
-        {
-            if (_dispatching || _updates.Count == 0)
-            {
-                return;
-            }
-
-            _dispatching = true;
-        }
-
-        while (true)
-        {
-            DeliveryUpdate update;
-            lock (_lock)
-            {
-                if (!_updates.TryDequeue(out update))
-                {
-                    _dispatching = false;
-                    return;
-                }
-            }
-
-            try
-            {
-                Updated?.Invoke(this, update);
-            }
-            catch (Exception exception) when (IsRecoverable(exception))
-            {
-                // Documented on Updated: a handler's failure must not stop tracking or kill the timer thread.
-            }
-        }
-    }
-
-    /// <summary>Brings the timer in line with <see cref="_desiredDue"/>. Never under <see cref="_lock"/>.</summary>
-    private void ApplySchedule()
-    {
-        // Changes are serialised and each applies the latest wish, so a slow caller cannot overwrite a newer
-        // schedule with an older one.
-        lock (_timerLock)
-        {
-            TimeSpan due;
-            lock (_lock)
-            {
-                if (_disposed || _desiredDue == _armedDue)
-                {
-                    return;
-                }
-
-                due = _desiredDue;
-                _armedDue = due;
-            }
-
-            var delay = due == Never ? Timeout.InfiniteTimeSpan : Clamp(due - Now());
-            _timer.Change(delay, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private TimeSpan Now() => _time.GetElapsedTime(_origin);
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private static TimeSpan Clamp(TimeSpan delay) =>
-        delay < MinTimerDelay ? MinTimerDelay : delay > MaxTimerDelay ? MaxTimerDelay : delay;
-
-    private static bool IsRecoverable(Exception exception) =>
-        exception is not (OutOfMemoryException or StackOverflowException or AccessViolationException);
-
-    private enum LinkState
-    {
-        /// <summary>Sends go out at once and retries run.</summary>
-        Connected,
-
-        /// <summary>Sends are queued and retries paused until a reconnect.</summary>
-        Disconnected,
-
-        /// <summary>A reconnect is re-sending pending messages; new sends queue behind them.</summary>
-        Replaying,
-
-        /// <summary>The session ended or closed for good: nothing is pending and sends fail at once.</summary>
-        Ended,
-    }
+    /// <summary>Queues an update for dispatch. Under the lock, so updates queue in the order of the changes.</summary>
+    private void Report(TrackedMessage message, DeliveryUpdateKind kind) =>
+        _updates.Enqueue(new DeliveryUpdate(message, kind, message.Status, message.Attempts));
 }

@@ -17,9 +17,9 @@ public enum DeliveryUpdateKind
 
     /// <summary>
     /// Another echo, with a different server event id, arrived for a message already echoed: a retry reached the
-    /// server as well as an earlier attempt, so the server holds the message twice (or more).
+    /// server as well as an earlier attempt, so the server holds one more copy of the message.
     /// </summary>
-    DuplicateEcho,
+    ExtraCopy,
 
     /// <summary>The message settled as <see cref="DeliveryStatus.Failed"/>, from <see cref="DeliveryStatus.Sending"/>.</summary>
     Failed,

@@ -15,13 +15,13 @@ public enum EchoMatch
     None,
 
     /// <summary>The first echo of a pending message: it is now <see cref="DeliveryStatus.Sent"/>.</summary>
-    Delivered,
+    Sent,
 
     /// <summary>
     /// An echo with a new server event id for a message already echoed: the server holds one more copy
-    /// (see <see cref="TrackedMessage.DuplicateEchoes"/>). Hide it; it is the same message.
+    /// (see <see cref="TrackedMessage.ExtraCopies"/>). Hide it; it is the same message.
     /// </summary>
-    Duplicate,
+    ExtraCopy,
 
     /// <summary>The very echo already recorded (same server event id), for example replayed history: nothing changed.</summary>
     Repeated,

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
@@ -10,7 +11,7 @@ namespace PolyChat.Protocol;
 /// receipt) arrives or the tracker gives up.
 /// </summary>
 /// <remarks>
-/// Only the tracker changes a message, under its lock. Every property can be read from any thread at any time
+/// Only the tracker changes a message, one change at a time. Every property can be read from any thread at any time
 /// and is current on its own; for several properties as of one change, read them in a
 /// <see cref="DeliveryTracker.Updated"/> handler (a <see cref="DeliveryUpdate"/> carries the status and attempt
 /// count of its change) or after <see cref="Completion"/> has finished.
@@ -21,27 +22,27 @@ public sealed class TrackedMessage
     private static readonly Task<DeliveryStatus> SentTask = Task.FromResult(DeliveryStatus.Sent);
     private static readonly Task<DeliveryStatus> FailedTask = Task.FromResult(DeliveryStatus.Failed);
 
-    private readonly object _gate;
     private volatile DeliveryStatus _status;
 
-    // The status the message first settled as: what Completion reports, even after a loss changed Status.
-    private DeliveryStatus _settledAs;
+    // The status the message first settled as (Sending until then): what Completion reports, even after a loss
+    // changed Status.
+    private volatile DeliveryStatus _settledAs;
     private volatile Event? _echo;
     private volatile string? _failureReason;
     private volatile Exception? _lastSendError;
     private volatile string? _lastServerError;
     private volatile DeliveryFailure _failure;
     private int _attempts;
-    private int _duplicateEchoes;
+    private int _extraCopies;
 
     // Made on first use only: most callers follow the update event and never await a message.
     private TaskCompletionSource<DeliveryStatus>? _completion;
 
-    internal TrackedMessage(string clientEventId, Event sentEvent, object gate)
+    internal TrackedMessage(string clientEventId, Event sentEvent)
     {
         ClientEventId = clientEventId;
         Event = sentEvent;
-        _gate = gate;
+        PendingNode = new LinkedListNode<TrackedMessage>(this);
     }
 
     /// <summary>The <c>metadata.custom.client_event_id</c> every attempt carries and the server echoes back.</summary>
@@ -75,10 +76,10 @@ public sealed class TrackedMessage
     /// How many more echoes, each a distinct server event, arrived after <see cref="Echo"/>. Each means the server
     /// stored the message once more: an earlier attempt did reach it although its echo came too late to stop a retry.
     /// </summary>
-    public int DuplicateEchoes => Volatile.Read(ref _duplicateEchoes);
+    public int ExtraCopies => Volatile.Read(ref _extraCopies);
 
-    /// <summary>Whether the server holds the message more than once (<see cref="DuplicateEchoes"/> is above zero).</summary>
-    public bool ServerHoldsDuplicate => DuplicateEchoes > 0;
+    /// <summary>Whether the server holds the message more than once (<see cref="ExtraCopies"/> is above zero).</summary>
+    public bool ServerHoldsExtraCopy => ExtraCopies > 0;
 
     /// <summary>Why the message failed; <see cref="DeliveryFailure.None"/> unless <see cref="Status"/> is <see cref="DeliveryStatus.Failed"/>.</summary>
     public DeliveryFailure Failure => _failure;
@@ -105,24 +106,33 @@ public sealed class TrackedMessage
     {
         get
         {
-            lock (_gate)
+            if (SettledTask(_settledAs) is { } settled)
             {
-                return _settledAs switch
-                {
-                    DeliveryStatus.Sent => SentTask,
-                    DeliveryStatus.Failed => FailedTask,
-                    _ => (_completion ??= new TaskCompletionSource<DeliveryStatus>(TaskCreationOptions.RunContinuationsAsynchronously)).Task,
-                };
+                return settled;
             }
+
+            var completion = Volatile.Read(ref _completion);
+            if (completion is null)
+            {
+                var created = new TaskCompletionSource<DeliveryStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+                completion = Interlocked.CompareExchange(ref _completion, created, null) ?? created;
+            }
+
+            // Settle writes _settledAs, then reads _completion; this published _completion (a full fence), then reads
+            // _settledAs. At least one of the two sees the other's write, so the task cannot be left pending.
+            if (_settledAs is var status and not DeliveryStatus.Sending)
+            {
+                completion.TrySetResult(status);
+            }
+
+            return completion.Task;
         }
     }
 
     // Tracker bookkeeping, read and written under the tracker's lock only.
 
-    /// <summary>Neighbours in the tracker's list of pending messages, in send order.</summary>
-    internal TrackedMessage? Previous { get; set; }
-
-    internal TrackedMessage? Next { get; set; }
+    /// <summary>The message's place in the tracker's <see cref="PendingMessages"/>; made with the message, so tracking it there allocates nothing.</summary>
+    internal LinkedListNode<TrackedMessage> PendingNode { get; }
 
     /// <summary>The connection this message was last sent on; it is armed for retries only on the current one.</summary>
     internal long Connection { get; set; }
@@ -137,7 +147,7 @@ public sealed class TrackedMessage
 
     internal void RecordSendError(Exception error) => _lastSendError = error;
 
-    internal void RecordDuplicateEcho() => _duplicateEchoes++;
+    internal void RecordExtraCopy() => _extraCopies++;
 
     internal void RecordServerError(string? text) => _lastServerError = text;
 
@@ -161,8 +171,16 @@ public sealed class TrackedMessage
         _settledAs = status;
         _status = status;
 
-        // Continuations are queued to the thread pool (RunContinuationsAsynchronously), so completing under the
-        // tracker's lock runs no caller code there.
-        _completion?.TrySetResult(status);
+        // The fence pairs with the one in Completion (see there). Continuations are queued to the thread pool
+        // (RunContinuationsAsynchronously), so completing under the tracker's lock runs no caller code there.
+        Interlocked.MemoryBarrier();
+        Volatile.Read(ref _completion)?.TrySetResult(status);
     }
+
+    private static Task<DeliveryStatus>? SettledTask(DeliveryStatus settledAs) => settledAs switch
+    {
+        DeliveryStatus.Sent => SentTask,
+        DeliveryStatus.Failed => FailedTask,
+        _ => null,
+    };
 }

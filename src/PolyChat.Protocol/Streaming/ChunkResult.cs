@@ -13,7 +13,7 @@ public enum ChunkResult
     /// This chunk index was already applied or held, or the message already completed or was abandoned: not applied,
     /// counted in <see cref="MessageStreamAssembler.IgnoredChunks"/>.
     /// </summary>
-    Duplicate,
+    Ignored,
 
     /// <summary>Applying the chunk would break a bound; the message was abandoned (see <see cref="MessageStreamAssembler.TryTakeAbandoned"/>).</summary>
     Rejected,

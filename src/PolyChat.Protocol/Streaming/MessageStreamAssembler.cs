@@ -19,7 +19,7 @@ namespace PolyChat.Protocol;
 /// </para>
 /// <para>
 /// Nothing is ignored without a trace: every chunk that is not applied or held is counted in
-/// <see cref="IgnoredChunks"/> and returned as <see cref="ChunkResult.Duplicate"/> (its index was applied already,
+/// <see cref="IgnoredChunks"/> and returned as <see cref="ChunkResult.Ignored"/> (its index was applied already,
 /// or its message completed or was abandoned) or <see cref="ChunkResult.InvalidIndex"/> (a negative
 /// <c>chunk_index</c>); a message given up is reported through <see cref="TryTakeAbandoned"/>.
 /// </para>
@@ -53,14 +53,14 @@ public sealed class MessageStreamAssembler
 
     /// <summary>
     /// How many chunks were neither applied nor held, in total: repeats of an applied index, chunks of a completed
-    /// or abandoned message, and chunks with a negative index (<see cref="ChunkResult.Duplicate"/>,
+    /// or abandoned message, and chunks with a negative index (<see cref="ChunkResult.Ignored"/>,
     /// <see cref="ChunkResult.InvalidIndex"/>).
     /// </summary>
     public long IgnoredChunks { get; private set; }
 
     /// <summary>Applies one chunk.</summary>
     /// <param name="chunk">A chunk as received (after sequencing, so each is seen once in order of arrival).</param>
-    /// <param name="message">The message the chunk belongs to; null when the result is <see cref="ChunkResult.Duplicate"/> of a completed message.</param>
+    /// <param name="message">The message the chunk belongs to; null when the result is <see cref="ChunkResult.Ignored"/> of a completed message.</param>
     /// <returns>What happened; on <see cref="ChunkResult.Applied"/> check <see cref="StreamingMessage.IsComplete"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="chunk"/> is null.</exception>
     public ChunkResult Add(PolyAgentMessageChunkEvent chunk, out StreamingMessage? message)
@@ -72,7 +72,7 @@ public sealed class MessageStreamAssembler
         {
             message = null;
             IgnoredChunks++;
-            return ChunkResult.Duplicate;
+            return ChunkResult.Ignored;
         }
 
         var index = payload.ChunkIndex;
@@ -117,7 +117,7 @@ public sealed class MessageStreamAssembler
         {
             // A repeated chunk is not progress, so it does not keep an incomplete message alive.
             IgnoredChunks++;
-            return ChunkResult.Duplicate;
+            return ChunkResult.Ignored;
         }
 
         message.LastActivity = now;

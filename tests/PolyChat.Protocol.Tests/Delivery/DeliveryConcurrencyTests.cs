@@ -43,7 +43,7 @@ public class DeliveryConcurrencyTests(ITestOutputHelper output)
                 foreach (var sent in wire.GetConsumingEnumerable())
                 {
                     var match = tracker.OnEventReceived(Echo(sent, Guid.NewGuid().ToString(), 1));
-                    delivered += match == EchoMatch.Delivered ? 1 : 0;
+                    delivered += match == EchoMatch.Sent ? 1 : 0;
                 }
 
                 return delivered;
@@ -140,8 +140,8 @@ public class DeliveryConcurrencyTests(ITestOutputHelper output)
 
         var all = matches.Values.SelectMany(q => q).ToList();
         output.WriteLine(
-            $"{messages.Count} messages, {all.Count} echoes: {all.Count(m => m == EchoMatch.Delivered)} delivered, " +
-            $"{all.Count(m => m == EchoMatch.Duplicate)} duplicate, {all.Count(m => m == EchoMatch.LateEcho)} late, " +
+            $"{messages.Count} messages, {all.Count} echoes: {all.Count(m => m == EchoMatch.Sent)} delivered, " +
+            $"{all.Count(m => m == EchoMatch.ExtraCopy)} duplicate, {all.Count(m => m == EchoMatch.LateEcho)} late, " +
             $"{messages.Count(m => m.Status == DeliveryStatus.Failed)} failed");
         Assert.False(recorder.Overlapped, "Two update handlers ran at once.");
         foreach (var message in messages)
@@ -151,9 +151,9 @@ public class DeliveryConcurrencyTests(ITestOutputHelper output)
             var kinds = recorder.KindsFor(message);
 
             Assert.Equal(sends, seen.Count);
-            Assert.Equal(1, seen.Count(m => m is EchoMatch.Delivered or EchoMatch.LateEcho));
-            Assert.Equal(sends - 1, seen.Count(m => m == EchoMatch.Duplicate));
-            Assert.Equal(sends - 1, message.DuplicateEchoes);
+            Assert.Equal(1, seen.Count(m => m is EchoMatch.Sent or EchoMatch.LateEcho));
+            Assert.Equal(sends - 1, seen.Count(m => m == EchoMatch.ExtraCopy));
+            Assert.Equal(sends - 1, message.ExtraCopies);
             Assert.Equal(1, kinds.Count(k => k is DeliveryUpdateKind.Sent or DeliveryUpdateKind.Failed));
             Assert.Equal(message.Status == DeliveryStatus.Sent ? DeliveryUpdateKind.Sent : DeliveryUpdateKind.Failed, kinds.Single(k => k is DeliveryUpdateKind.Sent or DeliveryUpdateKind.Failed));
             Assert.Equal(DeliveryUpdateKind.Sending, kinds[0]);

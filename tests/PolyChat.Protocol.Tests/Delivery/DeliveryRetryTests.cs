@@ -107,18 +107,18 @@ public class DeliveryRetryTests
         var firstEcho = Echo(_transport.Sent[0], "srv-1", 7);
         var secondEcho = Echo(_transport.Sent[1], "srv-2", 8);
 
-        Assert.Equal(EchoMatch.Delivered, tracker.OnEventReceived(firstEcho));
-        Assert.Equal(EchoMatch.Duplicate, tracker.OnEventReceived(secondEcho, out var matched));
+        Assert.Equal(EchoMatch.Sent, tracker.OnEventReceived(firstEcho));
+        Assert.Equal(EchoMatch.ExtraCopy, tracker.OnEventReceived(secondEcho, out var matched));
 
         Assert.Same(message, matched);
         Assert.Equal(DeliveryStatus.Sent, message.Status);
         Assert.Same(firstEcho, message.Echo);
         Assert.Equal("srv-1", message.ServerEventId);
         Assert.Equal(7, message.ServerSequence);
-        Assert.Equal(1, message.DuplicateEchoes);
-        Assert.True(message.ServerHoldsDuplicate);
+        Assert.Equal(1, message.ExtraCopies);
+        Assert.True(message.ServerHoldsExtraCopy);
         Assert.Equal(
-            [DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent, DeliveryUpdateKind.DuplicateEcho],
+            [DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent, DeliveryUpdateKind.ExtraCopy],
             log.KindsFor(message));
     }
 
@@ -134,15 +134,15 @@ public class DeliveryRetryTests
         var late = Echo(message.Event, "srv-1", 3);
         Assert.Equal(EchoMatch.LateEcho, tracker.OnEventReceived(late));
         Assert.Equal(EchoMatch.Repeated, tracker.OnEventReceived(late));
-        Assert.Equal(EchoMatch.Duplicate, tracker.OnEventReceived(Echo(message.Event, "srv-2", 4)));
+        Assert.Equal(EchoMatch.ExtraCopy, tracker.OnEventReceived(Echo(message.Event, "srv-2", 4)));
 
         Assert.Equal(DeliveryStatus.Failed, message.Status);
         Assert.Same(late, message.Echo);
         Assert.Equal("msg_srv-1", message.ServerMessageId);
-        Assert.Equal(1, message.DuplicateEchoes);
+        Assert.Equal(1, message.ExtraCopies);
         Assert.Equal(DeliveryStatus.Failed, await message.Completion);
         Assert.Equal(
-            [DeliveryUpdateKind.Sending, DeliveryUpdateKind.Failed, DeliveryUpdateKind.EchoAfterFailure, DeliveryUpdateKind.DuplicateEcho],
+            [DeliveryUpdateKind.Sending, DeliveryUpdateKind.Failed, DeliveryUpdateKind.EchoAfterFailure, DeliveryUpdateKind.ExtraCopy],
             log.KindsFor(message));
     }
 
@@ -161,8 +161,8 @@ public class DeliveryRetryTests
         Assert.False(tracker.TryGetMessage(messages[0].ClientEventId, out _));
         Assert.Equal(EchoMatch.None, tracker.OnEventReceived(Echo(messages[0].Event, "srv-late-0", 10)));
         Assert.True(tracker.TryGetMessage(messages[1].ClientEventId, out _));
-        Assert.Equal(EchoMatch.Duplicate, tracker.OnEventReceived(Echo(messages[1].Event, "srv-late-1", 11)));
-        Assert.Equal(EchoMatch.Duplicate, tracker.OnEventReceived(Echo(messages[2].Event, "srv-late-2", 12)));
+        Assert.Equal(EchoMatch.ExtraCopy, tracker.OnEventReceived(Echo(messages[1].Event, "srv-late-1", 11)));
+        Assert.Equal(EchoMatch.ExtraCopy, tracker.OnEventReceived(Echo(messages[2].Event, "srv-late-2", 12)));
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public class DeliveryRetryTests
 
         _transport.ThrowNext = null;
         var next = await tracker.SendAsync(UserMessage("better now"));
-        Assert.Equal(EchoMatch.Delivered, tracker.OnEventReceived(Echo(next.Event, "srv-1", 1)));
+        Assert.Equal(EchoMatch.Sent, tracker.OnEventReceived(Echo(next.Event, "srv-1", 1)));
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public class DeliveryScheduleTests
         var next = attempts < Attempts.Length ? Attempts[attempts] : FailedAt;
         AdvanceTo(start, next - Tick);
         var echo = EchoFrame(_transport.Sent[^1], "0190a3f1-0000-7000-8000-00000000000" + attempts, 40 + attempts);
-        Assert.Equal(EchoMatch.Delivered, tracker.OnEventReceived(echo));
+        Assert.Equal(EchoMatch.Sent, tracker.OnEventReceived(echo));
         Assert.Equal(DeliveryStatus.Sent, message.Status);
 
         AdvanceTo(start, TimeSpan.FromMinutes(10));
@@ -116,16 +116,16 @@ public class DeliveryScheduleTests
         var first = EchoFrame(_transport.Sent[0], "0190a3f1-4444-7000-8000-000000000001", 7);
         var second = EchoFrame(_transport.Sent[1], "0190a3f1-4444-7000-8000-000000000002", 8);
 
-        Assert.Equal(EchoMatch.Delivered, tracker.OnEventReceived(first));
-        Assert.Equal(EchoMatch.Duplicate, tracker.OnEventReceived(second, out var matched));
+        Assert.Equal(EchoMatch.Sent, tracker.OnEventReceived(first));
+        Assert.Equal(EchoMatch.ExtraCopy, tracker.OnEventReceived(second, out var matched));
         Assert.Equal(EchoMatch.Repeated, tracker.OnEventReceived(first));
 
         Assert.Same(message, matched);
-        Assert.Equal(1, tracker.DuplicateEchoes);
-        Assert.Equal(1, message.DuplicateEchoes);
+        Assert.Equal(1, tracker.ExtraCopies);
+        Assert.Equal(1, message.ExtraCopies);
         Assert.Equal("0190a3f1-4444-7000-8000-000000000001", message.ServerEventId);
         Assert.Equal(
-            [DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent, DeliveryUpdateKind.DuplicateEcho],
+            [DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent, DeliveryUpdateKind.ExtraCopy],
             log.KindsFor(message));
     }
 

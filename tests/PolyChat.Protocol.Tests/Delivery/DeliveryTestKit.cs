@@ -173,8 +173,12 @@ internal sealed class CountingTimeProvider(TimeProvider inner) : TimeProvider
     private int _created;
     private int _alive;
     private int _armed;
+    private int _fired;
 
     public int Created => Volatile.Read(ref _created);
+
+    /// <summary>How many timer callbacks have run: timer work the tracker was woken for.</summary>
+    public int Fired => Volatile.Read(ref _fired);
 
     public int Alive => Volatile.Read(ref _alive);
 
@@ -202,6 +206,7 @@ internal sealed class CountingTimeProvider(TimeProvider inner) : TimeProvider
                     self.SetArmed(false);
                 }
 
+                Interlocked.Increment(ref _fired);
                 callback(state);
             },
             timer,

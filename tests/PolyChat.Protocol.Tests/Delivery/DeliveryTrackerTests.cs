@@ -98,7 +98,7 @@ public class DeliveryTrackerTests
         foreach (var clientEvent in events)
         {
             var message = await _tracker.SendAsync(clientEvent);
-            Assert.Equal(EchoMatch.Delivered, _tracker.OnEventReceived(Echo(message.Event, "srv-" + clientEvent.Type, 1)));
+            Assert.Equal(EchoMatch.Sent, _tracker.OnEventReceived(Echo(message.Event, "srv-" + clientEvent.Type, 1)));
             Assert.Equal(DeliveryStatus.Sent, message.Status);
             Assert.Null(message.ServerMessageId);
             Assert.Equal("srv-" + clientEvent.Type, message.ServerEventId);
@@ -150,7 +150,7 @@ public class DeliveryTrackerTests
         Assert.Equal(first.ClientEventId, again.ClientEventId);
         Assert.True(_tracker.TryGetMessage(first.ClientEventId, out var known));
         Assert.Same(again, known);
-        Assert.Equal(EchoMatch.Delivered, _tracker.OnEventReceived(Echo(again.Event, "srv-1", 1)));
+        Assert.Equal(EchoMatch.Sent, _tracker.OnEventReceived(Echo(again.Event, "srv-1", 1)));
         Assert.Equal(DeliveryStatus.Sent, again.Status);
         Assert.Equal(DeliveryStatus.Failed, first.Status);
     }
@@ -176,7 +176,7 @@ public class DeliveryTrackerTests
 
         var match = _tracker.OnEventReceived(echo, out var matched);
 
-        Assert.Equal(EchoMatch.Delivered, match);
+        Assert.Equal(EchoMatch.Sent, match);
         Assert.Same(message, matched);
         Assert.Equal(DeliveryStatus.Sent, message.Status);
         Assert.Same(echo, message.Echo);
@@ -185,7 +185,7 @@ public class DeliveryTrackerTests
         Assert.Equal(6, message.ServerSequence);
         Assert.Equal(DeliveryFailure.None, message.Failure);
         Assert.Null(message.FailureReason);
-        Assert.False(message.ServerHoldsDuplicate);
+        Assert.False(message.ServerHoldsExtraCopy);
         Assert.Equal(0, _tracker.PendingCount);
         Assert.True(message.Completion.IsCompletedSuccessfully);
         Assert.Equal(DeliveryStatus.Sent, await message.Completion);
@@ -253,7 +253,7 @@ public class DeliveryTrackerTests
         _tracker.OnEventReceived(echo);
 
         Assert.Equal(EchoMatch.Repeated, _tracker.OnEventReceived(echo with { }));
-        Assert.Equal(0, message.DuplicateEchoes);
+        Assert.Equal(0, message.ExtraCopies);
         Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent], log.KindsFor(message));
     }
 
@@ -328,7 +328,7 @@ public class DeliveryTrackerTests
         var second = await _tracker.SendAsync(UserMessage("again"));
 
         Assert.Equal(DeliveryStatus.Sent, message.Status);
-        Assert.Equal(EchoMatch.Delivered, _tracker.OnEventReceived(Echo(second.Event, "srv-2", 2)));
+        Assert.Equal(EchoMatch.Sent, _tracker.OnEventReceived(Echo(second.Event, "srv-2", 2)));
         Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent], seen);
     }
 

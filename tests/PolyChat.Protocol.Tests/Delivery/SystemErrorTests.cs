@@ -59,7 +59,7 @@ public class SystemErrorTests
         Assert.Equal(2, _transport.Sent.Count);
         Assert.Equal(message.ClientEventId, IdOf(_transport.Sent[1]));
 
-        Assert.Equal(EchoMatch.Delivered, tracker.OnEventReceived(EchoFrame(_transport.Sent[1], "0190a3f1-1111-7000-8000-000000000001", 3)));
+        Assert.Equal(EchoMatch.Sent, tracker.OnEventReceived(EchoFrame(_transport.Sent[1], "0190a3f1-1111-7000-8000-000000000001", 3)));
         Assert.Equal(DeliveryStatus.Sent, message.Status);
         Assert.Equal(
             [DeliveryUpdateKind.Sending, DeliveryUpdateKind.RetryScheduled, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent],

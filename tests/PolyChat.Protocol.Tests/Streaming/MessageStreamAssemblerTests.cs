@@ -178,8 +178,8 @@ public class MessageStreamAssemblerTests
         assembler.Add(Chunk("m1", 1, "a", attachments: [OrderCard]), out _);
         assembler.Add(Chunk("m1", 3, "c"), out _);
 
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", 1, "a", attachments: [OrderCard]), out _));
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", 3, "c"), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m1", 1, "a", attachments: [OrderCard]), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m1", 3, "c"), out _));
 
         Assert.True(assembler.TryGetOpen("m1", out StreamingMessage message));
         Assert.Equal("a", message.Text);
@@ -201,10 +201,10 @@ public class MessageStreamAssemblerTests
         assembler.Add(Chunk("m1", 2, "!", complete: true), out StreamingMessage? done);
         Assert.NotNull(done);
 
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", 2, "!", complete: true), out StreamingMessage? again));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m1", 2, "!", complete: true), out StreamingMessage? again));
         Assert.Null(again);
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", 1, "Hi"), out _));
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", 3, " more"), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m1", 1, "Hi"), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m1", 3, " more"), out _));
 
         Assert.Equal(0, assembler.OpenMessages);
         Assert.False(assembler.TryGetOpen("m1", out _));
@@ -382,7 +382,7 @@ public class MessageStreamAssemblerTests
         Assert.False(abandoned.Message.IsComplete);
 
         // The abandoned message stays settled: its later chunks do not start it over.
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("long", 3, "x", complete: true), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("long", 3, "x", complete: true), out _));
         Assert.Equal(0, assembler.OpenMessages);
     }
 
@@ -416,7 +416,7 @@ public class MessageStreamAssemblerTests
         Assert.True(assembler.TryTakeAbandoned(out AbandonedMessage abandoned));
         Assert.Equal(AbandonReason.TooManyHeldChunks, abandoned.Reason);
         Assert.Equal("start", abandoned.Message.Text);
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", 2, "b"), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m1", 2, "b"), out _));
     }
 
     [Fact]
@@ -489,8 +489,8 @@ public class MessageStreamAssemblerTests
         assembler.Flush();
         Assert.True(assembler.TryTakeAbandoned(out _));
 
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", 2, "off", complete: true), out _));
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", 1, "cut "), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m1", 2, "off", complete: true), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m1", 1, "cut "), out _));
 
         Assert.Equal(0, assembler.OpenMessages);
         Assert.False(assembler.TryGetOpen("m1", out _));

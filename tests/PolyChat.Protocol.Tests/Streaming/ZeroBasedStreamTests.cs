@@ -63,7 +63,7 @@ public class ZeroBasedStreamTests
         assembler.Add(Read(Frame(1, "lo", false, 41)), out StreamingMessage? done);
         Assert.True(done!.IsComplete);
 
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Read(Frame(0, "Hel", false, 40)), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Read(Frame(0, "Hel", false, 40)), out _));
         Assert.Equal(1, assembler.IgnoredChunks);
     }
 
@@ -87,9 +87,9 @@ public class ZeroBasedStreamTests
         // negative index are each counted (our rule; §4d is silent on them).
         var assembler = new MessageStreamAssembler();
         assembler.Add(Chunk("m1", 0, "Hel"), out _);
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", 0, "Hel"), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m1", 0, "Hel"), out _));
         assembler.Add(Chunk("m1", 1, "lo", complete: true), out _);
-        Assert.Equal(ChunkResult.Duplicate, assembler.Add(Chunk("m1", 2, "!"), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m1", 2, "!"), out _));
         Assert.Equal(ChunkResult.InvalidIndex, assembler.Add(Chunk("m2", -3, "?"), out _));
 
         Assert.Equal(3, assembler.IgnoredChunks);

@@ -9,7 +9,7 @@ using Xunit;
 namespace PolyChat.Simulator.Tests.Client;
 
 /// <summary>A retried message that the server kept twice reaches the application once.</summary>
-public sealed class DuplicateEchoConformanceTests
+public sealed class ExtraCopyConformanceTests
 {
     [Fact]
     public async Task ASecondEchoOfTheSameClientEventIdIsAUpdateNotANewMessage()
@@ -39,8 +39,8 @@ public sealed class DuplicateEchoConformanceTests
         Assert.Single(echoes);
         Assert.Equal(3, echoes[0].Sequence);
         Assert.Equal(DeliveryStatus.Sent, message.Status);
-        Assert.Equal(1, message.DuplicateEchoes);
-        Assert.Contains(updates, update => update.Kind == DeliveryUpdateKind.DuplicateEcho && update.Message == message);
+        Assert.Equal(1, message.ExtraCopies);
+        Assert.Contains(updates, update => update.Kind == DeliveryUpdateKind.ExtraCopy && update.Message == message);
         Assert.Equal(5, client.Session.Cursor);
     }
 }

@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+using static PolyChat.Protocol.Tests.DeliveryTestKit;
+
+namespace PolyChat.Protocol.Tests;
+
+/// <summary>
+/// The tracker's one timer (our design; the docs only give the schedule): armed for the earliest wish, disarmed when
+/// there is none, so an idle tracker does no timer work.
+/// </summary>
+public class DeadlineSchedulerTests
+{
+    private readonly FakeTimeProvider _fake = new();
+    private readonly CountingTimeProvider _clock;
+    private readonly List<TimeSpan> _wakeUps = [];
+    private readonly DeadlineScheduler _scheduler;
+
+    public DeadlineSchedulerTests()
+    {
+        _clock = new CountingTimeProvider(_fake);
+        _scheduler = new DeadlineScheduler(_clock, () => _wakeUps.Add(_scheduler!.Now));
+    }
+
+    [Fact]
+    public void ANewSchedulerIsDisarmedAndNeverWakes()
+    {
+        _scheduler.Apply();
+        _fake.Advance(TimeSpan.FromDays(3));
+
+        Assert.Equal(1, _clock.Created);
+        Assert.Equal(0, _clock.Armed);
+        Assert.Equal(0, _clock.Fired);
+    }
+
+    [Fact]
+    public void TheEarliestRequestWins()
+    {
+        _scheduler.Request(TimeSpan.FromSeconds(10));
+        _scheduler.Request(TimeSpan.FromSeconds(5));
+        _scheduler.Request(TimeSpan.FromSeconds(20));
+        _scheduler.Apply();
+
+        _fake.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromTicks(1));
+        Assert.Empty(_wakeUps);
+        _fake.Advance(TimeSpan.FromTicks(1));
+
+        Assert.Equal([TimeSpan.FromSeconds(5)], _wakeUps);
+
+        // One-shot: after the wake-up it is disarmed until the owner asks again.
+        Assert.Equal(0, _clock.Armed);
+        _fake.Advance(TimeSpan.FromMinutes(1));
+        Assert.Single(_wakeUps);
+    }
+
+    [Fact]
+    public void AResetToNeverDisarmsTheTimer()
+    {
+        _scheduler.Request(TimeSpan.FromSeconds(5));
+        _scheduler.Apply();
+        Assert.Equal(1, _clock.Armed);
+
+        _scheduler.Reset(DeadlineScheduler.Never);
+        _scheduler.Apply();
+        _fake.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, _clock.Armed);
+        Assert.Equal(0, _clock.Fired);
+    }
+
+    [Fact]
+    public void AResetReplacesAnEarlierWish()
+    {
+        _scheduler.Request(TimeSpan.FromSeconds(5));
+        _scheduler.Apply();
+        _scheduler.Reset(TimeSpan.FromSeconds(8));
+        _scheduler.Apply();
+
+        _fake.Pass(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([TimeSpan.FromSeconds(8)], _wakeUps);
+    }
+
+    [Fact]
+    public void ALaterRequestDoesNotPostponeTheTimer()
+    {
+        _scheduler.Request(TimeSpan.FromSeconds(5));
+        _scheduler.Apply();
+        _scheduler.Request(TimeSpan.FromSeconds(9));
+        _scheduler.Apply();
+
+        _fake.Pass(TimeSpan.FromSeconds(6));
+
+        Assert.Equal([TimeSpan.FromSeconds(5)], _wakeUps);
+    }
+
+    [Fact]
+    public void APassedDeadlineWakesOnTheNextTickNotInsideApply()
+    {
+        _fake.Advance(TimeSpan.FromSeconds(10));
+        _scheduler.Request(TimeSpan.FromSeconds(1));
+        _scheduler.Apply();
+
+        // FakeTimeProvider runs a due callback inside ITimer.Change; the owner must not be re-entered there.
+        Assert.Empty(_wakeUps);
+        _fake.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Single(_wakeUps);
+    }
+
+    [Fact]
+    public void AFarDeadlineIsReachedInStepsOfADay()
+    {
+        _scheduler.Request(TimeSpan.FromDays(3));
+        _scheduler.Apply();
+
+        _fake.Advance(TimeSpan.FromDays(1));
+
+        // The owner is woken early, finds nothing due, and asks again (as the tracker does).
+        Assert.Equal([TimeSpan.FromDays(1)], _wakeUps);
+    }
+
+    [Fact]
+    public void NothingFiresOrIsArmedAfterDispose()
+    {
+        _scheduler.Request(TimeSpan.FromSeconds(5));
+        _scheduler.Apply();
+
+        _scheduler.Dispose();
+        _scheduler.Request(TimeSpan.FromSeconds(1));
+        _scheduler.Apply();
+        _fake.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Empty(_wakeUps);
+        Assert.Equal(0, _clock.Alive);
+    }
+}
