@@ -9,9 +9,17 @@ namespace PolyChat.Protocol.Generators.Helpers;
 /// </summary>
 internal static class BraceBalance
 {
+    private static readonly char[] Braces = { '{', '}' };
+
     /// <summary>Returns null when the fragment balances, otherwise what is wrong and on which line of it.</summary>
     public static string? FindProblem(string code)
     {
+        if (code.IndexOfAny(Braces) < 0)
+        {
+            // Most emitted lines have no brace at all: nothing to scan.
+            return null;
+        }
+
         var open = new Stack<int>();
         var i = 0;
         if (ScanCode(code, ref i, open, inHole: false) is { } stray)
