@@ -24,42 +24,43 @@ internal static class ContextEmitter
         var writer = new SourceWriter();
         Headers.Write(writer, ns);
         writer.WriteBlock($$"""
-/// <summary>
-/// Serialization metadata for every type generated from the event schema, backed by generated
-/// converters: no reflection, safe under trimming and Native AOT.
-/// </summary>
-/// <example>
-/// <code>
-/// var json = global::System.Text.Json.JsonSerializer.Serialize(evt, {{context}}.Default.Event);
-/// var options = new global::System.Text.Json.JsonSerializerOptions { TypeInfoResolver = {{context}}.Default };
-/// </code>
-/// </example>
-{{Headers.GeneratedCode}}
-public sealed partial class {{context}} : global::System.Text.Json.Serialization.JsonSerializerContext, global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver
-{
-    private static readonly global::System.Text.Json.JsonSerializerOptions s_defaultOptions = new();
+            /// <summary>
+            /// Serialization metadata for every type generated from the event schema, backed by generated
+            /// converters: no reflection, safe under trimming and Native AOT.
+            /// </summary>
+            /// <example>
+            /// <code>
+            /// var json = global::System.Text.Json.JsonSerializer.Serialize(evt, {{context}}.Default.Event);
+            /// var options = new global::System.Text.Json.JsonSerializerOptions { TypeInfoResolver = {{context}}.Default };
+            /// </code>
+            /// </example>
+            {{Headers.GeneratedCode}}
+            public sealed partial class {{context}} : global::System.Text.Json.Serialization.JsonSerializerContext, global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver
+            """);
+        writer.OpenBrace();
+        writer.WriteBlock($$"""
+            private static readonly global::System.Text.Json.JsonSerializerOptions s_defaultOptions = new();
 
-    /// <summary>The context bound to default options.</summary>
-    public static {{context}} Default { get; } = new(new global::System.Text.Json.JsonSerializerOptions(s_defaultOptions));
+            /// <summary>The context bound to default options.</summary>
+            public static {{context}} Default { get; } = new(new global::System.Text.Json.JsonSerializerOptions(s_defaultOptions));
 
-    /// <summary>Creates a context with its own default options.</summary>
-    public {{context}}()
-        : base(null)
-    {
-    }
+            /// <summary>Creates a context with its own default options.</summary>
+            public {{context}}()
+                : base(null)
+            {
+            }
 
-    /// <summary>Creates a context bound to <paramref name="options"/>.</summary>
-    /// <param name="options">The options; the context becomes their type-info resolver.</param>
-    public {{context}}(global::System.Text.Json.JsonSerializerOptions options)
-        : base(options)
-    {
-    }
+            /// <summary>Creates a context bound to <paramref name="options"/>.</summary>
+            /// <param name="options">The options; the context becomes their type-info resolver.</param>
+            public {{context}}(global::System.Text.Json.JsonSerializerOptions options)
+                : base(options)
+            {
+            }
 
-    /// <inheritdoc/>
-    protected override global::System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => s_defaultOptions;
-
-""");
-        writer.Indent();
+            /// <inheritdoc/>
+            protected override global::System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => s_defaultOptions;
+            """);
+        writer.WriteLine();
         foreach (var (type, _) in types)
         {
             writer.WriteLine($"private global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::{ns}.{type}>? _{type};");
@@ -68,34 +69,39 @@ public sealed partial class {{context}} : global::System.Text.Json.Serialization
         foreach (var (type, _) in types)
         {
             writer.WriteLine();
-            writer.WriteLine($"/// <summary>Metadata for <see cref=\"global::{ns}.{type}\"/>.</summary>");
-            writer.WriteLine($"public global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::{ns}.{type}> {type} =>");
-            writer.WriteLine($"    _{type} ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::{ns}.{type}>)Options.GetTypeInfo(typeof(global::{ns}.{type}));");
+            writer.WriteBlock($$"""
+                /// <summary>Metadata for <see cref="global::{{ns}}.{{type}}"/>.</summary>
+                public global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::{{ns}}.{{type}}> {{type}} =>
+                    _{{type}} ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::{{ns}}.{{type}}>)Options.GetTypeInfo(typeof(global::{{ns}}.{{type}}));
+                """);
         }
 
         writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine("public override global::System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(global::System.Type type)");
-        writer.OpenBrace();
-        writer.WriteLine("Options.TryGetTypeInfo(type, out var typeInfo);");
-        writer.WriteLine("return typeInfo;");
-        writer.CloseBrace();
+        writer.WriteBlock("""
+            /// <inheritdoc/>
+            public override global::System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(global::System.Type type)
+            {
+                Options.TryGetTypeInfo(type, out var typeInfo);
+                return typeInfo;
+            }
+            """);
         writer.WriteLine();
         writer.WriteLine("global::System.Text.Json.Serialization.Metadata.JsonTypeInfo? global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver.GetTypeInfo(global::System.Type type, global::System.Text.Json.JsonSerializerOptions options)");
         writer.OpenBrace();
         foreach (var (type, converter) in types)
         {
-            writer.WriteLine($"if (type == typeof(global::{ns}.{type}))");
-            writer.OpenBrace();
-            writer.WriteLine($"return global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::{ns}.{type}>(options, {converter});");
-            writer.CloseBrace();
+            writer.WriteBlock($$"""
+                if (type == typeof(global::{{ns}}.{{type}}))
+                {
+                    return global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<global::{{ns}}.{{type}}>(options, {{converter}});
+                }
+                """);
             writer.WriteLine();
         }
 
         writer.WriteLine("return null;");
         writer.CloseBrace();
-        writer.Unindent();
-        writer.WriteLine("}");
+        writer.CloseBrace();
         return writer.ToString();
     }
 }

@@ -23,69 +23,73 @@ internal static class EnumEmitter
     public static void EmitStruct(SourceWriter writer, EnumSpec spec)
     {
         var name = spec.Name;
+        var isKnown = spec.Members.IsEmpty
+            ? "false"
+            : "Value is " + string.Join(" or ", spec.Members.Select(m => TypeSyntax.Literal(m.WireValue)));
         DocComments.Summary(writer, spec.Description, $"The <c>{name}</c> values of the event schema.");
-        writer.WriteLine("/// <remarks>");
-        writer.WriteLine("/// An open enum: values the schema does not list are kept as received (see <see cref=\"IsKnown\"/>)");
-        writer.WriteLine("/// and written back unchanged. <see langword=\"default\"/> holds the empty string.");
-        writer.WriteLine("/// </remarks>");
-        writer.WriteLine(Headers.GeneratedCode);
-        writer.WriteLine($"public readonly partial struct {name} : global::System.IEquatable<{name}>");
+        writer.WriteBlock($$"""
+            /// <remarks>
+            /// An open enum: values the schema does not list are kept as received (see <see cref="IsKnown"/>)
+            /// and written back unchanged. <see langword="default"/> holds the empty string.
+            /// </remarks>
+            {{Headers.GeneratedCode}}
+            public readonly partial struct {{name}} : global::System.IEquatable<{{name}}>
+            """);
         writer.OpenBrace();
-        writer.WriteLine("private readonly string? _value;");
-        writer.WriteLine();
-        writer.WriteLine($"/// <summary>Creates a <see cref=\"{name}\"/> from its wire value, known or not.</summary>");
-        writer.WriteLine("/// <param name=\"value\">The exact string sent on the wire.</param>");
-        writer.WriteLine("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"value\"/> is null.</exception>");
-        writer.WriteLine($"public {name}(string value) => _value = value ?? throw new global::System.ArgumentNullException(nameof(value));");
+        writer.WriteBlock($$"""
+            private readonly string? _value;
+
+            /// <summary>Creates a <see cref="{{name}}"/> from its wire value, known or not.</summary>
+            /// <param name="value">The exact string sent on the wire.</param>
+            /// <exception cref="global::System.ArgumentNullException"><paramref name="value"/> is null.</exception>
+            public {{name}}(string value) => _value = value ?? throw new global::System.ArgumentNullException(nameof(value));
+            """);
         foreach (var member in spec.Members)
         {
             writer.WriteLine();
-            writer.WriteLine($"/// <summary>The wire value <c>{DocComments.Escape(member.WireValue)}</c>.</summary>");
-            writer.WriteLine($"public static {name} {member.Name} {{ get; }} = new({TypeSyntax.Literal(member.WireValue)});");
+            writer.WriteBlock($$"""
+                /// <summary>The wire value <c>{{DocComments.Escape(member.WireValue)}}</c>.</summary>
+                public static {{name}} {{member.Name}} { get; } = new({{TypeSyntax.Literal(member.WireValue)}});
+                """);
         }
 
         writer.WriteLine();
-        writer.WriteLine("/// <summary>The string sent on the wire.</summary>");
-        writer.WriteLine("public string Value => _value ?? string.Empty;");
-        writer.WriteLine();
-        writer.WriteLine("/// <summary>Whether the value is one the schema lists.</summary>");
-        if (spec.Members.IsEmpty)
-        {
-            writer.WriteLine("public bool IsKnown => false;");
-        }
-        else
-        {
-            var cases = string.Join(" or ", spec.Members.Select(m => TypeSyntax.Literal(m.WireValue)));
-            writer.WriteLine($"public bool IsKnown => Value is {cases};");
-        }
+        writer.WriteBlock($$"""
+            /// <summary>The string sent on the wire.</summary>
+            public string Value => _value ?? string.Empty;
 
-        writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine($"public bool Equals({name} other) => string.Equals(Value, other.Value, global::System.StringComparison.Ordinal);");
-        writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine($"public override bool Equals(object? obj) => obj is {name} other && Equals(other);");
-        writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine("public override int GetHashCode() => global::System.StringComparer.Ordinal.GetHashCode(Value);");
-        writer.WriteLine();
-        writer.WriteLine("/// <summary>Returns the wire value.</summary>");
-        writer.WriteLine("public override string ToString() => Value;");
-        writer.WriteLine();
-        writer.WriteLine("/// <summary>Compares two values ordinally.</summary>");
-        writer.WriteLine($"public static bool operator ==({name} left, {name} right) => left.Equals(right);");
-        writer.WriteLine();
-        writer.WriteLine("/// <summary>Compares two values ordinally.</summary>");
-        writer.WriteLine($"public static bool operator !=({name} left, {name} right) => !left.Equals(right);");
+            /// <summary>Whether the value is one the schema lists.</summary>
+            public bool IsKnown => {{isKnown}};
+
+            /// <inheritdoc/>
+            public bool Equals({{name}} other) => string.Equals(Value, other.Value, global::System.StringComparison.Ordinal);
+
+            /// <inheritdoc/>
+            public override bool Equals(object? obj) => obj is {{name}} other && Equals(other);
+
+            /// <inheritdoc/>
+            public override int GetHashCode() => global::System.StringComparer.Ordinal.GetHashCode(Value);
+
+            /// <summary>Returns the wire value.</summary>
+            public override string ToString() => Value;
+
+            /// <summary>Compares two values ordinally.</summary>
+            public static bool operator ==({{name}} left, {{name}} right) => left.Equals(right);
+
+            /// <summary>Compares two values ordinally.</summary>
+            public static bool operator !=({{name}} left, {{name}} right) => !left.Equals(right);
+            """);
         writer.CloseBrace();
     }
 
     private static void EmitConverter(SourceWriter writer, string ns, EnumSpec spec)
     {
         var type = $"global::{ns}.{spec.Name}";
-        writer.WriteLine($"/// <summary>Reads and writes <see cref=\"{spec.Name}\"/>; known values are matched on bytes and never allocate.</summary>");
-        writer.WriteLine(Headers.GeneratedCode);
-        writer.WriteLine($"internal sealed class {spec.Name}JsonConverter : global::System.Text.Json.Serialization.JsonConverter<{type}>");
+        writer.WriteBlock($$"""
+            /// <summary>Reads and writes <see cref="{{spec.Name}}"/>; known values are matched on bytes and never allocate.</summary>
+            {{Headers.GeneratedCode}}
+            internal sealed class {{spec.Name}}JsonConverter : global::System.Text.Json.Serialization.JsonConverter<{{type}}>
+            """);
         writer.OpenBrace();
         writer.WriteLine($"public static readonly {spec.Name}JsonConverter Instance = new();");
         writer.WriteLine();
@@ -99,10 +103,20 @@ internal static class EnumEmitter
             writer.WriteLine();
         }
 
-        writer.WriteLine($"public override {type} Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options) => ReadValue(ref reader, \"value\");");
+        writer.WriteBlock($$"""
+            public override {{type}} Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options) => ReadValue(ref reader, "value");
+
+            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, {{type}} value, global::System.Text.Json.JsonSerializerOptions options) => WriteValue(writer, value);
+            """);
         writer.WriteLine();
-        writer.WriteLine($"public override void Write(global::System.Text.Json.Utf8JsonWriter writer, {type} value, global::System.Text.Json.JsonSerializerOptions options) => WriteValue(writer, value);");
+        EmitReadValue(writer, spec, type);
         writer.WriteLine();
+        EmitWriteValue(writer, spec, type);
+        writer.CloseBrace();
+    }
+
+    private static void EmitReadValue(SourceWriter writer, EnumSpec spec, string type)
+    {
         writer.WriteLine($"public static {type} ReadValue(ref global::System.Text.Json.Utf8JsonReader reader, string property)");
         writer.OpenBrace();
         writer.WriteLine($"{TypeSyntax.Helpers}.ExpectString(ref reader, property);");
@@ -113,10 +127,12 @@ internal static class EnumEmitter
             writer.WriteLine("var value = reader.ValueSpan;");
             foreach (var member in spec.Members)
             {
-                writer.WriteLine($"if (global::System.MemoryExtensions.SequenceEqual(value, {TypeSyntax.Utf8Literal(member.WireValue)}))");
-                writer.OpenBrace();
-                writer.WriteLine($"return {type}.{member.Name};");
-                writer.CloseBrace();
+                writer.WriteBlock($$"""
+                    if (global::System.MemoryExtensions.SequenceEqual(value, {{TypeSyntax.Utf8Literal(member.WireValue)}}))
+                    {
+                        return {{type}}.{{member.Name}};
+                    }
+                    """);
             }
 
             writer.CloseBrace();
@@ -125,7 +141,10 @@ internal static class EnumEmitter
 
         writer.WriteLine($"return new {type}({TypeSyntax.Helpers}.GetString(ref reader));");
         writer.CloseBrace();
-        writer.WriteLine();
+    }
+
+    private static void EmitWriteValue(SourceWriter writer, EnumSpec spec, string type)
+    {
         writer.WriteLine($"public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, {type} value)");
         writer.OpenBrace();
         if (spec.Members.IsEmpty)
@@ -138,22 +157,21 @@ internal static class EnumEmitter
             writer.OpenBrace();
             foreach (var member in spec.Members)
             {
-                writer.WriteLine($"case {TypeSyntax.Literal(member.WireValue)}:");
-                writer.Indent();
-                writer.WriteLine($"writer.WriteStringValue({member.Name}Value);");
-                writer.WriteLine("break;");
-                writer.Unindent();
+                writer.WriteBlock($$"""
+                    case {{TypeSyntax.Literal(member.WireValue)}}:
+                        writer.WriteStringValue({{member.Name}}Value);
+                        break;
+                    """);
             }
 
-            writer.WriteLine("default:");
-            writer.Indent();
-            writer.WriteLine("writer.WriteStringValue(value.Value);");
-            writer.WriteLine("break;");
-            writer.Unindent();
+            writer.WriteBlock("""
+                default:
+                    writer.WriteStringValue(value.Value);
+                    break;
+                """);
             writer.CloseBrace();
         }
 
-        writer.CloseBrace();
         writer.CloseBrace();
     }
 }

@@ -29,25 +29,27 @@ internal static class EventEmitter
             _ => "Sent by the server",
         };
         var transient = spec.IsTransient ? "; transient (its <see cref=\"Event.Sequence\"/> is null)" : string.Empty;
-        writer.WriteLine($"/// <remarks>Wire type <c>{DocComments.Escape(spec.WireType)}</c>. {sender}{transient}.</remarks>");
-        writer.WriteLine("/// <param name=\"Payload\">The event's payload.</param>");
-        writer.WriteLine(Headers.GeneratedCode);
-        writer.WriteLine($"public sealed partial record {spec.Name}(global::{ns}.{spec.PayloadType} Payload) : global::{ns}.Event");
-        writer.OpenBrace();
-        writer.WriteLine($"/// <summary>The wire discriminator, <c>{DocComments.Escape(spec.WireType)}</c>.</summary>");
-        writer.WriteLine($"public const string WireType = {TypeSyntax.Literal(spec.WireType)};");
-        writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine($"public override global::{ns}.EventType Type => global::{ns}.EventType.{CaseName(spec.Name)};");
-        writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine($"public override global::PolyChat.Protocol.EventDirection Direction => global::PolyChat.Protocol.EventDirection.{DirectionName(spec.Direction)};");
-        writer.WriteLine();
-        writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine($"public override bool IsTransient => {(spec.IsTransient ? "true" : "false")};");
-        writer.WriteLine();
-        writer.WriteLine($"internal override int Case => global::{ns}.EventJsonConverter.{CaseName(spec.Name)}Case;");
-        writer.CloseBrace();
+        writer.WriteBlock($$"""
+            /// <remarks>Wire type <c>{{DocComments.Escape(spec.WireType)}}</c>. {{sender}}{{transient}}.</remarks>
+            /// <param name="Payload">The event's payload.</param>
+            {{Headers.GeneratedCode}}
+            public sealed partial record {{spec.Name}}(global::{{ns}}.{{spec.PayloadType}} Payload) : global::{{ns}}.Event
+            {
+                /// <summary>The wire discriminator, <c>{{DocComments.Escape(spec.WireType)}}</c>.</summary>
+                public const string WireType = {{TypeSyntax.Literal(spec.WireType)}};
+
+                /// <inheritdoc/>
+                public override global::{{ns}}.EventType Type => global::{{ns}}.EventType.{{CaseName(spec.Name)}};
+
+                /// <inheritdoc/>
+                public override global::PolyChat.Protocol.EventDirection Direction => global::PolyChat.Protocol.EventDirection.{{DirectionName(spec.Direction)}};
+
+                /// <inheritdoc/>
+                public override bool IsTransient => {{(spec.IsTransient ? "true" : "false")}};
+
+                internal override int Case => global::{{ns}}.EventJsonConverter.{{CaseName(spec.Name)}}Case;
+            }
+            """);
         return writer.ToString();
     }
 }

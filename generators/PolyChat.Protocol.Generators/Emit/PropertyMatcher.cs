@@ -17,14 +17,12 @@ internal static class PropertyMatcher
 
     public static void EmitMatcher(SourceWriter writer, string methodName, (string Text, int Index)[] cases)
     {
-        writer.WriteLine($"private static int {methodName}(ref global::System.Text.Json.Utf8JsonReader reader) =>");
-        writer.Indent();
-        writer.WriteLine("reader.ValueIsEscaped || reader.HasValueSequence");
-        writer.Indent();
-        writer.WriteLine($"? {methodName}({TypeSyntax.Helpers}.UnescapedBytes(ref reader))");
-        writer.WriteLine($": {methodName}(reader.ValueSpan);");
-        writer.Unindent();
-        writer.Unindent();
+        writer.WriteBlock($$"""
+            private static int {{methodName}}(ref global::System.Text.Json.Utf8JsonReader reader) =>
+                reader.ValueIsEscaped || reader.HasValueSequence
+                    ? {{methodName}}({{TypeSyntax.Helpers}}.UnescapedBytes(ref reader))
+                    : {{methodName}}(reader.ValueSpan);
+            """);
         writer.WriteLine();
         writer.WriteLine($"private static int {methodName}(global::System.ReadOnlySpan<byte> name) => name.Length switch");
         writer.OpenBrace();

@@ -27,8 +27,10 @@ internal static class ShapeEmitter
     private static void EmitRecord(SourceWriter writer, string ns, ShapeSpec shape)
     {
         DocComments.Summary(writer, shape.Description, $"The <c>{shape.Name}</c> shape of the event schema.");
-        writer.WriteLine(Headers.GeneratedCode);
-        writer.WriteLine($"public sealed partial record {shape.Name}");
+        writer.WriteBlock($$"""
+            {{Headers.GeneratedCode}}
+            public sealed partial record {{shape.Name}}
+            """);
         writer.OpenBrace();
         foreach (var property in shape.Properties)
         {
@@ -46,17 +48,21 @@ internal static class ShapeEmitter
             writer.WriteLine();
         }
 
-        writer.WriteLine("/// <summary>Properties received that the schema does not declare, written back unchanged so nothing is lost.</summary>");
-        writer.WriteLine($"public {AdditionalType}? AdditionalProperties {{ get; init; }}");
+        writer.WriteBlock($$"""
+            /// <summary>Properties received that the schema does not declare, written back unchanged so nothing is lost.</summary>
+            public {{AdditionalType}}? AdditionalProperties { get; init; }
+            """);
         writer.CloseBrace();
     }
 
     private static void EmitConverter(SourceWriter writer, string ns, ShapeSpec shape)
     {
         var type = $"global::{ns}.{shape.Name}";
-        writer.WriteLine($"/// <summary>Reads and writes <see cref=\"{shape.Name}\"/> without reflection.</summary>");
-        writer.WriteLine(Headers.GeneratedCode);
-        writer.WriteLine($"internal sealed class {shape.Name}JsonConverter : global::System.Text.Json.Serialization.JsonConverter<{type}>");
+        writer.WriteBlock($$"""
+            /// <summary>Reads and writes <see cref="{{shape.Name}}"/> without reflection.</summary>
+            {{Headers.GeneratedCode}}
+            internal sealed class {{shape.Name}}JsonConverter : global::System.Text.Json.Serialization.JsonConverter<{{type}}>
+            """);
         writer.OpenBrace();
         writer.WriteLine($"public static readonly {shape.Name}JsonConverter Instance = new();");
         writer.WriteLine();
@@ -70,9 +76,11 @@ internal static class ShapeEmitter
             writer.WriteLine();
         }
 
-        writer.WriteLine($"public override {type} Read(ref {Reader} reader, global::System.Type typeToConvert, {Options} options) => ReadValue(ref reader, options);");
-        writer.WriteLine();
-        writer.WriteLine($"public override void Write({Writer} writer, {type} value, {Options} options) => WriteValue(writer, value, options);");
+        writer.WriteBlock($$"""
+            public override {{type}} Read(ref {{Reader}} reader, global::System.Type typeToConvert, {{Options}} options) => ReadValue(ref reader, options);
+
+            public override void Write({{Writer}} writer, {{type}} value, {{Options}} options) => WriteValue(writer, value, options);
+            """);
         writer.WriteLine();
         EmitReadValue(writer, ns, shape, type);
         writer.WriteLine();
@@ -98,11 +106,9 @@ internal static class ShapeEmitter
         writer.WriteLine($"{TypeSyntax.Helpers}.ExpectStartObject(ref reader, {TypeSyntax.Literal(shape.Name)});");
         foreach (var property in shape.Properties)
         {
-            var local = Local(property);
             var nonNullValueLocal = property.IsRequired && !property.IsNullable && property.Type.IsValueType;
-            writer.WriteLine(nonNullValueLocal
-                ? $"{TypeSyntax.Name(property.Type, ns)} {local} = default;"
-                : $"{TypeSyntax.Name(property.Type, ns)}? {local} = default;");
+            var localType = nonNullValueLocal ? TypeSyntax.Name(property.Type, ns) : TypeSyntax.Name(property.Type, ns) + "?";
+            writer.WriteLine($"{localType} {Local(property)} = default;");
             if (property.IsRequired)
             {
                 writer.WriteLine($"var has{property.ClrName} = false;");
@@ -122,49 +128,14 @@ internal static class ShapeEmitter
             writer.OpenBrace();
             for (var i = 0; i < shape.Properties.Count; i++)
             {
-                var property = shape.Properties[i];
-                writer.WriteLine($"case {i.ToString(CultureInfo.InvariantCulture)}:");
-                writer.Indent();
-                writer.WriteLine("reader.Read();");
-                if (!property.IsRequired && TryFormat(property.Type) is { } tryRead)
-                {
-                    // Lenient on input: an optional value in the wrong format is kept as received, not fatal.
-                    writer.WriteLine("if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)");
-                    writer.OpenBrace();
-                    writer.WriteLine($"{Local(property)} = null;");
-                    writer.CloseBrace();
-                    writer.WriteLine($"else if ({TypeSyntax.Helpers}.{tryRead}(ref reader, out var {Local(property)}Parsed))");
-                    writer.OpenBrace();
-                    writer.WriteLine($"{Local(property)} = {Local(property)}Parsed;");
-                    writer.CloseBrace();
-                    writer.WriteLine("else");
-                    writer.OpenBrace();
-                    writer.WriteLine($"{TypeSyntax.Helpers}.KeepAsAdditional(ref reader, {TypeSyntax.Literal(property.JsonName)}, ref additionalProperties);");
-                    writer.CloseBrace();
-                    writer.WriteLine();
-                    writer.WriteLine("break;");
-                    writer.Unindent();
-                    continue;
-                }
-
-                var read = TypeSyntax.ReadExpression(property.Type, ns, property.JsonName, "Read" + property.ClrName);
-                writer.WriteLine(property.IsNullable
-                    ? $"{Local(property)} = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : {read};"
-                    : $"{Local(property)} = {read};");
-                if (property.IsRequired)
-                {
-                    writer.WriteLine($"has{property.ClrName} = true;");
-                }
-
-                writer.WriteLine("break;");
-                writer.Unindent();
+                EmitReadCase(writer, ns, shape.Properties[i], i);
             }
 
-            writer.WriteLine("default:");
-            writer.Indent();
-            writer.WriteLine($"{TypeSyntax.Helpers}.ReadAdditionalProperty(ref reader, ref additionalProperties);");
-            writer.WriteLine("break;");
-            writer.Unindent();
+            writer.WriteBlock($$"""
+                default:
+                    {{TypeSyntax.Helpers}}.ReadAdditionalProperty(ref reader, ref additionalProperties);
+                    break;
+                """);
             writer.CloseBrace();
         }
 
@@ -174,10 +145,12 @@ internal static class ShapeEmitter
             if (property.IsRequired)
             {
                 writer.WriteLine();
-                writer.WriteLine($"if (!has{property.ClrName})");
-                writer.OpenBrace();
-                writer.WriteLine($"throw {TypeSyntax.Helpers}.MissingProperty(ref reader, {TypeSyntax.Literal(property.JsonName)}, {TypeSyntax.Literal(shape.Name)});");
-                writer.CloseBrace();
+                writer.WriteBlock($$"""
+                    if (!has{{property.ClrName}})
+                    {
+                        throw {{TypeSyntax.Helpers}}.MissingProperty(ref reader, {{TypeSyntax.Literal(property.JsonName)}}, {{TypeSyntax.Literal(shape.Name)}});
+                    }
+                    """);
             }
         }
 
@@ -193,6 +166,51 @@ internal static class ShapeEmitter
         writer.WriteLine("AdditionalProperties = additionalProperties,");
         writer.CloseBrace(";");
         writer.CloseBrace();
+    }
+
+    /// <summary>The <c>case</c> of <c>ReadValue</c>'s switch that reads one property, the reader on its name.</summary>
+    private static void EmitReadCase(SourceWriter writer, string ns, PropertySpec property, int index)
+    {
+        var local = Local(property);
+        var label = index.ToString(CultureInfo.InvariantCulture);
+        if (!property.IsRequired && TryFormat(property.Type) is { } tryRead)
+        {
+            // Lenient on input: an optional value in the wrong format is kept as received, not fatal.
+            writer.WriteBlock($$"""
+                case {{label}}:
+                    reader.Read();
+                    if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
+                    {
+                        {{local}} = null;
+                    }
+                    else if ({{TypeSyntax.Helpers}}.{{tryRead}}(ref reader, out var {{local}}Parsed))
+                    {
+                        {{local}} = {{local}}Parsed;
+                    }
+                    else
+                    {
+                        {{TypeSyntax.Helpers}}.KeepAsAdditional(ref reader, {{TypeSyntax.Literal(property.JsonName)}}, ref additionalProperties);
+                    }
+
+                    break;
+                """);
+            return;
+        }
+
+        var read = TypeSyntax.ReadExpression(property.Type, ns, property.JsonName, "Read" + property.ClrName);
+        writer.WriteLine($"case {label}:");
+        writer.Indent();
+        writer.WriteLine("reader.Read();");
+        writer.WriteLine(property.IsNullable
+            ? $"{local} = reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? null : {read};"
+            : $"{local} = {read};");
+        if (property.IsRequired)
+        {
+            writer.WriteLine($"has{property.ClrName} = true;");
+        }
+
+        writer.WriteLine("break;");
+        writer.Unindent();
     }
 
     private static void EmitWriteValue(SourceWriter writer, string ns, ShapeSpec shape, string type)
@@ -211,24 +229,30 @@ internal static class ShapeEmitter
             }
 
             var local = Local(property);
-            writer.WriteLine($"if (value.{property.ClrName} is {{ }} {local})");
-            writer.OpenBrace();
-            writer.WriteLine(TypeSyntax.WritePropertyStatement(property.Type, ns, encodedName, local, collectionWriter));
-            writer.CloseBrace();
+            writer.WriteBlock($$"""
+                if (value.{{property.ClrName}} is { } {{local}})
+                {
+                    {{TypeSyntax.WritePropertyStatement(property.Type, ns, encodedName, local, collectionWriter)}}
+                }
+                """);
             if (property.IsRequired)
             {
                 // A required property is always present on the wire, as null if the caller left it null.
-                writer.WriteLine("else");
-                writer.OpenBrace();
-                writer.WriteLine($"writer.WriteNull({encodedName});");
-                writer.CloseBrace();
+                writer.WriteBlock($$"""
+                    else
+                    {
+                        writer.WriteNull({{encodedName}});
+                    }
+                    """);
             }
 
             writer.WriteLine();
         }
 
-        writer.WriteLine($"{TypeSyntax.Helpers}.WriteAdditionalProperties(writer, value.AdditionalProperties);");
-        writer.WriteLine("writer.WriteEndObject();");
+        writer.WriteBlock($$"""
+            {{TypeSyntax.Helpers}}.WriteAdditionalProperties(writer, value.AdditionalProperties);
+            writer.WriteEndObject();
+            """);
         writer.CloseBrace();
     }
 

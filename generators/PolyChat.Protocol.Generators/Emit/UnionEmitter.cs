@@ -15,50 +15,52 @@ internal static class UnionEmitter
         Headers.Write(writer, ns);
         var metadataType = TypeSyntax.Name(model.MetadataType, ns);
 
-        writer.WriteLine("/// <summary>");
-        writer.WriteLine("/// One event of the protocol: the envelope every frame shares plus a typed payload.");
-        writer.WriteLine("/// A closed union: every event type is one sealed record deriving from this one, and");
-        writer.WriteLine("/// <see cref=\"UnknownEvent\"/> keeps any type the schema does not know.");
-        writer.WriteLine("/// </summary>");
-        writer.WriteLine("/// <remarks>");
-        writer.WriteLine("/// Record equality compares lists and dictionaries by reference; compare serialized JSON for deep equality.");
-        writer.WriteLine("/// </remarks>");
-        writer.WriteLine(Headers.GeneratedCode);
-        writer.WriteLine("public abstract partial record Event");
-        writer.OpenBrace();
-        writer.WriteLine("// The union is closed: only the records generated beside it can derive from it.");
-        writer.WriteLine("private protected Event()");
-        writer.OpenBrace();
-        writer.CloseBrace();
         writer.WriteBlock($$"""
+            /// <summary>
+            /// One event of the protocol: the envelope every frame shares plus a typed payload.
+            /// A closed union: every event type is one sealed record deriving from this one, and
+            /// <see cref="UnknownEvent"/> keeps any type the schema does not know.
+            /// </summary>
+            /// <remarks>
+            /// Record equality compares lists and dictionaries by reference; compare serialized JSON for deep equality.
+            /// </remarks>
+            {{Headers.GeneratedCode}}
+            public abstract partial record Event
+            """);
+        writer.OpenBrace();
+        writer.WriteBlock($$"""
+            // The union is closed: only the records generated beside it can derive from it.
+            private protected Event()
+            {
+            }
 
-/// <summary>The server-assigned event id, unique per event; null on client-built events.</summary>
-public string? Id { get; init; }
+            /// <summary>The server-assigned event id, unique per event; null on client-built events.</summary>
+            public string? Id { get; init; }
 
-/// <summary>The server-assigned position in the session's history; null for transient events and client-built ones.</summary>
-public long? Sequence { get; init; }
+            /// <summary>The server-assigned position in the session's history; null for transient events and client-built ones.</summary>
+            public long? Sequence { get; init; }
 
-/// <summary>When the server processed the event; null on client-built events.</summary>
-public global::System.DateTimeOffset? Timestamp { get; init; }
+            /// <summary>When the server processed the event; null on client-built events.</summary>
+            public global::System.DateTimeOffset? Timestamp { get; init; }
 
-/// <summary>The envelope's <c>metadata</c>, echoed by the server when the client sent it.</summary>
-public {{metadataType}}? Metadata { get; init; }
+            /// <summary>The envelope's <c>metadata</c>, echoed by the server when the client sent it.</summary>
+            public {{metadataType}}? Metadata { get; init; }
 
-/// <summary>Envelope properties the schema does not declare, written back unchanged so nothing is lost.</summary>
-public global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Text.Json.JsonElement>? AdditionalProperties { get; init; }
+            /// <summary>Envelope properties the schema does not declare, written back unchanged so nothing is lost.</summary>
+            public global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Text.Json.JsonElement>? AdditionalProperties { get; init; }
 
-/// <summary>The wire type of this event.</summary>
-public abstract global::{{ns}}.EventType Type { get; }
+            /// <summary>The wire type of this event.</summary>
+            public abstract global::{{ns}}.EventType Type { get; }
 
-/// <summary>Which side sends this event type.</summary>
-public abstract global::PolyChat.Protocol.EventDirection Direction { get; }
+            /// <summary>Which side sends this event type.</summary>
+            public abstract global::PolyChat.Protocol.EventDirection Direction { get; }
 
-/// <summary>Whether events of this type are transient (no sequence, not kept in history).</summary>
-public abstract bool IsTransient { get; }
+            /// <summary>Whether events of this type are transient (no sequence, not kept in history).</summary>
+            public abstract bool IsTransient { get; }
 
-// The case index lets Match and the converter dispatch with one switch instead of a chain of type tests.
-internal abstract int Case { get; }
-""");
+            // The case index lets Match and the converter dispatch with one switch instead of a chain of type tests.
+            internal abstract int Case { get; }
+            """);
         EmitMatch(writer, model, withState: false);
         EmitMatch(writer, model, withState: true);
         EmitSwitch(writer, model, withState: false);
@@ -114,16 +116,16 @@ internal abstract int Case { get; }
         var stateArg = withState ? "state, " : string.Empty;
         foreach (var e in model.Events)
         {
-            writer.WriteLine($"case global::{ns}.EventJsonConverter.{e.CaseName}Case:");
-            writer.Indent();
-            writer.WriteLine($"return (on{e.CaseName} ?? throw new global::System.ArgumentNullException(nameof(on{e.CaseName})))({stateArg}(global::{ns}.{e.Name})this);");
-            writer.Unindent();
+            writer.WriteBlock($$"""
+                case global::{{ns}}.EventJsonConverter.{{e.CaseName}}Case:
+                    return (on{{e.CaseName}} ?? throw new global::System.ArgumentNullException(nameof(on{{e.CaseName}})))({{stateArg}}(global::{{ns}}.{{e.Name}})this);
+                """);
         }
 
-        writer.WriteLine("default:");
-        writer.Indent();
-        writer.WriteLine($"return (onUnknown ?? throw new global::System.ArgumentNullException(nameof(onUnknown)))({stateArg}(global::{ns}.UnknownEvent)this);");
-        writer.Unindent();
+        writer.WriteBlock($$"""
+            default:
+                return (onUnknown ?? throw new global::System.ArgumentNullException(nameof(onUnknown)))({{stateArg}}(global::{{ns}}.UnknownEvent)this);
+            """);
         writer.CloseBrace();
         writer.CloseBrace();
     }
@@ -166,18 +168,18 @@ internal abstract int Case { get; }
         var stateArg = withState ? "state, " : string.Empty;
         foreach (var e in model.Events)
         {
-            writer.WriteLine($"case global::{ns}.EventJsonConverter.{e.CaseName}Case:");
-            writer.Indent();
-            writer.WriteLine($"(on{e.CaseName} ?? throw new global::System.ArgumentNullException(nameof(on{e.CaseName})))({stateArg}(global::{ns}.{e.Name})this);");
-            writer.WriteLine("break;");
-            writer.Unindent();
+            writer.WriteBlock($$"""
+                case global::{{ns}}.EventJsonConverter.{{e.CaseName}}Case:
+                    (on{{e.CaseName}} ?? throw new global::System.ArgumentNullException(nameof(on{{e.CaseName}})))({{stateArg}}(global::{{ns}}.{{e.Name}})this);
+                    break;
+                """);
         }
 
-        writer.WriteLine("default:");
-        writer.Indent();
-        writer.WriteLine($"(onUnknown ?? throw new global::System.ArgumentNullException(nameof(onUnknown)))({stateArg}(global::{ns}.UnknownEvent)this);");
-        writer.WriteLine("break;");
-        writer.Unindent();
+        writer.WriteBlock($$"""
+            default:
+                (onUnknown ?? throw new global::System.ArgumentNullException(nameof(onUnknown)))({{stateArg}}(global::{{ns}}.UnknownEvent)this);
+                break;
+            """);
         writer.CloseBrace();
         writer.CloseBrace();
     }
@@ -185,27 +187,27 @@ internal abstract int Case { get; }
     private static void EmitUnknownEvent(SourceWriter writer, string ns)
     {
         writer.WriteBlock($$"""
-/// <summary>
-/// An event whose type the schema does not list. It keeps the raw type string and payload, so it is
-/// written back as an equivalent object: receiving a newer protocol never loses data.
-/// </summary>
-/// <param name="RawType">The <c>type</c> string as received.</param>
-/// <param name="Payload">The <c>payload</c> as received, or null when the frame had none.</param>
-{{Headers.GeneratedCode}}
-public sealed partial record UnknownEvent(string RawType, global::System.Text.Json.JsonElement? Payload) : global::{{ns}}.Event
-{
-    /// <inheritdoc/>
-    public override global::{{ns}}.EventType Type => new(RawType);
+            /// <summary>
+            /// An event whose type the schema does not list. It keeps the raw type string and payload, so it is
+            /// written back as an equivalent object: receiving a newer protocol never loses data.
+            /// </summary>
+            /// <param name="RawType">The <c>type</c> string as received.</param>
+            /// <param name="Payload">The <c>payload</c> as received, or null when the frame had none.</param>
+            {{Headers.GeneratedCode}}
+            public sealed partial record UnknownEvent(string RawType, global::System.Text.Json.JsonElement? Payload) : global::{{ns}}.Event
+            {
+                /// <inheritdoc/>
+                public override global::{{ns}}.EventType Type => new(RawType);
 
-    /// <summary>Unknown events are only ever received, so they are reported as server events.</summary>
-    public override global::PolyChat.Protocol.EventDirection Direction => global::PolyChat.Protocol.EventDirection.Server;
+                /// <summary>Unknown events are only ever received, so they are reported as server events.</summary>
+                public override global::PolyChat.Protocol.EventDirection Direction => global::PolyChat.Protocol.EventDirection.Server;
 
-    /// <summary>Unknown to the schema, so judged from the envelope: transient when it carries no sequence.</summary>
-    public override bool IsTransient => Sequence is null;
+                /// <summary>Unknown to the schema, so judged from the envelope: transient when it carries no sequence.</summary>
+                public override bool IsTransient => Sequence is null;
 
-    internal override int Case => -1;
-}
-""");
+                internal override int Case => -1;
+            }
+            """);
     }
 
     /// <summary>The wire types as an open enum, with its converter: the enum emitter's output for the event list.</summary>
