@@ -92,7 +92,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _deliveries = new DeliveryTracker(SendFrameAsync, options.Delivery);
+        _deliveries = new DeliveryTracker(SendFrameAsync, (options.Delivery ?? new DeliveryOptions()).WithClock(options.TimeProvider));
         _deliveries.Updated += OnDeliveryUpdated;
         Deliveries = new SessionDeliveries(_deliveries);
 

@@ -22,12 +22,6 @@ public sealed class DeliveryOptions
     /// <summary>The largest value accepted for <see cref="MaxRetries"/>: 100.</summary>
     public const int MaxRetriesLimit = 100;
 
-    private readonly TimeSpan _retryDelay = TimeSpan.FromSeconds(5);
-    private readonly TimeSpan _transientErrorDelay = TimeSpan.FromSeconds(3);
-    private readonly int _maxRetries = 3;
-    private readonly int _maxPending = 256;
-    private readonly int _settledWindow = 128;
-    private readonly TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>
     /// Gets the unit of the retry schedule: after the send the tracker waits <c>RetryDelay</c> for the echo,
@@ -35,19 +29,7 @@ public sealed class DeliveryOptions
     /// before failing). Default 5 seconds; more than zero and at most one day.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
-    public TimeSpan RetryDelay
-    {
-        get => _retryDelay;
-        init
-        {
-            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(RetryDelay), value, "The retry delay must be more than zero and at most one day.");
-            }
-
-            _retryDelay = value;
-        }
-    }
+    public TimeSpan RetryDelay { get; init => field = OptionRules.Positive(value, TimeSpan.FromDays(1)); } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Gets how long after a transient ERROR system message tied to a pending message the message is re-sent
@@ -57,19 +39,7 @@ public sealed class DeliveryOptions
     /// message as failed.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
-    public TimeSpan TransientErrorDelay
-    {
-        get => _transientErrorDelay;
-        init
-        {
-            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(TransientErrorDelay), value, "The transient error delay must be more than zero and at most one day.");
-            }
-
-            _transientErrorDelay = value;
-        }
-    }
+    public TimeSpan TransientErrorDelay { get; init => field = OptionRules.Positive(value, TimeSpan.FromDays(1)); } = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// Gets how many times a message is re-sent, with the same <c>client_event_id</c>, when no echo arrives.
@@ -77,16 +47,7 @@ public sealed class DeliveryOptions
     /// again, because the re-send on a new connection is a first attempt there.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
-    public int MaxRetries
-    {
-        get => _maxRetries;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(MaxRetries));
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxRetriesLimit, nameof(MaxRetries));
-            _maxRetries = value;
-        }
-    }
+    public int MaxRetries { get; init => field = OptionRules.InRange(value, 0, MaxRetriesLimit); } = 3;
 
     /// <summary>
     /// Gets how many messages may wait for their echo at once, including those queued while disconnected.
@@ -94,11 +55,7 @@ public sealed class DeliveryOptions
     /// <see cref="PendingLimitExceededException"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
-    public int MaxPending
-    {
-        get => _maxPending;
-        init => _maxPending = ValidateCapacity(value, 1, nameof(MaxPending));
-    }
+    public int MaxPending { get; init => field = OptionRules.InRange(value, 1, MaxCapacity); } = 256;
 
     /// <summary>
     /// Gets how many recently settled messages are remembered, so that an echo arriving after a message settled
@@ -108,28 +65,23 @@ public sealed class DeliveryOptions
     /// alive until it is forgotten.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
-    public int SettledWindow
-    {
-        get => _settledWindow;
-        init => _settledWindow = ValidateCapacity(value, 0, nameof(SettledWindow));
-    }
+    public int SettledWindow { get; init => field = OptionRules.InRange(value, 0, MaxCapacity); } = 128;
 
-    /// <summary>Gets the clock for the retry schedule. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// Gets the clock for the retry schedule. Default <see cref="TimeProvider.System"/>. Inside a
+    /// <see cref="Client.PolyChatSession"/> the session's <see cref="Client.SessionOptions.TimeProvider"/> is used instead.
+    /// </summary>
     /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
-    public TimeProvider TimeProvider
-    {
-        get => _timeProvider;
-        init
-        {
-            ArgumentNullException.ThrowIfNull(value, nameof(TimeProvider));
-            _timeProvider = value;
-        }
-    }
+    public TimeProvider TimeProvider { get; init => field = OptionRules.NotNull(value); } = TimeProvider.System;
 
-    private static int ValidateCapacity(int value, int minimum, string name)
+    /// <summary>A copy that runs on the session's clock, every other setting as given.</summary>
+    internal DeliveryOptions WithClock(TimeProvider clock) => new()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(value, minimum, name);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxCapacity, name);
-        return value;
-    }
+        RetryDelay = RetryDelay,
+        TransientErrorDelay = TransientErrorDelay,
+        MaxRetries = MaxRetries,
+        MaxPending = MaxPending,
+        SettledWindow = SettledWindow,
+        TimeProvider = clock,
+    };
 }

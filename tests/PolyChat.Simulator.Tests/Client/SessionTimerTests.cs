@@ -124,4 +124,39 @@ public sealed class SessionTimerTests
         Assert.Equal((3L, 3L, GapReason.Timeout), (gap.FirstMissing, gap.LastMissing, gap.Reason));
         Assert.Equal([1L, 2, 4, 5], client.Events.Where(e => e.Sequence is not null).Select(e => e.Sequence!.Value).ToArray());
     }
+
+    [Fact]
+    public async Task TheSessionsClockRunsTheRetriesEvenWhenDeliveryIsConfigured()
+    {
+        // §2: with no echo the message is re-sent after the retry delay. Ours: on the session's clock, although
+        // DeliveryOptions were set without one (an hour-long delay, so the real clock cannot fire it here).
+        await using var server = await ScriptedServer.StartAsync(async connection =>
+        {
+            await connection.AcceptAsync();
+            await connection.SendAsync(ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 0), ServerFrames.AgentJoined(2)));
+            await connection.SendAsync(ServerFrames.Typing(1));
+        });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var scripted = ScriptedClient.Options(server, clock);
+        var options = new SessionOptions
+        {
+            WebSocketAddress = scripted.WebSocketAddress,
+            SessionId = scripted.SessionId,
+            AccessToken = scripted.AccessToken,
+            TimeProvider = clock,
+            Delivery = new DeliveryOptions { RetryDelay = TimeSpan.FromHours(1) },
+        };
+        await using var client = await ScriptedClient.ConnectAsync(options);
+        await Waits.UntilAsync(() => client.Count<LiveAgentTypingEvent>() == 1, "the end of the history");
+        var connection = await server.WaitForConnectionAsync(1);
+
+        var message = await client.Session.SendMessageAsync("no echo comes");
+        await Waits.UntilAsync(() => connection.ReceivedTypes.Count(type => type == "EVENT_TYPE_USER_MESSAGE") == 1, "the first attempt");
+        clock.Advance(TimeSpan.FromHours(1));
+
+        await Waits.UntilAsync(() => connection.ReceivedTypes.Count(type => type == "EVENT_TYPE_USER_MESSAGE") == 2, "the retry");
+        Assert.All(connection.Received.Where(frame => ScriptedConnection.TypeOf(frame) == "EVENT_TYPE_USER_MESSAGE"),
+            frame => Assert.Equal(message.ClientEventId, ScriptedConnection.ClientEventIdOf(frame)));
+        Assert.Equal(2, message.Attempts);
+    }
 }
