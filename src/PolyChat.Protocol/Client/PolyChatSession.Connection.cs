@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 
 namespace PolyChat.Protocol.Client;
 
-/// <summary>Connecting, reconnecting, refusals and the close after the session ends.</summary>
+// Connecting, reconnecting, refusals and the close after the session ends.
 public sealed partial class PolyChatSession
 {
     private const int DefaultReconnectAttempts = 5;

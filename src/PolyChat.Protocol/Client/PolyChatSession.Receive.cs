@@ -7,7 +7,7 @@ using PolyChat.Protocol.Events;
 
 namespace PolyChat.Protocol.Client;
 
-/// <summary>The receive loop: frames, the end of the replay, and delivery to the application.</summary>
+// The receive loop: frames, the end of the replay, and delivery to the application.
 public sealed partial class PolyChatSession
 {
     // An idle session waits for its next frame on a buffer this small; one that grew past the larger size for a big
