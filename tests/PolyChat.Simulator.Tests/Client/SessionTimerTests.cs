@@ -99,17 +99,7 @@ public sealed class SessionTimerTests
             await connection.SendAsync(ServerFrames.UserMessageEcho(5, "go", ScriptedConnection.ClientEventIdOf(message)!));
         });
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var scripted = ScriptedClient.Options(server, clock);
-        var options = new SessionOptions
-        {
-            WebSocketAddress = scripted.WebSocketAddress,
-            SessionId = scripted.SessionId,
-            AccessToken = scripted.AccessToken,
-            TimeProvider = clock,
-            GapReconnectDelay = TimeSpan.FromHours(1),
-            Sequencing = new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(2) },
-        };
-        await using var client = await ScriptedClient.ConnectAsync(options);
+        await using var client = await ScriptedClient.ConnectAsync(OnClock(server, clock, sequencing: new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(2) }));
         var gaps = new System.Collections.Concurrent.ConcurrentQueue<SequenceGap>();
         client.Session.GapDeclared += (_, gap) => gaps.Enqueue(gap);
 
@@ -137,16 +127,7 @@ public sealed class SessionTimerTests
             await connection.SendAsync(ServerFrames.Typing(1));
         });
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var scripted = ScriptedClient.Options(server, clock);
-        var options = new SessionOptions
-        {
-            WebSocketAddress = scripted.WebSocketAddress,
-            SessionId = scripted.SessionId,
-            AccessToken = scripted.AccessToken,
-            TimeProvider = clock,
-            Delivery = new DeliveryOptions { RetryDelay = TimeSpan.FromHours(1) },
-        };
-        await using var client = await ScriptedClient.ConnectAsync(options);
+        await using var client = await ScriptedClient.ConnectAsync(OnClock(server, clock, delivery: new DeliveryOptions { RetryDelay = TimeSpan.FromHours(1) }));
         await Waits.UntilAsync(() => client.Count<LiveAgentTypingEvent>() == 1, "the end of the history");
         var connection = await server.WaitForConnectionAsync(1);
 
@@ -158,5 +139,56 @@ public sealed class SessionTimerTests
         Assert.All(connection.Received.Where(frame => ScriptedConnection.TypeOf(frame) == "EVENT_TYPE_USER_MESSAGE"),
             frame => Assert.Equal(message.ClientEventId, ScriptedConnection.ClientEventIdOf(frame)));
         Assert.Equal(2, message.Attempts);
+    }
+
+    [Fact]
+    public async Task TheSessionsClockRunsTheStreamTimeoutEvenWhenStreamingIsConfigured()
+    {
+        // §3 (chunks until is_complete) with an incomplete reply. Ours: StreamAssemblyOptions set without a clock
+        // time out on the session's clock (an hour, so the real clock cannot do it here).
+        const string Chunk = "{\"message_id\":\"m1\",\"chunk_index\":1,\"text\":\"Hel\",\"is_complete\":false}";
+        await using var server = await ScriptedServer.StartAsync(async connection =>
+        {
+            await connection.AcceptAsync();
+            await connection.SendAsync(ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 0), ServerFrames.AgentJoined(2)));
+            await connection.SendAsync(ServerFrames.Event(3, "EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK", Chunk));
+            var message = await connection.WaitForTypeAsync("EVENT_TYPE_USER_MESSAGE");
+            await connection.SendAsync(ServerFrames.UserMessageEcho(4, "go", ScriptedConnection.ClientEventIdOf(message)!));
+        });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var client = await ScriptedClient.ConnectAsync(OnClock(server, clock, streaming: new StreamAssemblyOptions { IncompleteTimeout = TimeSpan.FromHours(1) }));
+        var abandoned = new System.Collections.Concurrent.ConcurrentQueue<AbandonedMessage>();
+        client.Session.MessageAbandoned += (_, message) => abandoned.Enqueue(message);
+        await Waits.UntilAsync(() => client.Count<PolyAgentMessageChunkEvent>() == 1, "the first chunk");
+
+        clock.Advance(TimeSpan.FromHours(1));
+        await client.Session.SendMessageAsync("go");
+        await Waits.UntilAsync(() => client.Count<UserMessageEvent>() == 1, "the echo");
+        await Waits.UntilAsync(() => !abandoned.IsEmpty, "the abandoned reply");
+        var reply = Assert.Single(abandoned);
+        Assert.Equal((AbandonReason.Timeout, "Hel"), (reply.Reason, reply.Message.Text));
+    }
+
+    private static SessionOptions OnClock(
+        ScriptedServer server,
+        FakeTimeProvider clock,
+        SequencerOptions? sequencing = null,
+        DeliveryOptions? delivery = null,
+        StreamAssemblyOptions? streaming = null)
+    {
+        var scripted = ScriptedClient.Options(server, clock);
+        return new SessionOptions
+        {
+            WebSocketAddress = scripted.WebSocketAddress,
+            SessionId = scripted.SessionId,
+            AccessToken = scripted.AccessToken,
+            TimeProvider = clock,
+
+            // Far out, so that a hole waits for the sequencer's own timeout rather than a repair.
+            GapReconnectDelay = TimeSpan.FromHours(1),
+            Sequencing = sequencing,
+            Delivery = delivery,
+            Streaming = streaming,
+        };
     }
 }
