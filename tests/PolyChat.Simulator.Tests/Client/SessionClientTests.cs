@@ -189,7 +189,9 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         var faults = new FaultOptions { Seed = 1, HostileFrame = 1 };
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Faults = faults });
         await using var session = await ConnectAsync(harness, streaming: false);
-        await Task.Delay(300, harness.Token);
+        // Nothing subscribed yet: wait on the condition, not a sleep, until the server has produced its greeting,
+        // so the hostile frames before it are on their way to a client that would handle them before the first read.
+        await Scripted.Waits.UntilAsync(() => harness.Simulator.Sessions.Single().Journal.OfType<PolyAgentMessageEvent>().Any(), "the greeting");
         var rejected = new ConcurrentQueue<PolyChatJsonException>();
         session.FrameRejected += (_, error) => rejected.Enqueue(error);
 
@@ -231,7 +233,8 @@ public sealed class SessionClientTests(ITestOutputHelper output)
 
         await inHandler.Task.WaitAsync(harness.Token);
         var disposing = session.DisposeAsync().AsTask();
-        await Task.Delay(500, harness.Token);
+        // Disposal aborts the socket without waiting on the held loop: the server sees it close.
+        await Scripted.Waits.UntilAsync(() => harness.Simulator.Sessions.Single().OpenSockets == 0, "disposal to abort the socket");
         release.Set();
 
         await disposing.WaitAsync(harness.Token);
