@@ -53,11 +53,7 @@ public sealed class ConversationTests
     public async Task UserMessageIsEchoedWithMessageIdAndMetadataThenAnswered()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
-        await socket.SendAsync(Frames.Join, harness.Token);
-        await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
+        await using var socket = await harness.ConnectGreetedAsync();
 
         await socket.SendAsync(Frames.UserMessage("where is my order", "cid-1"), harness.Token);
         var events = await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);

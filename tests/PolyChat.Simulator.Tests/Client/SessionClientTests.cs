@@ -343,21 +343,9 @@ public sealed class SessionClientTests(ITestOutputHelper output)
     private static async Task<PolyChatSession> ConnectAsync(
         SimulatorHarness harness, bool streaming, int maxReconnectAttempts = 5, StreamAssemblyOptions? assembly = null)
     {
-        var rest = new PolyChatRestClient(harness.Http, harness.Simulator.BaseAddress);
-        var token = await rest.GetAccessTokenAsync(SimulatorHarness.ConnectorToken, SimulatorHarness.Host, harness.Token);
-        var sessionId = await rest.CreateSessionAsync(token, streamingEnabled: streaming, cancellationToken: harness.Token);
+        var (token, sessionId) = await ClientSessions.CreateAsync(harness, streaming);
         return await PolyChatSession.ConnectAsync(
-            new SessionOptions
-            {
-                WebSocketAddress = harness.Simulator.WebSocketAddress,
-                SessionId = sessionId,
-                AccessToken = token,
-                MaxReconnectAttempts = maxReconnectAttempts,
-                InitialReconnectDelay = TimeSpan.FromMilliseconds(20),
-                MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
-                Delivery = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(300) },
-                Streaming = assembly,
-            },
+            ClientSessions.Fast(harness.Simulator.WebSocketAddress, sessionId, token, maxReconnectAttempts, streaming: assembly),
             harness.Token);
     }
 

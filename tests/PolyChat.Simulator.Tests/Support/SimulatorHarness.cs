@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using PolyChat.Protocol.Events;
 
 namespace PolyChat.Simulator.Tests.Support;
 
@@ -116,6 +117,28 @@ internal sealed class SimulatorHarness : IAsyncDisposable
 
     public Task<ChatSocket> ConnectAsync(string sessionId, string token, string? cursor = null) =>
         ChatSocket.ConnectAsync(SocketUri(sessionId, token, cursor), Token);
+
+    /// <summary>
+    /// The preamble of a conversation, written once: a new session, a socket on it, the history batch read, the
+    /// agent asked to join (§2) and its greeting read. The socket is then ready for the test's own frames.
+    /// </summary>
+    public async Task<ChatSocket> ConnectGreetedAsync(bool streaming = false)
+    {
+        var (token, sessionId) = await NewSessionAsync(streaming);
+        var socket = await ConnectAsync(sessionId, token);
+        try
+        {
+            await socket.ReceiveBatchAsync(Token);
+            await socket.SendAsync(Frames.Join, Token);
+            await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, Token);
+            return socket;
+        }
+        catch
+        {
+            await socket.DisposeAsync();
+            throw;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

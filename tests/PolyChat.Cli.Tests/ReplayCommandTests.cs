@@ -5,7 +5,8 @@ using Xunit;
 
 namespace PolyChat.Cli.Tests;
 
-public sealed class ReplayTests
+/// <summary>The <c>polychat replay</c> command: a transcript read back in sequence order, from a cursor, with its errors (not the protocol's replay on reconnect, which the simulator tests cover).</summary>
+public sealed class ReplayCommandTests
 {
     private static string Frame(int sequence, string type = "EVENT_TYPE_HEARTBEAT", string payload = "{}", string? id = null) =>
         $"{{\"id\":\"{id ?? Id(sequence)}\",\"sequence\":{sequence},\"timestamp\":\"2026-05-20T09:15:0{sequence % 10}Z\",\"type\":\"{type}\",\"payload\":{payload}}}";
