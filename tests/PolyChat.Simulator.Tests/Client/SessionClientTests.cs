@@ -189,9 +189,12 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         var faults = new FaultOptions { Seed = 1, HostileFrame = 1 };
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Faults = faults });
         await using var session = await ConnectAsync(harness, streaming: false);
-        // Nothing subscribed yet: wait on the condition, not a sleep, until the server has produced its greeting,
-        // so the hostile frames before it are on their way to a client that would handle them before the first read.
-        await Scripted.Waits.UntilAsync(() => harness.Simulator.Sessions.Single().Journal.OfType<PolyAgentMessageEvent>().Any(), "the greeting");
+        // The application reads late: that wait is the thing under test, not a wait for something to happen. Once
+        // the server has the socket open its frames are on their way and nothing is subscribed yet. A correct client
+        // passes whatever the length (the frames wait for the first read); the length only gives a client that
+        // handled frames eagerly the time to lose the first rejection.
+        await Scripted.Waits.UntilAsync(() => harness.Simulator.Sessions.Single().OpenSockets == 1, "the socket");
+        await Task.Delay(300, harness.Token);
         var rejected = new ConcurrentQueue<PolyChatJsonException>();
         session.FrameRejected += (_, error) => rejected.Enqueue(error);
 
