@@ -15,9 +15,7 @@ public sealed class ClientFrameTests
         // §1a: the client must not send id, sequence or timestamp. The docs do not say the server refuses such a
         // frame, so it is served, and flagged for the test to see.
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync("""{"id":"c1","sequence":7,"timestamp":"2026-05-20T09:15:00Z","type":"EVENT_TYPE_HEARTBEAT","payload":{}}""", harness.Token);
         await socket.SendAsync("""{"sequence":8,"type":"EVENT_TYPE_HEARTBEAT","payload":{}}""", harness.Token);
@@ -26,7 +24,7 @@ public sealed class ClientFrameTests
 
         Assert.All(echoes, e => Assert.IsType<HeartbeatEvent>(e));
         Assert.NotEqual("c1", echoes[0].Id);
-        var frames = harness.Simulator.GetSession(sessionId).ReceivedFrames;
+        var frames = harness.Simulator.Sessions.Single().ReceivedFrames;
         Assert.Equal(
             [ClientFrameFlags.CarriesId | ClientFrameFlags.CarriesSequence | ClientFrameFlags.CarriesTimestamp, ClientFrameFlags.CarriesSequence, ClientFrameFlags.None],
             frames.Select(f => f.Flags));
@@ -39,9 +37,7 @@ public sealed class ClientFrameTests
     public async Task RejectedFramesAreRecordedWithTheirErrorAndFlags()
     {
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { MaxMessageSizeBytes = 1024 });
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         string[] sent =
         [
@@ -62,7 +58,7 @@ public sealed class ClientFrameTests
             errors[i] = Assert.IsType<SystemMessageEvent>(await socket.ReceiveLiveAsync(harness.Token));
         }
 
-        var frames = harness.Simulator.GetSession(sessionId).ReceivedFrames;
+        var frames = harness.Simulator.Sessions.Single().ReceivedFrames;
         Assert.Equal(
             [ClientFrameFlags.Malformed, ClientFrameFlags.UnknownType, ClientFrameFlags.ServerOnlyType, ClientFrameFlags.MissingPayload, ClientFrameFlags.Oversized],
             frames.Select(f => f.Flags));

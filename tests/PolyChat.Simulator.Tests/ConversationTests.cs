@@ -32,9 +32,7 @@ public sealed class ConversationTests
     public async Task JoinIsEchoedThenJoinedThinkingGreetingWithIncreasingSequences()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.Join, harness.Token);
         var events = await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
@@ -70,9 +68,7 @@ public sealed class ConversationTests
     public async Task StreamedReplyChunksConcatenateToTheReply()
     {
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { StreamingChunkSize = 5 });
-        var (token, sessionId) = await harness.NewSessionAsync(streaming: true);
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync(streaming: true);
         await socket.SendAsync(Frames.Join, harness.Token);
         var greeting = await socket.ReceiveUntilAsync(IsLastChunk, harness.Token);
         Assert.Equal(new ScriptedAgentOptions().Greeting, Concatenate(greeting));
@@ -92,9 +88,7 @@ public sealed class ConversationTests
     public async Task UserMessageBeforeJoinIsEchoedThenConversationNotFound()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.UserMessage("too early"), harness.Token);
 
@@ -107,9 +101,7 @@ public sealed class ConversationTests
     public async Task HeartbeatIsEchoed()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.Heartbeat, harness.Token);
 

@@ -22,7 +22,7 @@ public sealed class ErrorFrameTests
     public async Task BadFrameGetsErrorAndSocketStaysOpen(string frame, string message)
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        await using var socket = await ConnectedSocketAsync(harness);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(frame, harness.Token);
 
@@ -36,7 +36,7 @@ public sealed class ErrorFrameTests
     public async Task ErrorEchoesCustomMetadata()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        await using var socket = await ConnectedSocketAsync(harness);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync("""{"type":"EVENT_TYPE_LIVE_AGENT_MESSAGE","payload":{},"metadata":{"custom":{"client_event_id":"x7"}}}""", harness.Token);
 
@@ -49,7 +49,7 @@ public sealed class ErrorFrameTests
     public async Task UnparseableFrameStillEchoesCustomMetadata()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        await using var socket = await ConnectedSocketAsync(harness);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync("""{"type":"EVENT_TYPE_USER_MESSAGE","payload":{"text":42},"metadata":{"custom":{"client_event_id":"x8"}}}""", harness.Token);
 
@@ -62,21 +62,13 @@ public sealed class ErrorFrameTests
     public async Task FrameOverTheLimitIsRejectedAsTooLarge()
     {
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { MaxMessageSizeBytes = 1024 });
-        await using var socket = await ConnectedSocketAsync(harness);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.UserMessage(new string('x', 2000)), harness.Token);
 
         var error = Assert.IsType<SystemMessageEvent>(await socket.ReceiveLiveAsync(harness.Token));
         Assert.Equal("Message too large", error.Payload.Message);
         await AssertStillOpenAsync(harness, socket);
-    }
-
-    private static async Task<ChatSocket> ConnectedSocketAsync(SimulatorHarness harness)
-    {
-        var (token, sessionId) = await harness.NewSessionAsync();
-        var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
-        return socket;
     }
 
     private static async Task AssertStillOpenAsync(SimulatorHarness harness, ChatSocket socket)

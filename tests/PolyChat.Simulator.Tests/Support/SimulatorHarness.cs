@@ -118,17 +118,32 @@ internal sealed class SimulatorHarness : IAsyncDisposable
     public Task<ChatSocket> ConnectAsync(string sessionId, string token, string? cursor = null) =>
         ChatSocket.ConnectAsync(SocketUri(sessionId, token, cursor), Token);
 
-    /// <summary>
-    /// The preamble of a conversation, written once: a new session, a socket on it, the history batch read, the
-    /// agent asked to join (§2) and its greeting read. The socket is then ready for the test's own frames.
-    /// </summary>
-    public async Task<ChatSocket> ConnectGreetedAsync(bool streaming = false)
+    /// <summary>A new session and a socket on it, its history batch (SESSION_START) already read.</summary>
+    public async Task<ChatSocket> ConnectNewAsync(bool streaming = false)
     {
         var (token, sessionId) = await NewSessionAsync(streaming);
         var socket = await ConnectAsync(sessionId, token);
         try
         {
             await socket.ReceiveBatchAsync(Token);
+            return socket;
+        }
+        catch
+        {
+            await socket.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The preamble of a conversation, written once: a new session, a socket on it, the history batch read, the
+    /// agent asked to join (§2) and its greeting read. The socket is then ready for the test's own frames.
+    /// </summary>
+    public async Task<ChatSocket> ConnectGreetedAsync(bool streaming = false)
+    {
+        var socket = await ConnectNewAsync(streaming);
+        try
+        {
             await socket.SendAsync(Frames.Join, Token);
             await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, Token);
             return socket;
