@@ -20,7 +20,7 @@ internal static class ClientSessions
         AccessToken = new AccessToken("defaults", TimeSpan.FromHours(1)),
     };
 
-    /// <summary>A token and a session, as an application gets them (§5a, §5b).</summary>
+    /// <summary>A token and a session, as an application gets them (§5b).</summary>
     public static async Task<(AccessToken Token, string SessionId)> CreateAsync(SimulatorHarness harness, bool streaming = false)
     {
         var rest = new PolyChatRestClient(harness.Http, harness.Simulator.BaseAddress);

@@ -136,12 +136,13 @@ internal sealed class SimulatorHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// The preamble of a conversation, written once: a new session, a socket on it, the history batch read, the
-    /// agent asked to join (§2) and its greeting read. The socket is then ready for the test's own frames.
+    /// The preamble of a conversation, written once: a new session without streaming, a socket on it, the history
+    /// batch read, the agent asked to join (§2) and its greeting (one POLY_AGENT_MESSAGE) read. The socket is then
+    /// ready for the test's own frames.
     /// </summary>
-    public async Task<ChatSocket> ConnectGreetedAsync(bool streaming = false)
+    public async Task<ChatSocket> ConnectGreetedAsync()
     {
-        var socket = await ConnectNewAsync(streaming);
+        var socket = await ConnectNewAsync();
         try
         {
             await socket.SendAsync(Frames.Join, Token);
