@@ -15,7 +15,7 @@ namespace PolyChat.Cli.Tests;
 public sealed class SignalTests
 {
     private static readonly TimeSpan StartCap = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan StopCap = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StopCap = TimeSpan.FromSeconds(30);
 
     private readonly ITestOutputHelper _log;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Package checks for CI: pack PolyChat.Protocol to a local feed, build and run a fresh consumer from that
 # feed only, pack PolyChat.Testing and run a fresh xunit project over it, publish and run a Native AOT app
-# over the library, and publish the polychat CLI as Native AOT.
+# over the library, and publish the polychat CLI as Native AOT and run it: replays (same as JIT), signals, the demo.
 # Prints one "package-check: <name>: pass|fail" line per check and exits non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -161,7 +161,9 @@ check cli-aot bash -c "
   dotnet publish src/PolyChat.Cli -c Release -r linux-x64 -p:PublishAot=true -p:TrimmerSingleWarn=false -o '$artifacts/cli-aot' --nologo 2>&1 | tee '$artifacts/cli-aot-publish.log'
   $(declare -f no_il_warnings same_as_jit stops_on)
   no_il_warnings '$artifacts/cli-aot-publish.log'
-  same_as_jit '$artifacts/cli-aot/polychat' replay src/PolyChat.Cli/samples/session.jsonl
+  test -f '$artifacts/cli-aot/samples/session.jsonl' || { echo 'the sample transcript is not published beside the tool'; exit 1; }
+  '$artifacts/cli-aot/polychat' replay '$artifacts/cli-aot/samples/session.jsonl' >/dev/null
+  same_as_jit '$artifacts/cli-aot/polychat' replay '$artifacts/cli-aot/samples/session.jsonl'
   same_as_jit '$artifacts/cli-aot/polychat' replay --cursor 5 src/PolyChat.Cli/samples/session.jsonl
   for signal in INT TERM; do
     stops_on \$signal 'Press Ctrl+C to stop.' '$artifacts/cli-aot/polychat' serve --port 0
@@ -170,6 +172,62 @@ check cli-aot bash -c "
   echo \"polychat native binary: \$(stat -c %s '$artifacts/cli-aot/polychat') bytes\"
 "
 grep -hE "^polychat (native binary|replay)|SIG(INT|TERM) -> exit" "$artifacts/cli-aot.log" 2>/dev/null || true
+
+# The demo, once, on the native binary: a scripted conversation through the simulator's faults (seed 7 drops
+# frames, retries a message and duplicates an echo) ends with every message sent. Real time, so it lives here and
+# not in the unit tests. What it checks is our rule for the demo; the ending follows §2 and §5e as noted below.
+demo_completes() {
+  local native=$1 out err code
+  shift
+  out=$(mktemp); err=$(mktemp)
+  timeout 120 "$native" demo "$@" >"$out" 2>"$err"; code=$?
+  echo "polychat demo $*: exit $code; $(wc -l <"$out") lines of output"
+  python3 - "$code" "$out" "$err" <<'PY'
+import re, sys
+code, stdout, stderr = int(sys.argv[1]), open(sys.argv[2], encoding="utf-8").read(), open(sys.argv[3], encoding="utf-8").read()
+# What the end request says when a drop lost its echo and SESSION_END and the server no longer knows the session.
+ended_unseen = "the session ended: after the end request the server no longer knows it (404), so its echo and SESSION_END were not received"
+problems = []
+def expect(condition, what):
+    if not condition:
+        problems.append(what)
+expect(code == 0, f"exit code {code}")
+expect("messages: sent, sent, sent" in stdout, "no 'messages: sent, sent, sent' summary")
+expect("lost" not in stdout, "'lost' in the output")
+expect("exception" not in (stdout + stderr).lower(), "'exception' in the output")
+# The session ends as asked: SESSION_END arrives (§2 USER_END_SESSION -> echo -> SESSION_END), or, when a fault
+# drops the connection right after the end request, the server no longer knows the ended session on reconnect
+# (§5e, 404) and the demo says so.
+if ended_unseen not in stdout:
+    expect("EVENT_TYPE_SESSION_END" in stdout and "REASON_USER_END" in stdout, "no SESSION_END with REASON_USER_END")
+# Delivery lines say what happened to a message as a person watching the chat reads it, never a status transition
+# such as "Sending -> Sending": each message is sent and then echoed. Indented lines are delivery updates,
+# rejected frames and gaps; the last two are not about deliveries. A send that fails on a dropping socket says so
+# ("attempt 1 did not go out (...), will retry"), as DeliveryLine formats it.
+lines = stdout.splitlines()
+deliveries = [l for l in lines if l.startswith("    ") and not l.startswith("    rejected frame: ") and not l.startswith("    gap: ")]
+expect(deliveries, "no delivery lines")
+pattern = re.compile(
+    r'^    ("[^"]*"|agent join request|end of session): (sending…|retrying \(attempt \d+\)|attempt \d+ did not go out \(.+\), will retry|sent \(echo #\d+\)|duplicate echo ignored)$'
+    r'|^    end of session: failed: ' + re.escape(ended_unseen) + '$')
+for line in deliveries:
+    expect(pattern.fullmatch(line), f"delivery line not as expected: {line!r}")
+for text in ['"Can I change my delivery address?"', '"Great, and when will it arrive?"', '"Thanks, that\'s all."', "end of session"]:
+    expect(f"    {text}: sending…" in deliveries, f"no '{text}: sending…' line")
+    unseen = text == "end of session" and f"    end of session: failed: {ended_unseen}" in deliveries
+    sent = sum(1 for l in deliveries if l.startswith(f"    {text}: sent (echo #"))
+    expect(sent == (0 if unseen else 1), f"{sent} 'sent' lines for {text}")
+expect("->" not in stdout, "'->' in the output")
+for problem in problems:
+    print("demo: " + problem)
+if problems:
+    print(stdout)
+    print(stderr)
+sys.exit(1 if problems else 0)
+PY
+}
+check cli-aot-demo demo_completes "$artifacts/cli-aot/polychat" --seed 7
+grep -h "^polychat demo" "$artifacts/cli-aot-demo.log" 2>/dev/null || true
 
 echo "package-checks: $((checks - failed)) passed, $failed failed"
 exit $((failed > 0))

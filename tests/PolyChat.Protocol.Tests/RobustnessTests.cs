@@ -1,7 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using CsCheck;
+using PolyChat.Protocol.Tests.Hostile;
 using PolyChat.Protocol.Tests.Support;
 using Xunit;
 
@@ -40,7 +40,7 @@ public sealed class RobustnessTests
         var gen =
             from frame in Gen.Int[0, frames.Length - 1]
             from edits in Gen.Select(Gen.Int[0, 10_000], Gen.Int[0, 2], Gen.OneOf(Gen.Byte, Gen.Int[0, interesting.Length - 1].Select(i => interesting[i]))).Array[1, 4]
-            select Mutate(frames[frame], edits);
+            select FrameMutator.Apply(frames[frame], edits);
 
         gen.Sample(
             bytes =>
@@ -69,7 +69,7 @@ public sealed class RobustnessTests
         var gen =
             from frame in Gen.Int[0, frames.Length - 1]
             from edits in Gen.Select(Gen.Int[0, 10_000], Gen.Int[0, 2], Gen.Int[0, ascii.Length - 1].Select(i => ascii[i])).Array[0, 3]
-            select Mutate(frames[frame], edits);
+            select FrameMutator.Apply(frames[frame], edits);
 
         gen.Sample(
             bytes => Assert.Equal(Outcome(() => PolyChatJson.Read(bytes)), Outcome(() => PolyChatJson.Read(Segments.OneBytePerSegment(bytes)))),
@@ -88,32 +88,5 @@ public sealed class RobustnessTests
             // System.Text.Json words some syntax errors differently per overload; the location must match.
             return $"error at {error.Path} byte {error.BytePosition} line {error.LineNumber} column {error.BytePositionInLine}";
         }
-    }
-
-    private static byte[] Mutate(byte[] source, (int Position, int Kind, byte Value)[] edits)
-    {
-        var bytes = new List<byte>(source);
-        foreach (var (position, kind, value) in edits)
-        {
-            var at = position % (bytes.Count + 1);
-            switch (kind)
-            {
-                case 0 when at < bytes.Count:
-                    bytes[at] = value;
-                    break;
-                case 1:
-                    bytes.Insert(at, value);
-                    break;
-                default:
-                    if (at < bytes.Count)
-                    {
-                        bytes.RemoveAt(at);
-                    }
-
-                    break;
-            }
-        }
-
-        return bytes.ToArray();
     }
 }

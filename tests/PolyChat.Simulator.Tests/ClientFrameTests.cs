@@ -15,9 +15,7 @@ public sealed class ClientFrameTests
         // §1a: the client must not send id, sequence or timestamp. The docs do not say the server refuses such a
         // frame, so it is served, and flagged for the test to see.
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync("""{"id":"c1","sequence":7,"timestamp":"2026-05-20T09:15:00Z","type":"EVENT_TYPE_HEARTBEAT","payload":{}}""", harness.Token);
         await socket.SendAsync("""{"sequence":8,"type":"EVENT_TYPE_HEARTBEAT","payload":{}}""", harness.Token);
@@ -26,7 +24,7 @@ public sealed class ClientFrameTests
 
         Assert.All(echoes, e => Assert.IsType<HeartbeatEvent>(e));
         Assert.NotEqual("c1", echoes[0].Id);
-        var frames = harness.Simulator.GetSession(sessionId).ReceivedFrames;
+        var frames = harness.Simulator.Sessions.Single().ReceivedFrames;
         Assert.Equal(
             [ClientFrameFlags.CarriesId | ClientFrameFlags.CarriesSequence | ClientFrameFlags.CarriesTimestamp, ClientFrameFlags.CarriesSequence, ClientFrameFlags.None],
             frames.Select(f => f.Flags));
@@ -39,9 +37,7 @@ public sealed class ClientFrameTests
     public async Task RejectedFramesAreRecordedWithTheirErrorAndFlags()
     {
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { MaxMessageSizeBytes = 1024 });
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         string[] sent =
         [
@@ -62,7 +58,7 @@ public sealed class ClientFrameTests
             errors[i] = Assert.IsType<SystemMessageEvent>(await socket.ReceiveLiveAsync(harness.Token));
         }
 
-        var frames = harness.Simulator.GetSession(sessionId).ReceivedFrames;
+        var frames = harness.Simulator.Sessions.Single().ReceivedFrames;
         Assert.Equal(
             [ClientFrameFlags.Malformed, ClientFrameFlags.UnknownType, ClientFrameFlags.ServerOnlyType, ClientFrameFlags.MissingPayload, ClientFrameFlags.Oversized],
             frames.Select(f => f.Flags));
@@ -81,11 +77,7 @@ public sealed class ClientFrameTests
         // The docs do not say the server deduplicates by client_event_id (§2 leaves re-sends to the client), so by
         // default the simulator does not: a re-send is a second message.
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
-        await socket.SendAsync(Frames.Join, harness.Token);
-        await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
+        await using var socket = await harness.ConnectGreetedAsync();
 
         await socket.SendAsync(Frames.UserMessage("hi", "cid-1"), harness.Token);
         var first = await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
@@ -99,7 +91,7 @@ public sealed class ClientFrameTests
         Assert.NotEqual(echo1.Payload.MessageId, echo2.Payload.MessageId);
         Assert.Equal("cid-1", echo2.Metadata!.Custom!["client_event_id"]);
         Assert.IsType<PolyAgentMessageEvent>(second[^1]);
-        var frames = harness.Simulator.GetSession(sessionId).ReceivedFrames.Where(f => f.ClientEventId == "cid-1").ToList();
+        var frames = harness.Simulator.Sessions.Single().ReceivedFrames.Where(f => f.ClientEventId == "cid-1").ToList();
         Assert.Equal([ClientFrameFlags.None, ClientFrameFlags.RepeatedClientEventId], frames.Select(f => f.Flags));
     }
 
@@ -108,11 +100,7 @@ public sealed class ClientFrameTests
     {
         // Our option, for tests of a client against a server that would deduplicate.
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { DeduplicateByClientEventId = true });
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
-        await socket.SendAsync(Frames.Join, harness.Token);
-        await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
+        await using var socket = await harness.ConnectGreetedAsync();
         await socket.SendAsync(Frames.UserMessage("hi", "cid-1"), harness.Token);
         var first = await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
 
@@ -124,6 +112,6 @@ public sealed class ClientFrameTests
         Assert.Equal(first[0].Id, again.Id);
         Assert.Equal(first[0].Sequence, again.Sequence);
         Assert.IsType<HeartbeatEvent>(next);
-        Assert.Single(harness.Simulator.GetSession(sessionId).Journal.OfType<UserMessageEvent>());
+        Assert.Single(harness.Simulator.Sessions.Single().Journal.OfType<UserMessageEvent>());
     }
 }

@@ -32,9 +32,7 @@ public sealed class ConversationTests
     public async Task JoinIsEchoedThenJoinedThinkingGreetingWithIncreasingSequences()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.Join, harness.Token);
         var events = await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
@@ -53,11 +51,7 @@ public sealed class ConversationTests
     public async Task UserMessageIsEchoedWithMessageIdAndMetadataThenAnswered()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
-        await socket.SendAsync(Frames.Join, harness.Token);
-        await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
+        await using var socket = await harness.ConnectGreetedAsync();
 
         await socket.SendAsync(Frames.UserMessage("where is my order", "cid-1"), harness.Token);
         var events = await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
@@ -74,9 +68,7 @@ public sealed class ConversationTests
     public async Task StreamedReplyChunksConcatenateToTheReply()
     {
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { StreamingChunkSize = 5 });
-        var (token, sessionId) = await harness.NewSessionAsync(streaming: true);
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync(streaming: true);
         await socket.SendAsync(Frames.Join, harness.Token);
         var greeting = await socket.ReceiveUntilAsync(IsLastChunk, harness.Token);
         Assert.Equal(new ScriptedAgentOptions().Greeting, Concatenate(greeting));
@@ -96,9 +88,7 @@ public sealed class ConversationTests
     public async Task UserMessageBeforeJoinIsEchoedThenConversationNotFound()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.UserMessage("too early"), harness.Token);
 
@@ -111,9 +101,7 @@ public sealed class ConversationTests
     public async Task HeartbeatIsEchoed()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.Heartbeat, harness.Token);
 

@@ -23,7 +23,7 @@ public sealed class ErrorFrameTests
     public async Task BadFrameGetsErrorAndSocketStaysOpen(string frame, string message)
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        await using var socket = await ConnectedSocketAsync(harness);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(frame, harness.Token);
 
@@ -37,7 +37,7 @@ public sealed class ErrorFrameTests
     public async Task ErrorEchoesCustomMetadata()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        await using var socket = await ConnectedSocketAsync(harness);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync("""{"type":"EVENT_TYPE_LIVE_AGENT_MESSAGE","payload":{},"metadata":{"custom":{"client_event_id":"x7"}}}""", harness.Token);
 
@@ -50,7 +50,7 @@ public sealed class ErrorFrameTests
     public async Task UnparseableFrameStillEchoesCustomMetadata()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        await using var socket = await ConnectedSocketAsync(harness);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync("""{"type":"EVENT_TYPE_USER_MESSAGE","payload":{"text":42},"metadata":{"custom":{"client_event_id":"x8"}}}""", harness.Token);
 
@@ -63,7 +63,7 @@ public sealed class ErrorFrameTests
     public async Task FrameOverTheLimitIsRejectedAsTooLarge()
     {
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { MaxMessageSizeBytes = 1024 });
-        await using var socket = await ConnectedSocketAsync(harness);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.UserMessage(new string('x', 2000)), harness.Token);
 
@@ -78,7 +78,7 @@ public sealed class ErrorFrameTests
         // §5c: frames up to max_message_size_bytes are accepted; the simulator reads an idle socket into a small
         // buffer and borrows a larger one per frame (ours), which must not cut, mix or keep frames.
         await using var harness = await SimulatorHarness.StartAsync();
-        await using var socket = await ConnectedSocketAsync(harness);
+        await using var socket = await harness.ConnectNewAsync();
         var texts = new[] { "a", new string('b', 5000), "c", new string('d', 120_000), "e", new string('f', 9000) };
         foreach (var (text, index) in texts.Select((text, index) => (text, index)))
         {
@@ -96,14 +96,6 @@ public sealed class ErrorFrameTests
         await socket.SendAsync(Frames.UserMessage("h", "size-last"), harness.Token);
         var last = (UserMessageEvent)(await socket.ReceiveUntilAsync(e => e is UserMessageEvent, harness.Token))[^1];
         Assert.Equal("h", last.Payload.Text);
-    }
-
-    private static async Task<ChatSocket> ConnectedSocketAsync(SimulatorHarness harness)
-    {
-        var (token, sessionId) = await harness.NewSessionAsync();
-        var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
-        return socket;
     }
 
     private static async Task AssertStillOpenAsync(SimulatorHarness harness, ChatSocket socket)

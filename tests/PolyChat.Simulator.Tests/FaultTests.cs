@@ -192,9 +192,7 @@ public sealed class FaultTests
     {
         var faults = seed is { } value ? new FaultOptions { Seed = value, DuplicateEvent = 0.3, LoseEcho = 0.5 } : FaultOptions.None;
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Faults = faults });
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
         await socket.SendAsync(Frames.Join, harness.Token);
         await socket.SendAsync(Frames.UserMessage("one"), harness.Token);
         await socket.SendAsync(Frames.UserMessage("two"), harness.Token);

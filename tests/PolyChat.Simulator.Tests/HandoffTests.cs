@@ -70,11 +70,7 @@ public sealed class HandoffTests
 
     private static async Task<ChatSocket> JoinedSocketAsync(SimulatorHarness harness)
     {
-        var (token, sessionId) = await harness.NewSessionAsync();
-        var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
-        await socket.SendAsync(Frames.Join, harness.Token);
-        await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
+        var socket = await harness.ConnectGreetedAsync();
         return socket;
     }
 }

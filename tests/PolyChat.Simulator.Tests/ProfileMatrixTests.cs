@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
+using PolyChat.Simulator.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -175,19 +176,13 @@ public sealed class ProfileMatrixTests(ITestOutputHelper output)
     }
 
     // Small delays, so the whole matrix runs in seconds; the rules are the same at any scale.
-    private static SessionOptions Fast(SessionOptions created, long cursor = 0) => new()
-    {
-        WebSocketAddress = created.WebSocketAddress,
-        SessionId = created.SessionId,
-        AccessToken = created.AccessToken,
-        Cursor = cursor,
-        MaxReconnectAttempts = 20,
-        InitialReconnectDelay = TimeSpan.FromMilliseconds(20),
-        MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
-        GapReconnectDelay = TimeSpan.FromMilliseconds(200),
-        Sequencing = new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(2) },
-        Delivery = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(300) },
-    };
+    private static SessionOptions Fast(SessionOptions created, long cursor = 0) => ClientSessions.Fast(
+        created.WebSocketAddress,
+        created.SessionId,
+        created.AccessToken,
+        cursor: cursor,
+        sequencing: new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(2) },
+        gapReconnectDelay: TimeSpan.FromMilliseconds(200));
 
     private static void CheckEachEventOnceInOrder(List<string> problems, string client, List<Event> events)
     {

@@ -106,15 +106,13 @@ public sealed class ServerBehaviorTests
     {
         var behavior = sequenced ? ServerBehavior.SequencedErrors : ServerBehavior.Default;
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Behavior = behavior });
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync("""{"type":"EVENT_TYPE_DANCE","payload":{}}""", harness.Token);
         var error = Assert.IsType<SystemMessageEvent>(await socket.ReceiveLiveAsync(harness.Token));
 
         Assert.Equal(sequenced, error.Sequence is not null);
-        Assert.Equal(sequenced, harness.Simulator.GetSession(sessionId).Journal.Any(e => e.Id == error.Id));
+        Assert.Equal(sequenced, harness.Simulator.Sessions.Single().Journal.Any(e => e.Id == error.Id));
     }
 
     [Theory]
@@ -124,9 +122,7 @@ public sealed class ServerBehaviorTests
     {
         var behavior = sessionEndFirst ? ServerBehavior.Default : ServerBehavior.SilentEnd;
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Behavior = behavior });
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.EndSession, harness.Token);
         var frames = new List<Event>();
@@ -138,7 +134,7 @@ public sealed class ServerBehaviorTests
         Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
         Assert.IsType<UserEndSessionEvent>(frames[0]);
         Assert.Equal(sessionEndFirst, frames.Any(e => e is SessionEndEvent));
-        Assert.IsType<SessionEndEvent>(harness.Simulator.GetSession(sessionId).Journal[^1]);
+        Assert.IsType<SessionEndEvent>(harness.Simulator.Sessions.Single().Journal[^1]);
     }
 
     [Fact]

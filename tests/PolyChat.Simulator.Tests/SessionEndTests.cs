@@ -13,9 +13,7 @@ public sealed class SessionEndTests
     public async Task UserEndSessionIsEchoedThenSessionEndThenClose1000()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.EndSession, harness.Token);
 
@@ -32,9 +30,7 @@ public sealed class SessionEndTests
         // dropped, not abort the socket before SESSION_END and the 1000 close are sent.
         var faults = new FaultOptions { Seed = 1, DelayEvent = 1, MaxDelay = TimeSpan.FromMilliseconds(100) };
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Faults = faults });
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
 
         await socket.SendAsync(Frames.EndSession, harness.Token);
         await socket.SendAsync(Frames.Heartbeat, harness.Token);

@@ -187,13 +187,11 @@ public sealed class StrictSessionTests
     public async Task TheJournalIsWhatAFullReplayCarries()
     {
         await using var harness = await SimulatorHarness.StartAsync();
-        var (token, sessionId) = await harness.NewSessionAsync();
-        await using var socket = await harness.ConnectAsync(sessionId, token);
-        await socket.ReceiveBatchAsync(harness.Token);
+        await using var socket = await harness.ConnectNewAsync();
         await socket.SendAsync(Frames.Join, harness.Token);
         var live = await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, harness.Token);
 
-        var journal = harness.Simulator.GetSession(sessionId).Journal;
+        var journal = harness.Simulator.Sessions.Single().Journal;
 
         Assert.Equal(live.Select(e => e.Id), journal.Skip(1).Select(e => e.Id));
         Assert.IsType<SessionStartEvent>(journal[0]);

@@ -29,6 +29,38 @@ internal sealed class FrameMutator
         _seeds = seeds;
     }
 
+    /// <summary>
+    /// Applies explicit edits, as a property test's generator draws them: kind 0 overwrites the byte at the
+    /// position, 1 inserts one there, anything else removes one; positions wrap around the frame's length.
+    /// </summary>
+    public static byte[] Apply(byte[] source, (int Position, int Kind, byte Value)[] edits)
+    {
+        var bytes = new List<byte>(source);
+        foreach (var (position, kind, value) in edits)
+        {
+            var at = position % (bytes.Count + 1);
+            switch (kind)
+            {
+                case 0 when at < bytes.Count:
+                    bytes[at] = value;
+                    break;
+                case 1:
+                    bytes.Insert(at, value);
+                    break;
+                default:
+                    if (at < bytes.Count)
+                    {
+                        bytes.RemoveAt(at);
+                    }
+
+                    break;
+            }
+        }
+
+        return bytes.ToArray();
+    }
+
+    /// <summary>The next hostile frame: a random seed frame with one to three random mutations.</summary>
     public byte[] Next()
     {
         var frame = new List<byte>(_seeds[_random.Next(_seeds.Count)]);

@@ -71,7 +71,7 @@ public sealed class MutationTests
         for (var i = 0; i < 20_000; i++)
         {
             receiver.Receive(mutator.Next(), out _);
-            Drain(receiver, assembler);
+            Feed(receiver, assembler);
             Assert.True(receiver.Counters.Held <= 64);
             Assert.True(assembler.OpenMessages <= 4);
         }
@@ -80,21 +80,15 @@ public sealed class MutationTests
         var next = receiver.Cursor + 1;
         var frame = $"{{\"id\":\"after-the-storm\",\"sequence\":{next},\"timestamp\":\"2026-05-20T09:15:40Z\",\"type\":\"EVENT_TYPE_HEARTBEAT\",\"payload\":{{}}}}";
         Assert.Equal(FrameOutcome.Accepted, receiver.Receive(System.Text.Encoding.UTF8.GetBytes(frame), out _));
-        var delivered = new List<Event>();
-        while (receiver.TryTake(out var output))
-        {
-            if (output.Kind == SequencerOutputKind.Event)
-            {
-                delivered.Add(output.Event);
-            }
-        }
+        var delivered = receiver.Drain().Where(o => o.Kind == SequencerOutputKind.Event).Select(o => o.Event).ToList();
 
         Assert.Contains(delivered, e => e.Id == "after-the-storm");
     }
 
-    private static void Drain(EventReceiver receiver, MessageStreamAssembler assembler)
+    /// <summary>Takes what the receiver has (<see cref="SequencerOutputs.Drain(EventReceiver)"/>) into the assembler, dropping abandoned reports.</summary>
+    private static void Feed(EventReceiver receiver, MessageStreamAssembler assembler)
     {
-        while (receiver.TryTake(out var output))
+        foreach (var output in receiver.Drain())
         {
             if (output.Kind == SequencerOutputKind.Event && output.Event is PolyAgentMessageChunkEvent chunk)
             {

@@ -1,15 +1,14 @@
-using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using PolyChat.Protocol.Events;
 
 namespace PolyChat.Protocol.Tests.Receiving;
 
-/// <summary>Hand-written server frames and output rendering shared by the receiver tests.</summary>
+/// <summary>Hand-written server frames shared by the receiver tests.</summary>
 internal static class ReceiverFrames
 {
     /// <summary>A UUIDv7-shaped id whose last twelve hex digits are <paramref name="n"/>.</summary>
-    public static string Id(long n) => string.Create(CultureInfo.InvariantCulture, $"0190a3f1-1c22-7b10-8e4d-{n:x12}");
+    public static string Id(long n) => TestIds.UuidText(n);
 
     /// <summary>A permanent USER_MESSAGE echo numbered <paramref name="sequence"/>, with text "m{sequence}".</summary>
     public static string Message(long sequence, string? id = null) =>
@@ -29,41 +28,4 @@ internal static class ReceiverFrames
 
     public static FrameOutcome Receive(this EventReceiver receiver, string frame) =>
         receiver.Receive(Encoding.UTF8.GetBytes(frame), out _);
-
-    public static List<SequencerOutput<Event>> Drain(this EventReceiver receiver)
-    {
-        var outputs = new List<SequencerOutput<Event>>();
-        while (receiver.TryTake(out SequencerOutput<Event> output))
-        {
-            outputs.Add(output);
-        }
-
-        return outputs;
-    }
-
-    /// <summary>
-    /// Renders outputs as "m1, m2, gap 3..3 Flush, typing:agent_17": a permanent message by its text (checked
-    /// against its sequence), a transient typing event by its agent, a gap by its range and reason.
-    /// </summary>
-    public static string Render(this IEnumerable<SequencerOutput<Event>> outputs)
-    {
-        var parts = new List<string>();
-        foreach (SequencerOutput<Event> output in outputs)
-        {
-            if (output.Kind == SequencerOutputKind.Gap)
-            {
-                parts.Add(string.Create(CultureInfo.InvariantCulture, $"gap {output.Gap.FirstMissing}..{output.Gap.LastMissing} {output.Gap.Reason}"));
-                continue;
-            }
-
-            parts.Add(output.Event switch
-            {
-                UserMessageEvent message when message.Sequence == output.Sequence && message.Payload.Text == $"m{output.Sequence}" => message.Payload.Text,
-                LiveAgentTypingEvent typing when output.Sequence is null => $"typing:{typing.Payload.AgentId}",
-                Event other => $"unexpected {other.Type} (sequence {output.Sequence?.ToString(CultureInfo.InvariantCulture) ?? "null"})",
-            });
-        }
-
-        return string.Join(", ", parts);
-    }
 }

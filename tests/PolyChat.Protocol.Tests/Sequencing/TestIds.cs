@@ -1,13 +1,15 @@
 using System;
-using System.Collections.Generic;
 
 namespace PolyChat.Protocol.Tests;
 
-/// <summary>Helpers shared by the sequencer tests.</summary>
+/// <summary>Test ids shared by the sequencer and receiver tests.</summary>
 internal static class TestIds
 {
     /// <summary>A UUIDv7-shaped id whose last twelve hex digits are <paramref name="n"/>.</summary>
-    public static EventKey Uuid(long n) => EventKey.FromString($"0190a3f1-1c22-7b10-8e4d-{n:x12}");
+    public static EventKey Uuid(long n) => EventKey.FromString(UuidText(n));
+
+    /// <summary>The text of <see cref="Uuid"/>: the one id pattern of these tests (the receiver's frames use it too).</summary>
+    public static string UuidText(long n) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"0190a3f1-1c22-7b10-8e4d-{n:x12}");
 
     /// <summary>Writes "evt-" and the decimal digits of <paramref name="n"/> into <paramref name="buffer"/>, without allocating.</summary>
     public static EventKey Utf8(long n, Span<byte> buffer)
@@ -32,34 +34,5 @@ internal static class TestIds
         "0190a3f1-1c22-7b10-8e4d-"u8.CopyTo(buffer);
         n.TryFormat(buffer[24..36], out _, "x12", System.Globalization.CultureInfo.InvariantCulture);
         return EventKey.FromUtf8(buffer[..36]);
-    }
-
-    /// <summary>Takes every ready output.</summary>
-    public static List<SequencerOutput<T>> Drain<T>(this EventSequencer<T> sequencer)
-    {
-        var outputs = new List<SequencerOutput<T>>();
-        while (sequencer.TryTake(out SequencerOutput<T> output))
-        {
-            outputs.Add(output);
-        }
-
-        return outputs;
-    }
-
-    /// <summary>Renders outputs compactly, e.g. "gap 1..2 HeldLimit, 3, 4, t:x", for readable assertions.</summary>
-    public static string Render<T>(this IEnumerable<SequencerOutput<T>> outputs)
-    {
-        var parts = new List<string>();
-        foreach (SequencerOutput<T> output in outputs)
-        {
-            parts.Add(output.Kind switch
-            {
-                SequencerOutputKind.Gap => $"gap {output.Gap.FirstMissing}..{output.Gap.LastMissing} {output.Gap.Reason}",
-                _ when output.Sequence is long sequence => sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                _ => $"t:{output.Event}",
-            });
-        }
-
-        return string.Join(", ", parts);
     }
 }

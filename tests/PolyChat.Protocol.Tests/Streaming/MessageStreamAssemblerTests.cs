@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol.Events;
 using Xunit;
@@ -306,11 +305,7 @@ public class MessageStreamAssemblerTests
         Assert.Null(whole.Sequence);
         Assert.Equal(new DateTimeOffset(2026, 5, 20, 9, 15, 43, TimeSpan.Zero), whole.Timestamp);
 
-        using JsonDocument written = JsonDocument.Parse(PolyChatJson.Write(whole));
-        using JsonDocument unstreamed = JsonDocument.Parse(UnstreamedFrame);
-        Assert.True(
-            JsonElement.DeepEquals(unstreamed.RootElement, written.RootElement),
-            $"Written:  {written.RootElement.GetRawText()}\nExpected: {unstreamed.RootElement.GetRawText()}");
+        JsonSemantics.AssertEquivalent(UnstreamedFrame, PolyChatJson.Write(whole));
     }
 
     [Fact]

@@ -189,6 +189,11 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         var faults = new FaultOptions { Seed = 1, HostileFrame = 1 };
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { Faults = faults });
         await using var session = await ConnectAsync(harness, streaming: false);
+        // The application reads late: that wait is the thing under test, not a wait for something to happen. Once
+        // the server has the socket open its frames are on their way and nothing is subscribed yet. A correct client
+        // passes whatever the length (the frames wait for the first read); the length only gives a client that
+        // handled frames eagerly the time to lose the first rejection.
+        await Scripted.Waits.UntilAsync(() => harness.Simulator.Sessions.Single().OpenSockets == 1, "the socket");
         await Task.Delay(300, harness.Token);
         var rejected = new ConcurrentQueue<PolyChatJsonException>();
         session.FrameRejected += (_, error) => rejected.Enqueue(error);
@@ -231,7 +236,8 @@ public sealed class SessionClientTests(ITestOutputHelper output)
 
         await inHandler.Task.WaitAsync(harness.Token);
         var disposing = session.DisposeAsync().AsTask();
-        await Task.Delay(500, harness.Token);
+        // Disposal aborts the socket without waiting on the held loop: the server sees it close.
+        await Scripted.Waits.UntilAsync(() => harness.Simulator.Sessions.Single().OpenSockets == 0, "disposal to abort the socket");
         release.Set();
 
         await disposing.WaitAsync(harness.Token);
@@ -340,21 +346,9 @@ public sealed class SessionClientTests(ITestOutputHelper output)
     private static async Task<PolyChatSession> ConnectAsync(
         SimulatorHarness harness, bool streaming, int maxReconnectAttempts = 5, StreamAssemblyOptions? assembly = null)
     {
-        var rest = new PolyChatRestClient(harness.Http, harness.Simulator.BaseAddress);
-        var token = await rest.GetAccessTokenAsync(SimulatorHarness.ConnectorToken, SimulatorHarness.Host, harness.Token);
-        var sessionId = await rest.CreateSessionAsync(token, streamingEnabled: streaming, cancellationToken: harness.Token);
+        var (token, sessionId) = await ClientSessions.CreateAsync(harness, streaming);
         return await PolyChatSession.ConnectAsync(
-            new SessionOptions
-            {
-                WebSocketAddress = harness.Simulator.WebSocketAddress,
-                SessionId = sessionId,
-                AccessToken = token,
-                MaxReconnectAttempts = maxReconnectAttempts,
-                InitialReconnectDelay = TimeSpan.FromMilliseconds(20),
-                MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
-                Delivery = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(300) },
-                Streaming = assembly,
-            },
+            ClientSessions.Fast(harness.Simulator.WebSocketAddress, sessionId, token, maxReconnectAttempts, streaming: assembly),
             harness.Token);
     }
 

@@ -17,9 +17,7 @@ public sealed class SessionHeartbeatTests
     public async Task HeartbeatIsSentEveryIntervalFromTheCapabilities()
     {
         await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { HeartbeatIntervalSeconds = 20 });
-        var rest = new PolyChatRestClient(harness.Http, harness.Simulator.BaseAddress);
-        var token = await rest.GetAccessTokenAsync(SimulatorHarness.ConnectorToken, SimulatorHarness.Host, harness.Token);
-        var sessionId = await rest.CreateSessionAsync(token, cancellationToken: harness.Token);
+        var (token, sessionId) = await ClientSessions.CreateAsync(harness);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var session = await PolyChatSession.ConnectAsync(
             new SessionOptions { WebSocketAddress = harness.Simulator.WebSocketAddress, SessionId = sessionId, AccessToken = token, TimeProvider = clock },

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using PolyChat.Protocol.Events;
 
 namespace PolyChat.Simulator.Tests.Support;
 
@@ -116,6 +117,44 @@ internal sealed class SimulatorHarness : IAsyncDisposable
 
     public Task<ChatSocket> ConnectAsync(string sessionId, string token, string? cursor = null) =>
         ChatSocket.ConnectAsync(SocketUri(sessionId, token, cursor), Token);
+
+    /// <summary>A new session and a socket on it, its history batch (SESSION_START) already read.</summary>
+    public async Task<ChatSocket> ConnectNewAsync(bool streaming = false)
+    {
+        var (token, sessionId) = await NewSessionAsync(streaming);
+        var socket = await ConnectAsync(sessionId, token);
+        try
+        {
+            await socket.ReceiveBatchAsync(Token);
+            return socket;
+        }
+        catch
+        {
+            await socket.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The preamble of a conversation, written once: a new session without streaming, a socket on it, the history
+    /// batch read, the agent asked to join (§2) and its greeting (one POLY_AGENT_MESSAGE) read. The socket is then
+    /// ready for the test's own frames.
+    /// </summary>
+    public async Task<ChatSocket> ConnectGreetedAsync()
+    {
+        var socket = await ConnectNewAsync();
+        try
+        {
+            await socket.SendAsync(Frames.Join, Token);
+            await socket.ReceiveUntilAsync(e => e is PolyAgentMessageEvent, Token);
+            return socket;
+        }
+        catch
+        {
+            await socket.DisposeAsync();
+            throw;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,16 +1,18 @@
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using PolyChat.Protocol.Tests;
 using Xunit;
 
 namespace PolyChat.Cli.Tests;
 
-public sealed class ReplayTests
+/// <summary>The <c>polychat replay</c> command: a transcript read back in sequence order, from a cursor, with its errors (not the protocol's replay on reconnect, which the simulator tests cover).</summary>
+public sealed class ReplayCommandTests
 {
     private static string Frame(int sequence, string type = "EVENT_TYPE_HEARTBEAT", string payload = "{}", string? id = null) =>
         $"{{\"id\":\"{id ?? Id(sequence)}\",\"sequence\":{sequence},\"timestamp\":\"2026-05-20T09:15:0{sequence % 10}Z\",\"type\":\"{type}\",\"payload\":{payload}}}";
 
-    private static string Id(int n) => $"0190a3f1-1c22-7b10-8e4d-{n:x12}";
+    private static string Id(int n) => TestIds.UuidText(n);
 
     private static long[] Sequences(CliResult result) =>
         result.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("sequence").GetInt64()).ToArray();
@@ -62,8 +64,8 @@ public sealed class ReplayTests
         var result = CliResult.Run(unknown + "\n" + known, "replay");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(unknown).RootElement, JsonDocument.Parse(result.StdoutLines[0]).RootElement), result.StdoutLines[0]);
-        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(known).RootElement, JsonDocument.Parse(result.StdoutLines[1]).RootElement), result.StdoutLines[1]);
+        JsonSemantics.AssertEquivalent(unknown, result.StdoutLines[0]);
+        JsonSemantics.AssertEquivalent(known, result.StdoutLines[1]);
     }
 
     [Theory]
