@@ -19,15 +19,6 @@ internal static class TestIds
         return EventKey.FromUtf8(buffer[..(4 + written)]);
     }
 
-    /// <summary>What <c>Check</c> must have predicted for an event that <c>Offer</c> then dealt with as <paramref name="offered"/>.</summary>
-    public static SequencerCheck AsCheck(this SequencerDecision offered) => offered switch
-    {
-        SequencerDecision.Ready or SequencerDecision.Held => SequencerCheck.Accept,
-        SequencerDecision.Duplicate => SequencerCheck.Duplicate,
-        SequencerDecision.Stale => SequencerCheck.Stale,
-        _ => throw new ArgumentOutOfRangeException(nameof(offered), offered, "Not a decision Offer returns."),
-    };
-
     /// <summary>The UTF-8 form of <see cref="Uuid"/>, written into <paramref name="buffer"/> (36 bytes), without allocating.</summary>
     public static EventKey Utf8Uuid(long n, Span<byte> buffer)
     {
