@@ -19,6 +19,9 @@ public sealed class SessionTimerTests
 {
     private const string Heartbeat = "EVENT_TYPE_HEARTBEAT";
 
+    // A gap repair this far out leaves a hole to the sequencer's own timeout.
+    private static readonly TimeSpan FarOut = TimeSpan.FromHours(1);
+
     [Fact]
     public async Task AnIdleSessionWakesOnlyForItsHeartbeat()
     {
@@ -99,7 +102,7 @@ public sealed class SessionTimerTests
             await connection.SendAsync(ServerFrames.UserMessageEcho(5, "go", ScriptedConnection.ClientEventIdOf(message)!));
         });
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var client = await ScriptedClient.ConnectAsync(OnClock(server, clock, sequencing: new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(2) }));
+        await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock, gapReconnectDelay: FarOut, sequencing: new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(2) }));
         var gaps = new System.Collections.Concurrent.ConcurrentQueue<SequenceGap>();
         client.Session.GapDeclared += (_, gap) => gaps.Enqueue(gap);
 
@@ -127,7 +130,7 @@ public sealed class SessionTimerTests
             await connection.SendAsync(ServerFrames.Typing(1));
         });
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var client = await ScriptedClient.ConnectAsync(OnClock(server, clock, delivery: new DeliveryOptions { RetryDelay = TimeSpan.FromHours(1) }));
+        await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock, gapReconnectDelay: FarOut, delivery: new DeliveryOptions { RetryDelay = TimeSpan.FromHours(1) }));
         await Waits.UntilAsync(() => client.Count<LiveAgentTypingEvent>() == 1, "the end of the history");
         var connection = await server.WaitForConnectionAsync(1);
 
@@ -156,7 +159,7 @@ public sealed class SessionTimerTests
             await connection.SendAsync(ServerFrames.UserMessageEcho(4, "go", ScriptedConnection.ClientEventIdOf(message)!));
         });
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var client = await ScriptedClient.ConnectAsync(OnClock(server, clock, streaming: new StreamAssemblyOptions { IncompleteTimeout = TimeSpan.FromHours(1) }));
+        await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock, gapReconnectDelay: FarOut, streaming: new StreamAssemblyOptions { IncompleteTimeout = TimeSpan.FromHours(1) }));
         var abandoned = new System.Collections.Concurrent.ConcurrentQueue<AbandonedMessage>();
         client.Session.MessageAbandoned += (_, message) => abandoned.Enqueue(message);
         await Waits.UntilAsync(() => client.Count<PolyAgentMessageChunkEvent>() == 1, "the first chunk");
@@ -167,28 +170,5 @@ public sealed class SessionTimerTests
         await Waits.UntilAsync(() => !abandoned.IsEmpty, "the abandoned reply");
         var reply = Assert.Single(abandoned);
         Assert.Equal((AbandonReason.Timeout, "Hel"), (reply.Reason, reply.Message.Text));
-    }
-
-    private static SessionOptions OnClock(
-        ScriptedServer server,
-        FakeTimeProvider clock,
-        SequencerOptions? sequencing = null,
-        DeliveryOptions? delivery = null,
-        StreamAssemblyOptions? streaming = null)
-    {
-        var scripted = ScriptedClient.Options(server, clock);
-        return new SessionOptions
-        {
-            WebSocketAddress = scripted.WebSocketAddress,
-            SessionId = scripted.SessionId,
-            AccessToken = scripted.AccessToken,
-            TimeProvider = clock,
-
-            // Far out, so that a hole waits for the sequencer's own timeout rather than a repair.
-            GapReconnectDelay = TimeSpan.FromHours(1),
-            Sequencing = sequencing,
-            Delivery = delivery,
-            Streaming = streaming,
-        };
     }
 }

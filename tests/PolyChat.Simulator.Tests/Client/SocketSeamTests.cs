@@ -36,8 +36,7 @@ public sealed class SocketSeamTests
             }
         });
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var scripted = ScriptedClient.Options(server, clock);
-        var options = WithSocket(scripted, configure: socket => socket.SetRequestHeader("X-Tenant", "acme"));
+        var options = ScriptedClient.Options(server, clock, configureWebSocket: socket => socket.SetRequestHeader("X-Tenant", "acme"));
         await using var client = await ScriptedClient.ConnectAsync(options);
 
         // The drop is followed by a reconnect after the backoff (§4b), on the fake clock.
@@ -119,8 +118,7 @@ public sealed class SocketSeamTests
             await connection.SendAsync(ServerFrames.AgentMessage(4, "small"));
         });
         RecordingWebSocket? recorded = null;
-        var scripted = ScriptedClient.Options(server);
-        var options = WithSocket(scripted, factory: async (address, cancellationToken) =>
+        var options = ScriptedClient.Options(server, webSocketFactory: async (address, cancellationToken) =>
         {
             var socket = new ClientWebSocket();
             await socket.ConnectAsync(address, cancellationToken);
@@ -143,21 +141,6 @@ public sealed class SocketSeamTests
         AccessToken = new AccessToken(ScriptedClient.Token, TimeSpan.FromHours(1)),
         WebSocketFactory = factory,
     };
-
-    private static SessionOptions WithSocket(
-        SessionOptions options,
-        Action<ClientWebSocketOptions>? configure = null,
-        Func<Uri, CancellationToken, ValueTask<WebSocket>>? factory = null) => new()
-        {
-            WebSocketAddress = options.WebSocketAddress,
-            SessionId = options.SessionId,
-            AccessToken = options.AccessToken,
-            TimeProvider = options.TimeProvider,
-            Jitter = options.Jitter,
-            HistoryQuietPeriod = options.HistoryQuietPeriod,
-            ConfigureWebSocket = configure,
-            WebSocketFactory = factory,
-        };
 
     // One connection: the history, then an echo for each user message (§8's shapes), until the client closes.
     private static async Task ServeOneAsync(TcpListener listener)

@@ -48,10 +48,20 @@ internal sealed class ScriptedClient : IAsyncDisposable
         Func<double>? jitter = null,
         long cursor = 0,
         SequencerOptions? sequencing = null,
-        TimeSpan? historyQuietPeriod = null) => new()
+        TimeSpan? historyQuietPeriod = null,
+        DeliveryOptions? delivery = null,
+        StreamAssemblyOptions? streaming = null,
+        TimeSpan? gapReconnectDelay = null,
+        Action<System.Net.WebSockets.ClientWebSocketOptions>? configureWebSocket = null,
+        Func<Uri, CancellationToken, ValueTask<System.Net.WebSockets.WebSocket>>? webSocketFactory = null) => new()
         {
             HistoryQuietPeriod = historyQuietPeriod ?? TimeSpan.FromMilliseconds(500),
             Sequencing = sequencing,
+            Delivery = delivery,
+            Streaming = streaming,
+            GapReconnectDelay = gapReconnectDelay ?? TimeSpan.FromSeconds(1),
+            ConfigureWebSocket = configureWebSocket,
+            WebSocketFactory = webSocketFactory,
             WebSocketAddress = server.WebSocketAddress,
             SessionId = "0190a3f0-aaaa-7bbb-8ccc-000000000001",
             AccessToken = new AccessToken(Token, TimeSpan.FromHours(24)),
