@@ -155,6 +155,7 @@ public sealed class SessionTimerTests
             await connection.AcceptAsync();
             await connection.SendAsync(ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 0), ServerFrames.AgentJoined(2)));
             await connection.SendAsync(ServerFrames.Event(3, "EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK", Chunk));
+            await connection.SendAsync(ServerFrames.Typing(1));
             var message = await connection.WaitForTypeAsync("EVENT_TYPE_USER_MESSAGE");
             await connection.SendAsync(ServerFrames.UserMessageEcho(4, "go", ScriptedConnection.ClientEventIdOf(message)!));
         });
@@ -162,7 +163,8 @@ public sealed class SessionTimerTests
         await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock, gapReconnectDelay: FarOut, streaming: new StreamAssemblyOptions { IncompleteTimeout = TimeSpan.FromHours(1) }));
         var abandoned = new System.Collections.Concurrent.ConcurrentQueue<AbandonedMessage>();
         client.Session.MessageAbandoned += (_, message) => abandoned.Enqueue(message);
-        await Waits.UntilAsync(() => client.Count<PolyAgentMessageChunkEvent>() == 1, "the first chunk");
+        // The app sees a chunk before the session files it; the typing frame after it is seen only once it is filed.
+        await Waits.UntilAsync(() => client.Count<LiveAgentTypingEvent>() == 1, "the frame after the first chunk");
 
         clock.Advance(TimeSpan.FromHours(1));
         await client.Session.SendMessageAsync("go");
