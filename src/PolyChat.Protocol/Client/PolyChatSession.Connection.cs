@@ -268,58 +268,6 @@ public sealed partial class PolyChatSession
     }
 
     /// <summary>
-    /// Keeps the gap watch in step with the receiver, after every change on the receive loop; under
-    /// <c>_receiveLock</c>. Events held behind a missing sequence (a lost frame or echo) arm a one-shot timer for
-    /// <see cref="SessionOptions.GapReconnectDelay"/>; nothing held disarms it, so an idle session has no timer work
-    /// but its heartbeat. PolyAI replays everything after the cursor on reconnect, so a hole that does not fill in
-    /// time is repaired by reconnecting (see <see cref="OnGapWatchDue"/>).
-    /// </summary>
-    private void UpdateGapWatch()
-    {
-        if (_receiver.Counters.Held == 0 || _stop.IsCancellationRequested || _endReason is not null)
-        {
-            if (_gapWatchArmed)
-            {
-                _gapWatchArmed = false;
-                _gapWatch?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            }
-
-            return;
-        }
-
-        if (!_gapWatchArmed)
-        {
-            _gapWatchArmed = true;
-            _gapWatch ??= _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).OnGapWatchDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _gapWatch.Change(_options.GapReconnectDelay, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    /// <summary>
-    /// Events have waited <see cref="SessionOptions.GapReconnectDelay"/> behind a hole: aborting the socket sends the
-    /// receive loop down its reconnect path with the current cursor. The replay then settles the hole for good (see
-    /// <see cref="AfterHistoryAsync"/>), so each hole costs at most one reconnect.
-    /// </summary>
-    private void OnGapWatchDue()
-    {
-        WebSocket? socket;
-        lock (_receiveLock)
-        {
-            _gapWatchArmed = false;
-            socket = _socket;
-            if (_receiver.Counters.Held == 0 || _inHistory || socket is null)
-            {
-                // While a replay is coming in, its end decides about the hole (and re-arms the watch if it must);
-                // while reconnecting, the next connection's history does.
-                return;
-            }
-        }
-
-        SessionLog.RepairingGap(_logger, Cursor);
-        socket.Abort();
-    }
-
-    /// <summary>
     /// The reconnect limit: <see cref="SessionOptions.MaxReconnectAttempts"/> when the application set it, else the
     /// server's <c>capabilities.max_reconnect_attempts</c> hint (§3b), else 5.
     /// </summary>

@@ -310,47 +310,6 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         }
     }
 
-    private void StartHeartbeat()
-    {
-        var seconds = Capabilities?.HeartbeatIntervalSeconds ?? DefaultHeartbeatSeconds;
-        _heartbeat?.Dispose();
-        if (seconds <= 0 || _endReason is not null || _stop.IsCancellationRequested)
-        {
-            // 0 disables heartbeats, as in PolyAI's SDKs.
-            _heartbeat = null;
-            return;
-        }
-
-        var period = TimeSpan.FromSeconds(seconds);
-        _heartbeat = _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).Beat(), this, period, period);
-    }
-
-    private void Beat() => _ = HeartbeatAsync();
-
-    private void StopTimers()
-    {
-        Interlocked.Exchange(ref _heartbeat, null)?.Dispose();
-        lock (_receiveLock)
-        {
-            // Under the lock the receive loop arms it with, so it is not re-created once stopped.
-            _gapWatch?.Dispose();
-            _gapWatch = null;
-            _gapWatchArmed = false;
-        }
-    }
-
-    private async Task HeartbeatAsync()
-    {
-        try
-        {
-            await SendFrameAsync(new HeartbeatEvent(new HeartbeatPayload()), _stop.Token).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is WebSocketException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
-        {
-            // A missed heartbeat is recovered by the reconnect that the dropped socket triggers.
-        }
-    }
-
     private void OnDeliveryUpdated(object? sender, DeliveryUpdate update)
     {
         var id = update.Message.ClientEventId;
