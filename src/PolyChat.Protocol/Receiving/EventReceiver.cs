@@ -36,7 +36,6 @@ public sealed class EventReceiver
 
     private readonly EventSequencer<Event> _sequencer;
     private readonly Queue<RejectedEvent> _rejected = new();
-    private readonly int _maxFrameBytes = 1 << 20;
     private long _unreadableTaken;
 
     /// <summary>Creates a receiver.</summary>
@@ -49,15 +48,7 @@ public sealed class EventReceiver
     /// Default 1 MiB: eight times PolyAI's 128 KB message limit, room for a large replay batch.
     /// </summary>
     /// <exception cref="System.ArgumentOutOfRangeException">The value is below 64.</exception>
-    public int MaxFrameBytes
-    {
-        get => _maxFrameBytes;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 64);
-            _maxFrameBytes = value;
-        }
-    }
+    public int MaxFrameBytes { get; init => field = OptionRules.InRange(value, 64, int.MaxValue); } = 1 << 20;
 
     /// <summary>The last delivered sequence: the <c>cursor</c> to reconnect with.</summary>
     public long Cursor => _sequencer.Cursor;
@@ -94,9 +85,9 @@ public sealed class EventReceiver
     public FrameOutcome Receive(ReadOnlySpan<byte> utf8Frame, out PolyChatJsonException? error)
     {
         error = null;
-        if (utf8Frame.Length > _maxFrameBytes)
+        if (utf8Frame.Length > MaxFrameBytes)
         {
-            error = new PolyChatJsonException($"The frame is {utf8Frame.Length} bytes; at most {_maxFrameBytes} are accepted.", _maxFrameBytes);
+            error = new PolyChatJsonException($"The frame is {utf8Frame.Length} bytes; at most {MaxFrameBytes} are accepted.", MaxFrameBytes);
             return RejectFrame(error);
         }
 

@@ -27,7 +27,7 @@ public sealed class FrameSizeLimitTests
     public void TheDefaultLimitIsOneMebibyteAndTooSmallALimitIsRefused()
     {
         Assert.Equal(1 << 20, new EventReceiver().MaxFrameBytes);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new EventReceiver { MaxFrameBytes = 10 });
+        Assert.Equal(nameof(EventReceiver.MaxFrameBytes), Assert.Throws<ArgumentOutOfRangeException>(() => new EventReceiver { MaxFrameBytes = 10 }).ParamName);
     }
 
     [Fact]

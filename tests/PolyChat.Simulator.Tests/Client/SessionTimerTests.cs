@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Tests;
 using PolyChat.Simulator.Tests.Client.Scripted;
 using Xunit;
 
@@ -33,21 +34,22 @@ public sealed class SessionTimerTests
             // A live frame ends the history at once (§4a), so the test needs no quiet period.
             await connection.SendAsync(ServerFrames.Typing(1));
         });
-        var time = new CountingTimeProvider(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new CountingTimeProvider(clock);
         await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, time));
         await Waits.UntilAsync(() => client.Events.Count == 3, "the history and the typing frame");
         var connection = await server.WaitForConnectionAsync(1);
-        var before = time.Callbacks;
+        var before = time.Fired;
 
         for (var step = 0; step < 60; step++)
         {
-            time.Clock.Advance(TimeSpan.FromSeconds(10));
+            clock.Advance(TimeSpan.FromSeconds(10));
             await Task.Delay(1);
         }
 
         // Ten idle minutes: 20 heartbeats of 30 s, and no other timer callback.
         await Waits.UntilAsync(() => connection.ReceivedTypes.Count(type => type == Heartbeat) == 20, "20 heartbeats");
-        Assert.Equal(20, time.Callbacks - before);
+        Assert.Equal(20, time.Fired - before);
     }
 
     [Fact]
@@ -68,23 +70,24 @@ public sealed class SessionTimerTests
                 await connection.SendAsync(ServerFrames.Typing(1));
             }
         });
-        var time = new CountingTimeProvider(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new CountingTimeProvider(clock);
         await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, time));
 
-        await Waits.AdvanceUntilAsync(time.Clock, TimeSpan.FromMilliseconds(100), () => client.Count<PolyAgentMessageEvent>() == 2, "the repaired hole", TimeSpan.FromSeconds(10));
+        await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => client.Count<PolyAgentMessageEvent>() == 2, "the repaired hole", TimeSpan.FromSeconds(10));
         await Waits.UntilAsync(() => client.Count<LiveAgentTypingEvent>() == 1, "the end of the replay");
         Assert.Equal([1L, 2, 3, 4], client.Events.Where(e => e.Sequence is not null).Select(e => e.Sequence!.Value).ToArray());
         Assert.Equal(2, server.Connections[1].Cursor);
 
-        var before = time.Callbacks;
+        var before = time.Fired;
         for (var step = 0; step < 60; step++)
         {
-            time.Clock.Advance(TimeSpan.FromSeconds(10));
+            clock.Advance(TimeSpan.FromSeconds(10));
             await Task.Delay(1);
         }
 
         // Heartbeats are off (interval 0) and nothing is held: ten minutes without a single timer callback.
-        Assert.Equal(0, time.Callbacks - before);
+        Assert.Equal(0, time.Fired - before);
     }
 
     [Fact]
