@@ -80,10 +80,12 @@ public sealed partial class PolyChatSession
             {
                 return;
             }
-            catch (Exception exception) when (_options.WebSocketFactory is not null)
+            catch (Exception exception)
             {
-                // Anything else from the application's factory is not a handshake answer: say whose failure it is.
-                Fail(new SessionClosedException($"SessionOptions.WebSocketFactory failed ({exception.GetType().Name}: {exception.Message}).", null, exception));
+                // Anything else (from the application's factory or configuration callback) is not a handshake answer:
+                // end the session saying whose failure it is, rather than leave ConnectAsync waiting.
+                var source = _options.WebSocketFactory is null ? "Opening the WebSocket (SessionOptions.ConfigureWebSocket)" : "SessionOptions.WebSocketFactory";
+                Fail(new SessionClosedException($"{source} failed ({exception.GetType().Name}: {exception.Message}).", null, exception));
                 return;
             }
 
@@ -201,6 +203,12 @@ public sealed partial class PolyChatSession
             var status = socket.HttpStatusCode == 0 ? (HttpStatusCode?)null : socket.HttpStatusCode;
             socket.Dispose();
             throw new PolyChatApiException(status, HandshakeText(status), "The WebSocket handshake failed", exception);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not the session stopping: a handshake that timed out is a transient failure, retried with backoff.
+            socket.Dispose();
+            throw new PolyChatApiException(null, null, "The WebSocket handshake timed out", exception);
         }
         catch
         {

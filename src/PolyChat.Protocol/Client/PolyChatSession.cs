@@ -146,7 +146,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     /// <summary>
     /// Connects and starts the session. Frames are read from the first <see cref="ReadEventsAsync"/> call on:
     /// subscribe to <see cref="FrameRejected"/>, <see cref="GapDeclared"/>, <see cref="MessageAbandoned"/> and
-    /// <see cref="DeliveryTracker.Updated"/> before it and no signal is missed.
+    /// <see cref="SessionDeliveries.Updated"/> (on <see cref="Deliveries"/>) before it and no signal is missed.
     /// </summary>
     /// <param name="options">Where and how to connect.</param>
     /// <param name="cancellationToken">Cancels connecting.</param>

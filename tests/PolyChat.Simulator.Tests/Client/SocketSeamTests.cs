@@ -106,6 +106,18 @@ public sealed class SocketSeamTests
     }
 
     [Fact]
+    public async Task AConfigureCallbackThatThrowsEndsTheSessionInsteadOfLeavingConnectWaiting()
+    {
+        await using var server = await ScriptedServer.StartAsync(connection => connection.AcceptAsync());
+        var failure = new InvalidOperationException("bad proxy settings");
+        var options = ScriptedClient.Options(server, configureWebSocket: _ => throw failure);
+
+        var thrown = await Assert.ThrowsAsync<SessionClosedException>(() => ScriptedClient.ConnectAsync(options));
+        Assert.Contains("SessionOptions.ConfigureWebSocket", thrown.Message, StringComparison.Ordinal);
+        Assert.Same(failure, thrown.InnerException);
+    }
+
+    [Fact]
     public async Task TheReceiveBufferGoesBackToItsSmallSizeAfterALargeFrame()
     {
         // Ours (thousands of idle sessions per process): a large frame grows the receive buffer only while it is read.
