@@ -12,7 +12,9 @@ namespace PolyChat.Protocol;
 /// The schedule is the docs' receipt algorithm (PROTOCOL.md §2): the first wait, after the send, is
 /// <see cref="RetryDelay"/>; after retry n the wait is <see cref="RetryDelay"/> × n. With the defaults the send
 /// goes at 0 s, retries at 5 s, 10 s and 20 s, and the message fails at 35 s if still no echo. An echo at any
-/// point settles the message as sent and stops the schedule.
+/// point settles the message as sent and stops the schedule. The instants count from the moment the message was
+/// accepted and do not move with the link: an attempt that falls due while disconnected goes out on the next
+/// connection, if the deadline has not passed.
 /// </remarks>
 public sealed class DeliveryOptions
 {
@@ -43,8 +45,8 @@ public sealed class DeliveryOptions
 
     /// <summary>
     /// Gets how many times a message is re-sent, with the same <c>client_event_id</c>, when no echo arrives.
-    /// Default 3; from 0 (send once, then fail) to <see cref="MaxRetriesLimit"/>. A reconnect starts the count
-    /// again, because the re-send on a new connection is a first attempt there.
+    /// Default 3; from 0 (send once, then fail) to <see cref="MaxRetriesLimit"/>. The count and the deadline hold
+    /// across reconnects: a message is sent at most <c>MaxRetries + 1</c> times in all, whatever the link does.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
     public int MaxRetries { get; init => field = OptionRules.InRange(value, 0, MaxRetriesLimit); } = 3;

@@ -10,34 +10,35 @@ namespace PolyChat.Protocol;
 public sealed partial class DeliveryTracker
 {
     /// <summary>
-    /// Reports that the connection dropped (not terminally): retries pause, since each would only fail, and messages
-    /// sent meanwhile are queued. Pending messages stay <see cref="DeliveryStatus.Sending"/> until
-    /// <see cref="OnReconnectedAsync"/>, <see cref="OnClosed"/> or <see cref="Dispose"/>.
+    /// Reports that the connection dropped (not terminally): attempts that fall due from now on are owed to the next
+    /// connection, and messages sent meanwhile are queued. The deadlines keep running: a message whose deadline passes
+    /// while disconnected fails then. Pending messages stay <see cref="DeliveryStatus.Sending"/> until their echo,
+    /// their deadline, <see cref="OnClosed"/> or <see cref="Dispose"/>.
     /// </summary>
     public void OnDisconnected()
     {
         lock (_lock)
         {
-            if (_disposed || !_link.Disconnect())
+            if (_disposed)
             {
                 return;
             }
 
-            _schedule.Reset(DeadlineScheduler.Never);
+            _link.Disconnect();
         }
-
-        _schedule.Apply();
     }
 
     /// <summary>
-    /// Reports a new connection: re-sends every pending message, one after another in the order they were first
-    /// sent, each with its retry count started again. Messages sent while this runs go out after them.
+    /// Reports a new connection: sends each pending message that is owed an attempt (one that fell due while
+    /// disconnected, or that was accepted meanwhile), one after another in the order they were accepted, and nothing
+    /// else: the reconnect by itself adds no send, and each message keeps its schedule and deadline. Messages sent
+    /// while this runs go out after them.
     /// </summary>
     /// <returns>How many messages were handed to the transport; fewer if the connection changed again meanwhile.</returns>
     /// <remarks>
     /// Call it once the server's history replay (the <c>EVENT_TYPE_EVENT_BATCH</c> frames that follow a connect)
     /// has been passed to <see cref="OnEventReceived(Event)"/>: a message whose echo is in the replay is then
-    /// already sent, and not stored twice by a needless re-send. After the session ended or closed, and after
+    /// already sent, and not stored twice by a needless attempt. After the session ended or closed, and after
     /// <see cref="Dispose"/>, it does nothing.
     /// </remarks>
     public async ValueTask<int> OnReconnectedAsync()
@@ -49,23 +50,21 @@ public sealed partial class DeliveryTracker
             {
                 return 0;
             }
-
-            _schedule.Reset(DeadlineScheduler.Never);
         }
 
-        var resent = 0;
+        var sent = 0;
         while (true)
         {
             TrackedMessage? next;
             lock (_lock)
             {
-                // Another disconnect or reconnect supersedes this replay; a newer one re-sends everything itself.
+                // Another disconnect or reconnect supersedes this one; a newer connection sends what is owed itself.
                 if (_link.Connection != connection)
                 {
                     break;
                 }
 
-                next = _pending.FirstNotSentOn(connection);
+                next = _pending.FirstOwed();
                 if (next is null)
                 {
                     // Checked and switched under one lock, so a message sent now cannot be left queued.
@@ -73,18 +72,18 @@ public sealed partial class DeliveryTracker
                     break;
                 }
 
-                Arm(next, connection);
+                StartAttempt(next);
             }
 
             _schedule.Apply();
             _updates.Dispatch();
             await _attempts.SendAsync(next).ConfigureAwait(false);
-            resent++;
+            sent++;
         }
 
         _schedule.Apply();
         _updates.Dispatch();
-        return resent;
+        return sent;
     }
 
     /// <summary>
@@ -135,13 +134,16 @@ public sealed partial class DeliveryTracker
         return failed;
     }
 
-    /// <summary>The timer's wake-up: re-sends what is due on the §2 schedule and fails what ran out of retries.</summary>
+    /// <summary>
+    /// The timer's wake-up: on each message's instants (see <see cref="RetrySchedule"/>) an attempt goes out, or is
+    /// owed to the next connection while the link is down; at its deadline the message fails.
+    /// </summary>
     private void OnDue()
     {
         // A timer callback must never throw: on the system timer that would take the process down.
         try
         {
-            List<TrackedMessage>? retries = null;
+            List<TrackedMessage>? attempts = null;
             long connection;
             lock (_lock)
             {
@@ -158,35 +160,44 @@ public sealed partial class DeliveryTracker
                     // Taken first: settling the message removes its node from the list.
                     var message = node.Value;
                     node = node.Next;
-                    if (!_link.RetriesRunOn(message.Connection))
-                    {
-                        continue;
-                    }
-
                     if (message.DueAt > now)
                     {
                         next = Min(next, message.DueAt);
                     }
-                    else if (_retries.IsExhausted(message.RetriesOnConnection))
+                    else if (now - message.AcceptedAt >= _retries.Deadline)
                     {
-                        Settle(
-                            message,
-                            DeliveryStatus.Failed,
-                            echo: null,
-                            DeliveryFailure.RetriesExhausted,
-                            message.LastServerError is { } last
-                                ? $"No echo from the server after {message.Attempts} attempts; its last error was \"{last}\"."
-                                : $"No echo from the server after {message.Attempts} attempts.");
+                        Fail(message);
+                    }
+                    else if (message.NextAttempt >= _retries.MaxAttempts)
+                    {
+                        // Every instant has passed: only the deadline is left.
+                        message.DueAt = message.AcceptedAt + _retries.Deadline;
+                        next = Min(next, message.DueAt);
                     }
                     else
                     {
-                        // §2's receipt algorithm (see RetrySchedule): retries at 5, 10 and 20 s, failed at 35 s.
-                        message.RetriesOnConnection++;
-                        message.CountAttempt();
-                        message.DueAt = now + _retries.WaitAfter(message.RetriesOnConnection);
+                        // An instant has come (or a transient error's attempt, which takes the next instant's place).
+                        // A clock that jumped past several (a suspended machine) gives one attempt, not a burst.
+                        var elapsed = now - message.AcceptedAt;
+                        message.NextAttempt++;
+                        while (message.NextAttempt < _retries.MaxAttempts && _retries.DueAfter(message.NextAttempt) <= elapsed)
+                        {
+                            message.NextAttempt++;
+                        }
+
+                        if (_link.SendsGoOut)
+                        {
+                            StartAttempt(message);
+                            (attempts ??= new List<TrackedMessage>()).Add(message);
+                        }
+                        else
+                        {
+                            // Down, or a new connection still sending what is owed: one attempt is owed to it.
+                            message.Owed = true;
+                            message.DueAt = message.AcceptedAt + _retries.DueAfter(message.NextAttempt);
+                        }
+
                         next = Min(next, message.DueAt);
-                        Report(message, DeliveryUpdateKind.Sending);
-                        (retries ??= new List<TrackedMessage>()).Add(message);
                     }
                 }
 
@@ -195,9 +206,9 @@ public sealed partial class DeliveryTracker
 
             _schedule.Apply();
             _updates.Dispatch();
-            if (retries is not null)
+            if (attempts is not null)
             {
-                _ = SendRetriesAsync(retries, connection);
+                _ = SendAttemptsAsync(attempts, connection);
             }
         }
         catch (Exception exception) when (CallbackGuard.IsRecoverable(exception))
@@ -206,16 +217,33 @@ public sealed partial class DeliveryTracker
         }
     }
 
-    private async Task SendRetriesAsync(List<TrackedMessage> retries, long connection)
+    /// <summary>A message whose deadline passed without an echo. Under the lock.</summary>
+    private void Fail(TrackedMessage message) =>
+        Settle(
+            message,
+            DeliveryStatus.Failed,
+            echo: null,
+            DeliveryFailure.RetriesExhausted,
+            message.LastServerError is { } last
+                ? $"No echo from the server after {message.Attempts} attempts; its last error was \"{last}\"."
+                : $"No echo from the server after {message.Attempts} attempts.");
+
+    private async Task SendAttemptsAsync(List<TrackedMessage> attempts, long connection)
     {
-        // One after another, so retries leave in the order the messages were first sent.
-        foreach (var message in retries)
+        // One after another, so attempts leave in the order the messages were accepted.
+        foreach (var message in attempts)
         {
             lock (_lock)
             {
-                // A reconnect since re-sends it itself; a settled message needs nothing more.
-                if (_link.Connection != connection || message.Status != DeliveryStatus.Sending)
+                if (message.Status != DeliveryStatus.Sending)
                 {
+                    continue;
+                }
+
+                if (_link.Connection != connection && !_link.SendsGoOut)
+                {
+                    // The link changed before the attempt left: the next connection sends it.
+                    message.Owed = true;
                     continue;
                 }
             }

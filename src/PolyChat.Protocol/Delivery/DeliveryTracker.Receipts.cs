@@ -111,13 +111,13 @@ public sealed partial class DeliveryTracker
                 Report(message, DeliveryUpdateKind.EchoAfterFailure);
                 break;
             case EchoMatch.RetryScheduled:
-                // §6: "transient; retry after 2–5 s". The retry takes the place of the next scheduled one and counts
-                // as one of MaxRetries (the OnDue path), so an overloaded server cannot keep a message pending
-                // forever. While disconnected nothing is armed: the reconnect re-sends it anyway.
+                // §6: "transient; retry after 2–5 s". The attempt takes the place of the next instant of the schedule,
+                // so it counts against the attempts and the deadline still holds: an overloaded server cannot keep a
+                // message pending for ever. With every attempt made, only the deadline is left.
                 message.RecordServerError(errorText);
-                if (_link.RetriesRunOn(message.Connection))
+                if (message.NextAttempt < _retries.MaxAttempts)
                 {
-                    message.DueAt = _schedule.Now + _retries.TransientWait;
+                    message.DueAt = Min(_schedule.Now + _retries.TransientWait, message.AcceptedAt + _retries.Deadline);
                     _schedule.Request(message.DueAt);
                 }
 

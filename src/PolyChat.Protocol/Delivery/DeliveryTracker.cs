@@ -49,9 +49,11 @@ namespace PolyChat.Protocol;
 /// with a reason; messages sent afterwards fail at once.
 /// </description></item>
 /// <item><description>
-/// <see cref="OnDisconnected"/> pauses the schedule (messages sent meanwhile are queued);
-/// <see cref="OnReconnectedAsync"/> re-sends every pending message in its original order, each starting its
-/// retry count again.
+/// The schedule is kept on the clock whatever the link does: <see cref="OnDisconnected"/> makes each attempt that
+/// falls due meanwhile owed to the next connection, and <see cref="OnReconnectedAsync"/> sends the owed ones (one
+/// each, in their original order) and nothing else, since the reconnect's replay settles what the server already
+/// holds. A message is sent at most <see cref="DeliveryOptions.MaxRetries"/> + 1 times and fails at its deadline
+/// (35 s after it was accepted, with the defaults) on any link.
 /// </description></item>
 /// </list>
 /// <para>
@@ -280,13 +282,19 @@ public sealed partial class DeliveryTracker : IDisposable
             }
 
             _pending.Add(message);
+            message.AcceptedAt = _schedule.Now;
             if (!_link.SendsGoOut)
             {
-                // Queued: the reconnect replay picks it up after the messages before it.
+                // Accepted now, sent when the link is back: the schedule's instants and its deadline count from here.
+                message.NextAttempt = 1;
+                message.Owed = true;
+                message.DueAt = message.AcceptedAt + _retries.DueAfter(1);
+                _schedule.Request(message.DueAt);
                 return (message, false);
             }
 
-            Arm(message, _link.Connection);
+            message.NextAttempt = 1;
+            StartAttempt(message);
             return (message, true);
         }
     }
@@ -295,13 +303,15 @@ public sealed partial class DeliveryTracker : IDisposable
     private bool Find(string clientEventId, out TrackedMessage message) =>
         _pending.TryGet(clientEventId, out message) || _settled.TryGet(clientEventId, out message);
 
-    /// <summary>Marks the message as (re)sent on a connection and schedules its next retry. Under the lock.</summary>
-    private void Arm(TrackedMessage message, long connection)
+    /// <summary>
+    /// Counts an attempt that is about to go out and schedules the message's next instant (the next attempt or,
+    /// after the last, the deadline). Under the lock; the caller hands the message to the transport after releasing it.
+    /// </summary>
+    private void StartAttempt(TrackedMessage message)
     {
-        message.Connection = connection;
-        message.RetriesOnConnection = 0;
+        message.Owed = false;
         message.CountAttempt();
-        message.DueAt = _schedule.Now + _retries.FirstWait;
+        message.DueAt = message.AcceptedAt + _retries.DueAfter(message.NextAttempt);
         _schedule.Request(message.DueAt);
         Report(message, DeliveryUpdateKind.Sending);
     }

@@ -4,7 +4,7 @@ namespace PolyChat.Protocol;
 public enum DeliveryUpdateKind
 {
     /// <summary>
-    /// An attempt is being handed to the transport: the first send, a retry, or a re-send after a reconnect.
+    /// An attempt is being handed to the transport: the first send, a retry, or an attempt owed since a disconnect.
     /// <see cref="DeliveryUpdate.Attempts"/> counts it.
     /// </summary>
     Sending,

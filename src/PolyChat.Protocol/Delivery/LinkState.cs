@@ -1,8 +1,8 @@
 namespace PolyChat.Protocol;
 
 /// <summary>
-/// Where the tracker's connection stands, and which connection is current. A message is sent on a numbered
-/// connection; it is armed for retries only while that connection is current and not dropped.
+/// Where the tracker's connection stands, and which connection is current. Work begun on one connection (owed
+/// attempts going out, a batch of retries) checks the number to see whether it was superseded.
 /// </summary>
 /// <remarks>
 /// Connected → Disconnected → Replaying → Connected, any number of times, until Ended, which is final. Every
@@ -15,13 +15,13 @@ internal sealed class LinkState
 
     private enum Phase
     {
-        /// <summary>Sends go out at once and retries run.</summary>
+        /// <summary>Sends and attempts go out when due.</summary>
         Connected,
 
-        /// <summary>Sends are queued and retries paused until a reconnect.</summary>
+        /// <summary>Attempts that fall due are owed to the next connection; the deadlines still run.</summary>
         Disconnected,
 
-        /// <summary>A reconnect is re-sending pending messages; new sends queue behind them.</summary>
+        /// <summary>A new connection is sending the owed attempts; new sends queue behind them.</summary>
         Replaying,
 
         /// <summary>The session ended or closed for good: nothing is pending and sends fail at once.</summary>
@@ -43,10 +43,7 @@ internal sealed class LinkState
     /// <summary>The reason each message that fails because the link ended is given; null before.</summary>
     public string? EndReason { get; private set; }
 
-    /// <summary>Whether a message sent on <paramref name="connection"/> is due retries now.</summary>
-    public bool RetriesRunOn(long connection) => _phase != Phase.Disconnected && connection == Connection;
-
-    /// <summary>The connection dropped: retries pause and sends queue. Nothing happens once ended.</summary>
+    /// <summary>The connection dropped: attempts are owed to the next one. Nothing happens once ended.</summary>
     /// <returns>Whether the link was live.</returns>
     public bool Disconnect()
     {
@@ -60,7 +57,7 @@ internal sealed class LinkState
         return true;
     }
 
-    /// <summary>A new connection: pending messages are to be re-sent on it. Nothing happens once ended.</summary>
+    /// <summary>A new connection: owed attempts are to go out on it. Nothing happens once ended.</summary>
     /// <param name="connection">The new connection's number.</param>
     /// <returns>Whether the link was live.</returns>
     public bool BeginReplay(out long connection)
@@ -76,7 +73,7 @@ internal sealed class LinkState
         return true;
     }
 
-    /// <summary>The replay re-sent everything: new sends go out at once again.</summary>
+    /// <summary>Every owed attempt went out: new sends go out at once again.</summary>
     public void FinishReplay() => _phase = Phase.Connected;
 
     /// <summary>The link ended for good; later messages fail at once with this failure and reason.</summary>

@@ -39,12 +39,12 @@ internal sealed class PendingMessages
         _byId.Remove(message.ClientEventId);
     }
 
-    /// <summary>The oldest message not yet sent on <paramref name="connection"/>: the next for a reconnect to re-send.</summary>
-    public TrackedMessage? FirstNotSentOn(long connection)
+    /// <summary>The oldest message owed an attempt: the next for a new connection to send.</summary>
+    public TrackedMessage? FirstOwed()
     {
         for (var node = _order.First; node is not null; node = node.Next)
         {
-            if (node.Value.Connection != connection)
+            if (node.Value.Owed)
             {
                 return node.Value;
             }

@@ -3,26 +3,49 @@ using System;
 namespace PolyChat.Protocol;
 
 /// <summary>
-/// The receipt schedule of PROTOCOL.md §2: after the send the tracker waits <see cref="DeliveryOptions.RetryDelay"/>
-/// for the echo, and after retry n it waits <see cref="DeliveryOptions.RetryDelay"/> × n before the next attempt or,
-/// after the last of <see cref="DeliveryOptions.MaxRetries"/>, before failing. With the defaults: sends at 0 s,
-/// retries at 5, 10 and 20 s, failed at 35 s. A transient server error (§6) brings the next attempt forward to
-/// <see cref="DeliveryOptions.TransientErrorDelay"/> from now.
+/// The receipt schedule of PROTOCOL.md §2, as instants on the clock counted from the moment a message was accepted:
+/// attempt 0 at once; attempt 1 after <see cref="DeliveryOptions.RetryDelay"/>; attempt n + 1 a further
+/// <see cref="DeliveryOptions.RetryDelay"/> × n after attempt n; and the failure <see cref="DeliveryOptions.RetryDelay"/>
+/// × <see cref="DeliveryOptions.MaxRetries"/> after the last attempt. With the defaults: sends at 0, 5, 10 and 20 s,
+/// failed at 35 s. This is the one place those numbers are worked out.
 /// </summary>
-internal sealed class RetrySchedule(DeliveryOptions options)
+/// <remarks>
+/// The instants do not move with the link: an attempt that falls due while disconnected is owed to the next
+/// connection (one attempt, however many instants passed), and the deadline holds on any link, so a message is sent
+/// at most <see cref="MaxAttempts"/> times and settles no later than <see cref="Deadline"/> after it was accepted.
+/// A transient server error (§6) brings the next attempt forward to <see cref="DeliveryOptions.TransientErrorDelay"/>
+/// from now; it takes the place of the next instant.
+/// </remarks>
+internal sealed class RetrySchedule
 {
-    private readonly TimeSpan _retryDelay = options.RetryDelay;
-    private readonly int _maxRetries = options.MaxRetries;
+    private readonly TimeSpan[] _attemptAt;
 
-    /// <summary>How long after a send, or a re-send on a new connection, the first retry is due.</summary>
-    public TimeSpan FirstWait => _retryDelay;
+    public RetrySchedule(DeliveryOptions options)
+    {
+        var unit = options.RetryDelay;
+        _attemptAt = new TimeSpan[options.MaxRetries + 1];
+        for (var attempt = 1; attempt < _attemptAt.Length; attempt++)
+        {
+            // After the send the wait is one unit; after retry n it is n units (§2).
+            _attemptAt[attempt] = _attemptAt[attempt - 1] + (unit * Math.Max(1, attempt - 1));
+        }
 
-    /// <summary>How long after a transient ERROR system message the message is re-sent.</summary>
-    public TimeSpan TransientWait { get; } = options.TransientErrorDelay;
+        Deadline = _attemptAt[^1] + (unit * Math.Max(1, options.MaxRetries));
+        TransientWait = options.TransientErrorDelay;
+    }
 
-    /// <summary>Whether a message that has had <paramref name="retries"/> retries on its connection has run out.</summary>
-    public bool IsExhausted(int retries) => retries >= _maxRetries;
+    /// <summary>How many times a message may be sent in all: the first send and every retry.</summary>
+    public int MaxAttempts => _attemptAt.Length;
 
-    /// <summary>How long after retry number <paramref name="retry"/> (from 1) the next one, or the failure, is due.</summary>
-    public TimeSpan WaitAfter(int retry) => TimeSpan.FromTicks(_retryDelay.Ticks * retry);
+    /// <summary>How long after acceptance a message without an echo fails.</summary>
+    public TimeSpan Deadline { get; }
+
+    /// <summary>How long after a transient ERROR system message the next attempt goes out.</summary>
+    public TimeSpan TransientWait { get; }
+
+    /// <summary>
+    /// When, counted from acceptance, attempt <paramref name="attempt"/> (from 0) falls due; the deadline once every
+    /// attempt has had its instant.
+    /// </summary>
+    public TimeSpan DueAfter(int attempt) => attempt < _attemptAt.Length ? _attemptAt[attempt] : Deadline;
 }

@@ -134,14 +134,17 @@ public sealed class TrackedMessage
     /// <summary>The message's place in the tracker's <see cref="PendingMessages"/>; made with the message, so tracking it there allocates nothing.</summary>
     internal LinkedListNode<TrackedMessage> PendingNode { get; }
 
-    /// <summary>The connection this message was last sent on; it is armed for retries only on the current one.</summary>
-    internal long Connection { get; set; }
+    /// <summary>When, on the tracker's clock, the message was accepted: the schedule's instants count from here.</summary>
+    internal TimeSpan AcceptedAt { get; set; }
 
-    /// <summary>When, on the tracker's clock, the next retry (or the failure) is due.</summary>
+    /// <summary>The schedule's next instant (<see cref="RetrySchedule.DueAfter"/>): how many instants have passed.</summary>
+    internal int NextAttempt { get; set; }
+
+    /// <summary>An instant passed while the link could not carry the attempt: it goes out on the next connection.</summary>
+    internal bool Owed { get; set; }
+
+    /// <summary>When, on the tracker's clock, the next attempt (or the failure) is due.</summary>
     internal TimeSpan DueAt { get; set; }
-
-    /// <summary>Retries made on the current connection.</summary>
-    internal int RetriesOnConnection { get; set; }
 
     internal void CountAttempt() => _attempts++;
 

@@ -16,7 +16,7 @@ public class DeliveryConnectionTests
     private readonly RecordingTransport _transport = new();
 
     [Fact]
-    public async Task AReconnectResendsPendingMessagesInTheirOriginalOrder()
+    public async Task AReconnectSendsOnlyTheOwedAttemptsInTheOrderTheMessagesWereAccepted()
     {
         using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
         var a = await tracker.SendAsync(UserMessage("a"));
@@ -30,46 +30,87 @@ public class DeliveryConnectionTests
         Assert.Equal(DeliveryStatus.Sending, d.Status);
         Assert.Equal(3, _transport.Sent.Count);
 
-        var resent = await tracker.OnReconnectedAsync();
+        // Before any retry instant: the reconnect adds no send of its own; only the queued message goes out.
+        Assert.Equal(1, await tracker.OnReconnectedAsync());
+        Assert.Equal(["a", "b", "c", "d"], _transport.Sent.Select(Text));
 
-        Assert.Equal(3, resent);
-        Assert.Equal(["a", "b", "c", "a", "c", "d"], _transport.Sent.Select(Text));
+        // The 5 s instant comes while down: a and c are owed one attempt each; d (accepted at 0 s too) as well.
+        tracker.OnDisconnected();
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(4, _transport.Sent.Count);
+        Assert.Equal(3, await tracker.OnReconnectedAsync());
+
+        Assert.Equal(["a", "b", "c", "d", "a", "c", "d"], _transport.Sent.Select(Text));
         Assert.Equal(2, a.Attempts);
         Assert.Equal(1, b.Attempts);
         Assert.Equal(2, c.Attempts);
-        Assert.Equal(1, d.Attempts);
-        Assert.Equal(a.ClientEventId, IdOf(_transport.Sent[3]));
+        Assert.Equal(2, d.Attempts);
+        Assert.Equal(a.ClientEventId, IdOf(_transport.Sent[4]));
     }
 
     [Fact]
-    public async Task RetriesPauseWhileDisconnectedAndStartAgainOnTheNewConnection()
+    public async Task TheScheduleAndTheDeadlineHoldAcrossDisconnects()
     {
+        // §2's instants count from acceptance whatever the link does (reconnects are our rule; the docs are silent).
         using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
         var message = await tracker.SendAsync(UserMessage("hi"));
         _clock.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(2, message.Attempts);
 
+        // Down from 5 s to 15 s: the 10 s instant is owed, and goes out on the reconnect.
         tracker.OnDisconnected();
-        _clock.Advance(TimeSpan.FromMinutes(10));
+        _clock.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(2, _transport.Sent.Count);
-        Assert.Equal(DeliveryStatus.Sending, message.Status);
-
-        await tracker.OnReconnectedAsync();
+        Assert.Equal(1, await tracker.OnReconnectedAsync());
         Assert.Equal(3, _transport.Sent.Count);
 
-        // A fresh count on the new connection, on §2's schedule: retries 5, 5 and 10 s apart again, then
-        // failure 15 s later (re-sending after a reconnect is our rule; the docs are silent on reconnects).
-        _clock.Advance(TimeSpan.FromSeconds(5));
+        // The 20 s instant on its time, then nothing more: failed at 35 s after 4 attempts.
+        _clock.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(3, _transport.Sent.Count);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(4, _transport.Sent.Count);
-        _clock.Advance(TimeSpan.FromSeconds(5));
-        _clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(6, _transport.Sent.Count);
-        Assert.Equal(DeliveryStatus.Sending, message.Status);
         _clock.Advance(TimeSpan.FromSeconds(15) - TimeSpan.FromMilliseconds(1));
         Assert.Equal(DeliveryStatus.Sending, message.Status);
         _clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(DeliveryStatus.Failed, message.Status);
-        Assert.Equal("No echo from the server after 6 attempts.", message.FailureReason);
+        Assert.Equal("No echo from the server after 4 attempts.", message.FailureReason);
+        Assert.Equal(4, _transport.Sent.Count);
+    }
+
+    [Fact]
+    public async Task AMessageFailsAtItsDeadlineWhileTheLinkIsDown()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        tracker.OnDisconnected();
+
+        _clock.Advance(TimeSpan.FromSeconds(35) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(DeliveryFailure.RetriesExhausted, message.Failure);
+        Assert.Equal(0, await tracker.OnReconnectedAsync());
+        Assert.Single(_transport.Sent);
+    }
+
+    [Fact]
+    public async Task AMessageQueuedWhileDisconnectedCountsItsDeadlineFromAcceptance()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        tracker.OnDisconnected();
+        var message = await tracker.SendAsync(UserMessage("queued"));
+
+        // Connected at 12 s: one attempt (the 0, 5 and 10 s instants passed while down), then 20 s, failed at 35 s.
+        _clock.Advance(TimeSpan.FromSeconds(12));
+        Assert.Equal(1, await tracker.OnReconnectedAsync());
+        _clock.Advance(TimeSpan.FromSeconds(8));
+        Assert.Equal(2, _transport.Sent.Count);
+        _clock.Advance(TimeSpan.FromSeconds(15) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(2, message.Attempts);
     }
 
     [Fact]
@@ -106,6 +147,9 @@ public class DeliveryConnectionTests
         await tracker.SendAsync(UserMessage("old"));
         await tracker.SendAsync(UserMessage("older-but-second"));
         tracker.OnDisconnected();
+
+        // The 5 s instant passes while down: both are owed an attempt.
+        _clock.Advance(TimeSpan.FromSeconds(5));
 
         var reconnecting = tracker.OnReconnectedAsync().AsTask();
         var fresh = await tracker.SendAsync(UserMessage("fresh"));

@@ -106,19 +106,19 @@ public class DeliveryResourceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task DisconnectingDisarmsTheTimer()
+    public async Task TheTimerStaysArmedWhileDisconnectedForTheDeadlineAndIsDisarmedWhenNothingIsPending()
     {
         var fake = new FakeTimeProvider();
         var clock = new CountingTimeProvider(fake);
         using var tracker = new DeliveryTracker(Discard, new DeliveryOptions { TimeProvider = clock });
-        await tracker.SendAsync(UserMessage("hi"));
+        var message = await tracker.SendAsync(UserMessage("hi"));
         Assert.Equal(1, clock.Armed);
 
         tracker.OnDisconnected();
-
-        Assert.Equal(0, clock.Armed);
-        await tracker.OnReconnectedAsync();
         Assert.Equal(1, clock.Armed);
+
+        tracker.OnEventReceived(Echo(message.Event, "srv-1", 1));
+        Assert.Equal(0, clock.Armed);
     }
 
     [Fact]

@@ -64,18 +64,33 @@ public class DeliveryRetryTests
     }
 
     [Fact]
-    public async Task AClockThatJumpsPastSeveralDeadlinesGivesOneRetryNotABurst()
+    public async Task AClockThatJumpsPastSeveralInstantsGivesOneRetryNotABurst()
     {
-        // As after a suspended laptop wakes: the overdue message is retried once and its schedule restarts from now.
+        // As after a suspended laptop wakes: the overdue message is retried once, and the instants it slept through
+        // are gone (§2's schedule stays on the clock).
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        var message = await tracker.SendAsync(UserMessage("hi"));
+
+        _clock.Advance(TimeSpan.FromSeconds(12));
+        Assert.Equal(2, _transport.Sent.Count);
+        _clock.Advance(TimeSpan.FromSeconds(8) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(2, _transport.Sent.Count);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(3, _transport.Sent.Count);
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+    }
+
+    [Fact]
+    public async Task AClockThatJumpsPastTheDeadlineFailsTheMessageWithoutSendingAgain()
+    {
         using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
         var message = await tracker.SendAsync(UserMessage("hi"));
 
         _clock.Advance(TimeSpan.FromMinutes(5));
 
-        Assert.Equal(2, _transport.Sent.Count);
-        Assert.Equal(DeliveryStatus.Sending, message.Status);
-        _clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(3, _transport.Sent.Count);
+        Assert.Single(_transport.Sent);
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(DeliveryFailure.RetriesExhausted, message.Failure);
     }
 
     [Fact]

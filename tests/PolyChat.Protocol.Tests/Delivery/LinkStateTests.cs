@@ -3,8 +3,8 @@ using Xunit;
 namespace PolyChat.Protocol.Tests;
 
 /// <summary>
-/// The tracker's connection state machine. The docs say nothing about reconnects; pausing retries while
-/// disconnected and re-sending on a new connection are our rules.
+/// The tracker's connection state machine. The docs say nothing about reconnects; owing attempts that fall due while
+/// disconnected to the next connection is our rule.
 /// </summary>
 public class LinkStateTests
 {
@@ -16,12 +16,11 @@ public class LinkStateTests
         Assert.Equal(1, link.Connection);
         Assert.True(link.SendsGoOut);
         Assert.False(link.IsEnded);
-        Assert.True(link.RetriesRunOn(1));
         Assert.Equal(DeliveryFailure.None, link.EndFailure);
     }
 
     [Fact]
-    public void ADisconnectPausesRetriesAndQueuesSends()
+    public void ADisconnectQueuesSends()
     {
         var link = new LinkState();
 
@@ -29,12 +28,10 @@ public class LinkStateTests
 
         Assert.Equal(2, link.Connection);
         Assert.False(link.SendsGoOut);
-        Assert.False(link.RetriesRunOn(1));
-        Assert.False(link.RetriesRunOn(2));
     }
 
     [Fact]
-    public void AReplayRunsRetriesOnTheNewConnectionOnlyAndQueuesSendsUntilItFinishes()
+    public void ANewConnectionQueuesSendsUntilTheOwedAttemptsHaveGone()
     {
         var link = new LinkState();
         link.Disconnect();
@@ -43,8 +40,6 @@ public class LinkStateTests
 
         Assert.Equal(3, connection);
         Assert.False(link.SendsGoOut);
-        Assert.True(link.RetriesRunOn(connection));
-        Assert.False(link.RetriesRunOn(1));
 
         link.FinishReplay();
         Assert.True(link.SendsGoOut);

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Generic;
+using System.Linq;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests;
@@ -12,27 +12,31 @@ public class RetryScheduleTests
     {
         // §2, the receipt algorithm: first wait RetryDelay (5 s), after retry n a wait of RetryDelay × n, 3 retries.
         var schedule = new RetrySchedule(new DeliveryOptions());
-        var attempts = new List<TimeSpan> { TimeSpan.Zero };
-        var at = schedule.FirstWait;
-        var retries = 0;
-        while (!schedule.IsExhausted(retries))
-        {
-            attempts.Add(at);
-            retries++;
-            at += schedule.WaitAfter(retries);
-        }
 
-        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)], attempts);
-        Assert.Equal(TimeSpan.FromSeconds(35), at);
+        Assert.Equal(4, schedule.MaxAttempts);
+        Assert.Equal([0, 5, 10, 20], Enumerable.Range(0, schedule.MaxAttempts).Select(a => schedule.DueAfter(a).TotalSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(35), schedule.Deadline);
+        Assert.Equal(schedule.Deadline, schedule.DueAfter(schedule.MaxAttempts));
     }
 
     [Fact]
-    public void NoRetriesMeansTheFirstWaitEndsInFailure()
+    public void NoRetriesMeansOneSendAndTheFailureOneDelayLater()
     {
         var schedule = new RetrySchedule(new DeliveryOptions { MaxRetries = 0 });
 
-        Assert.True(schedule.IsExhausted(0));
-        Assert.Equal(TimeSpan.FromSeconds(5), schedule.FirstWait);
+        Assert.Equal(1, schedule.MaxAttempts);
+        Assert.Equal(TimeSpan.Zero, schedule.DueAfter(0));
+        Assert.Equal(TimeSpan.FromSeconds(5), schedule.Deadline);
+    }
+
+    [Fact]
+    public void OtherUnitsAndCountsFollowTheSameRule()
+    {
+        var schedule = new RetrySchedule(new DeliveryOptions { RetryDelay = TimeSpan.FromSeconds(2), MaxRetries = 5 });
+
+        // 0, then 2, then +2×1, +2×2, +2×3, +2×4; failed 2×5 after the last.
+        Assert.Equal([0, 2, 4, 8, 14, 22], Enumerable.Range(0, schedule.MaxAttempts).Select(a => schedule.DueAfter(a).TotalSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(32), schedule.Deadline);
     }
 
     [Fact]

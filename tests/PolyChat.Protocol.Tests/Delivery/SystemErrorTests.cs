@@ -69,7 +69,8 @@ public class SystemErrorTests
     [Fact]
     public async Task AServerThatStaysOverloadedEndsTheMessageAsFailedWithinTheRetryBudget()
     {
-        // §6 (transient) within §2's bound: each transient retry is one of MaxRetries (our rule, so nothing waits forever).
+        // §6 (transient) within §2's bound: each transient retry takes the place of one of the schedule's attempts
+        // (our rule, so nothing waits forever), and the 35 s deadline holds.
         using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
         var message = await tracker.SendAsync(UserMessage("hi"));
         for (var i = 0; i < 4; i++)
@@ -78,6 +79,12 @@ public class SystemErrorTests
             _clock.Advance(TimeSpan.FromSeconds(3));
         }
 
+        // Attempts at 0, 3, 6 and 9 s; the fourth error finds none left, so only the deadline remains.
+        Assert.Equal(4, _transport.Sent.Count);
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+        _clock.Advance(TimeSpan.FromSeconds(35 - 12) - Tick);
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+        _clock.Advance(Tick);
         Assert.Equal(DeliveryStatus.Failed, message.Status);
         Assert.Equal(DeliveryFailure.RetriesExhausted, message.Failure);
         Assert.Equal(4, _transport.Sent.Count);
