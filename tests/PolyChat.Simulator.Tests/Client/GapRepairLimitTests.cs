@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol;
+using PolyChat.Protocol.Events;
+using PolyChat.Simulator.Tests.Client.Scripted;
+using Xunit;
+
+namespace PolyChat.Simulator.Tests.Client;
+
+/// <summary>
+/// At most one repair per hole (README "Holes in the numbering"): events held behind a missing sequence for
+/// <c>GapReconnectDelay</c> (1 s) make the session reconnect once with its cursor (§4b). When that repair brings no
+/// replay batch at all and the held event simply comes again live, the session must not reconnect again for the same
+/// hole: the hole is then left to the sequencer's gap timeout, which declares it lost and delivers the event. When the
+/// repair brings an empty batch, the replay vouches that the numbers were never assigned: they are skipped.
+/// </summary>
+public sealed class GapRepairLimitTests
+{
+    // 2^53: the first integer a JSON number in a double can no longer tell from its neighbour; a server counter this
+    // high makes a hole of 2^53 - 2 numbers.
+    private const long Far = 1L << 53;
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(40);
+
+    [Fact]
+    public async Task ARepairThatBringsNoBatchIsNotRepeatedAndTheHoleIsDeclaredLost()
+    {
+        var live = ServerFrames.AgentMessage(Far, "far ahead");
+        await using var server = await ScriptedServer.StartAsync(async connection =>
+        {
+            await connection.AcceptAsync();
+            _ = Soon.EchoHeartbeatsAsync(connection);
+            if (connection.Index == 0)
+            {
+                await connection.SendAsync(ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 30)));
+            }
+
+            // Every connection, the repair included, brings no batch: just the live event (again).
+            await connection.SendAsync(live);
+        });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
+        await using var guard = Soon.Quietly(client);
+        var gaps = new ConcurrentQueue<SequenceGap>();
+        client.Session.GapDeclared += (_, gap) => gaps.Enqueue(gap);
+
+        await Soon.AdvanceAsync(clock, Window, Step);
+        await Task.Delay(300);
+
+        Assert.Equal(2, server.Connections.Count);
+        Assert.Equal(1, server.Connections[1].Cursor);
+        await Soon.UntilAsync(() => client.Count<PolyAgentMessageEvent>() == 1, "the held event");
+        var gap = Assert.Single(gaps);
+        Assert.Equal((2L, Far - 1), (gap.FirstMissing, gap.LastMissing));
+        Assert.Equal(0, client.Session.SkippedSequences);
+        Assert.Equal(Far, client.Session.Cursor);
+        Assert.Equal(["EVENT_TYPE_SESSION_START", "EVENT_TYPE_POLY_AGENT_MESSAGE"], client.Events.Where(e => e.Sequence is not null).Select(e => e.Type.Value));
+    }
+
+    [Fact]
+    public async Task ARepairThatBringsAnEmptyBatchSkipsTheHoleWithOneReconnect()
+    {
+        var live = ServerFrames.AgentMessage(Far, "far ahead");
+        await using var server = await ScriptedServer.StartAsync(async connection =>
+        {
+            await connection.AcceptAsync();
+            _ = Soon.EchoHeartbeatsAsync(connection);
+            await connection.SendAsync(connection.Index == 0
+                ? ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 30))
+                : ServerFrames.Batch());
+            await connection.SendAsync(live);
+        });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
+        await using var guard = Soon.Quietly(client);
+        var gaps = new ConcurrentQueue<SequenceGap>();
+        client.Session.GapDeclared += (_, gap) => gaps.Enqueue(gap);
+
+        await Soon.AdvanceAsync(clock, Window, Step);
+        await Task.Delay(300);
+
+        Assert.Equal(2, server.Connections.Count);
+        await Soon.UntilAsync(() => client.Count<PolyAgentMessageEvent>() == 1, "the held event");
+        Assert.Equal(Far - 2, client.Session.SkippedSequences);
+        Assert.Empty(gaps);
+        Assert.Equal(Far, client.Session.Cursor);
+    }
+}
