@@ -14,14 +14,35 @@ public sealed partial class PolyChatSession
 
     private async Task RunAsync()
     {
+        SessionEnd end;
+        try
+        {
+            end = await ConnectAndReceiveAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (CallbackGuard.IsRecoverable(exception))
+        {
+            // Whatever escaped is a defect, ours or a collaborator's: the stream ends with it rather than stay open.
+            end = SessionEnd.Failed(new SessionClosedException($"The session failed ({exception.GetType().Name}: {exception.Message}).", null, exception));
+        }
+
+        await FinishAsync(end).ConfigureAwait(false);
+    }
+
+    /// <summary>Connects, receives and reconnects until something ends the session; returns what did.</summary>
+    private async Task<SessionEnd> ConnectAndReceiveAsync()
+    {
         var failures = 0;
-        var reconnecting = false;
-        var connectedOnce = false;
+        var ordinal = 0;
         var tokenRenewed = false;
         WebSocketCloseStatus? lastClose = null;
         Exception? lastError = null;
-        while (!_stop.IsCancellationRequested)
+        while (true)
         {
+            if (_stop.IsCancellationRequested)
+            {
+                return SessionEnd.Disposed;
+            }
+
             WebSocket socket;
             try
             {
@@ -35,93 +56,88 @@ public sealed partial class PolyChatSession
                 {
                     // §5e: 401 means the token is bad or expired; one fresh token may cure it.
                     tokenRenewed = true;
-                    if (!await RenewTokenAsync(provider, refused).ConfigureAwait(false))
+                    if (await RenewTokenAsync(provider, refused).ConfigureAwait(false) is { } renewalFailed)
                     {
-                        return;
+                        return renewalFailed;
                     }
 
                     continue;
                 }
 
-                if (!connectedOnce)
+                if (ordinal == 0)
                 {
                     // ConnectAsync reports the first refusal as it is.
-                    Fail(refused);
-                    return;
+                    return SessionEnd.Failed(refused);
                 }
 
                 if (status == HttpStatusCode.NotFound && Volatile.Read(ref _endRequested))
                 {
-                    // The app asked to end the session and the server no longer knows it (§5e): it ended as asked,
-                    // though the drop lost its echo and SESSION_END. Ours: end normally, saying so.
-                    SessionLog.Closed(_logger, _options.SessionId, Cursor);
-                    EndStreams();
-                    _deliveries.OnClosed("the session ended: after the end request the server no longer knows it (404), so its echo and SESSION_END were not received");
-                    _events.Writer.TryComplete();
-                    return;
+                    return EndedAsAsked("404");
                 }
 
                 if (!refused.IsTransient)
                 {
-                    Fail(new SessionClosedException(RefusalReason(status, tokenRenewed), null, refused));
-                    return;
+                    return SessionEnd.Failed(new SessionClosedException(RefusalReason(status, tokenRenewed), null, refused));
                 }
 
                 lastError = refused;
-                if (!await BackOffAsync(++failures).ConfigureAwait(false))
+                if (await BackOffAsync(++failures).ConfigureAwait(false) is { } gaveUp)
                 {
-                    Fail(new SessionClosedException($"Reconnecting failed {failures} times in a row; the last handshake answered {(int?)status}.", lastClose, lastError));
-                    return;
+                    return gaveUp.Kind == SessionEndKind.Disposed
+                        ? gaveUp
+                        : SessionEnd.Failed(new SessionClosedException($"Reconnecting failed {failures} times in a row; the last handshake answered {(int?)status}.", lastClose, lastError));
                 }
 
                 continue;
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
-                return;
+                return SessionEnd.Disposed;
             }
-            catch (Exception exception)
+            catch (Exception exception) when (CallbackGuard.IsRecoverable(exception))
             {
                 // Anything else (from the application's factory or configuration callback) is not a handshake answer:
                 // end the session saying whose failure it is, rather than leave ConnectAsync waiting.
                 var source = _options.WebSocketFactory is null ? "Opening the WebSocket (SessionOptions.ConfigureWebSocket)" : "SessionOptions.WebSocketFactory";
-                Fail(new SessionClosedException($"{source} failed ({exception.GetType().Name}: {exception.Message}).", null, exception));
-                return;
+                return SessionEnd.Failed(new SessionClosedException($"{source} failed ({exception.GetType().Name}: {exception.Message}).", null, exception));
             }
 
-            using var connected = socket;
+            var connection = new SessionConnection(socket, ++ordinal, Cursor, isReconnect: ordinal > 1);
+            Volatile.Write(ref _connection, connection);
+            if (!TryEnter(SessionPhase.Replaying) || _stop.IsCancellationRequested)
+            {
+                // Disposed while the handshake ran: the end path closes this socket.
+                return SessionEnd.Disposed;
+            }
 
-            // Until its replay is processed, the new connection's history decides about held events.
-            _inHistory = true;
-            _socket = socket;
-            connectedOnce = true;
             tokenRenewed = false;
-            SessionLog.Connected(_logger, _options.SessionId, Cursor);
+            SessionLog.Connected(_logger, _options.SessionId, connection.CursorAtConnect);
             _firstConnection.TrySetResult();
             StartHeartbeat();
             if (!await WaitForReaderAsync().ConfigureAwait(false))
             {
-                return;
+                return SessionEnd.Disposed;
             }
 
-            var (close, productive) = await ReceiveUntilClosedAsync(socket, reconnecting).ConfigureAwait(false);
-            if (productive)
+            var (close, ended) = await ReceiveUntilClosedAsync(connection).ConfigureAwait(false);
+            if (ended is not null)
+            {
+                return ended;
+            }
+
+            if (_stop.IsCancellationRequested || _disposing)
+            {
+                return SessionEnd.Disposed;
+            }
+
+            // The socket is gone; what it knew goes with it.
+            Interlocked.CompareExchange(ref _connection, null, connection);
+            connection.Dispose();
+            _deliveries.OnDisconnected();
+            if (connection.Productive)
             {
                 // Only consecutive failures count against the reconnect limit.
                 failures = 0;
-            }
-
-            if (_endReason is { } reason && !_stop.IsCancellationRequested)
-            {
-                await EndAsync(socket, reason).ConfigureAwait(false);
-                return;
-            }
-
-            _socket = null;
-            _deliveries.OnDisconnected();
-            if (_stop.IsCancellationRequested)
-            {
-                return;
             }
 
             lastClose = close;
@@ -129,60 +145,32 @@ public sealed partial class PolyChatSession
             {
                 case WebSocketCloseStatus.NormalClosure:
                     // §5g [SDK]: 1000 is final even without SESSION_END: no reconnect, the session is over.
-                    StopTimers();
-                    SessionLog.Closed(_logger, _options.SessionId, Cursor);
-                    EndStreams();
-                    _deliveries.OnClosed("the server closed the session (1000)");
-                    _events.Writer.TryComplete();
-                    return;
+                    return SessionEnd.Closed("the server closed the session (1000)");
+                case (WebSocketCloseStatus)4001 when Volatile.Read(ref _endRequested):
+                    return EndedAsAsked("a close with 4001");
                 case (WebSocketCloseStatus)4001:
                     // §5g [SDK]: the server rejected the session.
-                    Fail(new SessionClosedException("The server no longer knows this session (close 4001 'session unknown'): create a new session and token.", close));
-                    return;
+                    return SessionEnd.Failed(new SessionClosedException("The server no longer knows this session (close 4001 'session unknown'): create a new session and token.", close));
             }
 
-            reconnecting = true;
+            TryEnter(SessionPhase.Reconnecting);
             SessionMetrics.Reconnects.Add(1);
             SessionLog.Reconnecting(_logger, close, failures + 1, Cursor);
-            if (!await BackOffAsync(++failures).ConfigureAwait(false))
+            if (await BackOffAsync(++failures).ConfigureAwait(false) is { } exhausted)
             {
-                Fail(new SessionClosedException($"Reconnecting failed {failures} times in a row.", lastClose, lastError));
-                return;
+                return exhausted.Kind == SessionEndKind.Disposed
+                    ? exhausted
+                    : SessionEnd.Failed(new SessionClosedException($"Reconnecting failed {failures} times in a row.", lastClose, lastError));
             }
         }
     }
 
-    // §3a, §4a step 8: nothing follows SESSION_END and the client closes the socket. Stop the heartbeat, fail
-    // what still waits for an echo, close with 1000, then complete the stream (SESSION_END was delivered last).
-    private async Task EndAsync(WebSocket socket, string reason)
-    {
-        StopTimers();
-        SessionLog.Ended(_logger, _options.SessionId, reason);
-        _deliveries.OnClosed($"the session ended ({reason})");
-        _socket = null;
-        await _sendLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                // The close handshake is best effort, bounded in real time: the session is over either way.
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                timeout.CancelAfter(TimeSpan.FromSeconds(5));
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "session ended", timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The peer may be gone already.
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-
-        SessionLog.Closed(_logger, _options.SessionId, Cursor);
-        _events.Writer.TryComplete();
-    }
+    /// <summary>
+    /// The application asked to end the session and the server no longer knows it (§5e, §5g): it ended as asked,
+    /// though the drop lost the end request's echo and SESSION_END. Ours: end normally, saying so.
+    /// </summary>
+    private static SessionEnd EndedAsAsked(string answer) =>
+        SessionEnd.Closed($"the session ended: after the end request the server no longer knows it ({answer}), so its echo and SESSION_END were not received");
 
     private ValueTask<WebSocket> OpenSocketAsync(Uri address, CancellationToken cancellationToken) =>
         _options.WebSocketFactory is { } factory ? factory(address, cancellationToken) : ConnectClientWebSocketAsync(address, _options.ConfigureWebSocket, cancellationToken);
@@ -217,7 +205,8 @@ public sealed partial class PolyChatSession
         }
     }
 
-    private async Task<bool> RenewTokenAsync(Func<CancellationToken, ValueTask<AccessToken>> provider, PolyChatApiException refused)
+    /// <summary>Asks the provider for a fresh token; returns the end of the session when that failed, else null.</summary>
+    private async Task<SessionEnd?> RenewTokenAsync(Func<CancellationToken, ValueTask<AccessToken>> provider, PolyChatApiException refused)
     {
         SessionLog.RenewingToken(_logger);
         try
@@ -225,20 +214,19 @@ public sealed partial class PolyChatSession
             var fresh = await provider(_stop.Token).ConfigureAwait(false);
             ArgumentNullException.ThrowIfNull(fresh, nameof(SessionOptions.AccessTokenProvider));
             Volatile.Write(ref _token, fresh);
-            return true;
+            return null;
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-            return false;
+            return SessionEnd.Disposed;
         }
-        catch (Exception exception)
+        catch (Exception exception) when (CallbackGuard.IsRecoverable(exception))
         {
             // The provider's own failure, with the refusal it tried to cure.
-            Fail(new SessionClosedException(
+            return SessionEnd.Failed(new SessionClosedException(
                 $"The server refused the access token (401 authentication failed) and SessionOptions.AccessTokenProvider failed ({exception.GetType().Name}).",
                 null,
                 new AggregateException(refused, exception)));
-            return false;
         }
     }
 
@@ -293,32 +281,23 @@ public sealed partial class PolyChatSession
         return TimeSpan.FromMilliseconds(capped * (0.8 + (unitRandom * 0.4)));
     }
 
-    private async Task<bool> BackOffAsync(int failures)
+    /// <summary>Waits before reconnect attempt <paramref name="failures"/>; returns the end when there is to be none, else null.</summary>
+    private async Task<SessionEnd?> BackOffAsync(int failures)
     {
         if (failures > ReconnectLimit)
         {
-            return false;
+            return SessionEnd.Closed("the reconnect attempts ran out");
         }
 
         var delay = ReconnectDelay(failures, _options.InitialReconnectDelay, _options.MaxReconnectDelay, _options.Jitter());
         try
         {
             await Task.Delay(delay, _options.TimeProvider, _stop.Token).ConfigureAwait(false);
-            return true;
+            return null;
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return SessionEnd.Disposed;
         }
-    }
-
-    private void Fail(Exception exception)
-    {
-        StopTimers();
-        SessionLog.Failed(_logger, exception.Message);
-        _firstConnection.TrySetException(exception);
-        EndStreams();
-        _deliveries.OnClosed(exception.Message);
-        _events.Writer.TryComplete(exception);
     }
 }

@@ -15,18 +15,20 @@ public sealed partial class PolyChatSession
     private const int FrameBufferBytes = 4096;
     private const int MaxIdleFrameBufferBytes = 16384;
 
-    /// <summary>Reads frames until the socket closes or the session ends; returns the close status (null for an abnormal drop) and whether any frame arrived.</summary>
-    private async Task<(WebSocketCloseStatus? Close, bool Productive)> ReceiveUntilClosedAsync(WebSocket socket, bool reconnecting)
+    /// <summary>
+    /// Reads frames until the socket closes or the session ends. Returns the close status (null for an abnormal drop)
+    /// and, when something in the frames ended the session (<c>SESSION_END</c>), that end.
+    /// </summary>
+    private async Task<(WebSocketCloseStatus? Close, SessionEnd? Ended)> ReceiveUntilClosedAsync(SessionConnection connection)
     {
+        var socket = connection.Socket;
         var frame = new ArrayBufferWriter<byte>(FrameBufferBytes);
-        var productive = false;
-        _replaySeen = false;
-
-        // §4a: a full history (cursor 0) always starts with a batch holding SESSION_START, so the quiet period
-        // starts with the first frame; after a cursor the server may send nothing, so it starts at once.
-        var quietFromConnect = Cursor > 0;
         try
         {
+            // §4a/§4b leave open how the server marks the end of its replay. A heartbeat now is answered by an echo that
+            // follows the replay, so the first frame that is not a batch ends the history, without waiting out the
+            // quiet period; it also starts the idle timer afresh (§5f).
+            await SendFrameAsync(new HeartbeatEvent(new HeartbeatPayload()), _stop.Token).ConfigureAwait(false);
             while (true)
             {
                 if (frame.Capacity > MaxIdleFrameBufferBytes)
@@ -42,13 +44,13 @@ public sealed partial class PolyChatSession
                 do
                 {
                     var receive = socket.ReceiveAsync(frame.GetMemory(FrameBufferBytes), _stop.Token);
-                    result = firstPart && _inHistory && (productive || quietFromConnect) && !receive.IsCompleted
-                        ? await QuietOrReceiveAsync(receive, reconnecting).ConfigureAwait(false)
+                    result = firstPart && connection.InHistory && (connection.Productive || connection.CursorAtConnect > 0) && !receive.IsCompleted
+                        ? await QuietOrReceiveAsync(receive, connection).ConfigureAwait(false)
                         : await receive.ConfigureAwait(false);
                     firstPart = false;
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
-                        return (socket.CloseStatus, productive);
+                        return (socket.CloseStatus, null);
                     }
 
                     frame.Advance(result.Count);
@@ -61,7 +63,7 @@ public sealed partial class PolyChatSession
                 }
                 while (!result.EndOfMessage);
 
-                productive = true;
+                connection.Productive = true;
                 if (tooLarge)
                 {
                     Reject(new PolyChatJsonException($"The frame is over the {_options.MaxInboundFrameBytes}-byte limit; it was skipped unread.", _options.MaxInboundFrameBytes));
@@ -74,131 +76,136 @@ public sealed partial class PolyChatSession
                     continue;
                 }
 
-                if (_inHistory)
+                if (await ProcessFrameAsync(frame.WrittenMemory, connection).ConfigureAwait(false) is { } ended)
                 {
-                    switch (IsBatch(frame.WrittenSpan))
-                    {
-                        case false:
-                            // The first frame that is not a replay batch is live traffic: the history is complete.
-                            await AfterHistoryAsync(reconnecting).ConfigureAwait(false);
-                            break;
-                        case true:
-                            _replaySeen = true;
-                            break;
-                    }
-                }
-
-                await ProcessFrameAsync(frame.WrittenMemory).ConfigureAwait(false);
-                if (_endReason is not null)
-                {
-                    // §3a: nothing follows SESSION_END; the caller closes the socket.
-                    return (null, productive);
+                    // §3a: nothing follows SESSION_END; the end path closes the socket.
+                    return (null, ended);
                 }
             }
         }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException
-            or ObjectDisposedException)
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException
+            or SessionNotConnectedException)
         {
-            // ObjectDisposedException: DisposeAsync aborted the socket (which disposes a ClientWebSocket)
-            // between two receives.
-            return (null, productive);
-        }
-        finally
-        {
-            _inHistory = false;
+            // ObjectDisposedException: the socket was aborted (which disposes a ClientWebSocket) between two receives;
+            // SessionNotConnectedException: the gap watch or the end path took the socket before the first send.
+            return (null, null);
         }
     }
 
     /// <summary>
     /// Waits for the next frame, but when none comes for <see cref="SessionOptions.HistoryQuietPeriod"/> while the
     /// replay is still open, takes the history as processed (§4a step 2: "one or more" batches, none marked last;
-    /// a reconnect with nothing newer than the cursor may send none). Everything runs on the receive loop.
+    /// a reconnect with nothing newer than the cursor may send none). The fallback for a server that does not echo the
+    /// heartbeat sent on connect. Everything runs on the receive loop.
     /// </summary>
-    private async Task<ValueWebSocketReceiveResult> QuietOrReceiveAsync(ValueTask<ValueWebSocketReceiveResult> pending, bool reconnecting)
+    private async Task<ValueWebSocketReceiveResult> QuietOrReceiveAsync(ValueTask<ValueWebSocketReceiveResult> pending, SessionConnection connection)
     {
         var receive = pending.AsTask();
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var delay = Task.Delay(_options.HistoryQuietPeriod, _options.TimeProvider, quiet.Token);
         if (await Task.WhenAny(receive, delay).ConfigureAwait(false) == delay && !delay.IsCanceled)
         {
-            await AfterHistoryAsync(reconnecting).ConfigureAwait(false);
+            await AfterHistoryAsync(connection).ConfigureAwait(false);
         }
 
         quiet.Cancel();
         return await receive.ConfigureAwait(false);
     }
 
-    // Null when the frame cannot be read: it is rejected later, and the quiet period decides.
-    private static bool? IsBatch(ReadOnlySpan<byte> frame)
-    {
-        try
-        {
-            return PolyChatJson.PeekEnvelope(frame).IsBatch;
-        }
-        catch (PolyChatJsonException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>
     /// Runs once per connection, when the replay has been processed (§4a, §4b). A replay is authoritative:
     /// it holds every event after the cursor, so a sequence still missing below a held event was never assigned and
-    /// is skipped now, without another reconnect. Then, as the docs order it "after processing the history",
-    /// unconfirmed messages are re-sent (only those whose echo was not in it) and a new session asks for its agent
-    /// (only when the history holds no <c>POLY_AGENT_JOINED</c>).
+    /// is skipped now, without another reconnect. Without a replay, a hole that a repair reconnect was made for is
+    /// declared lost (<see cref="GapReason.RepairFailed"/>): one repair per hole, whatever the server sends. Then, as
+    /// the docs order it "after processing the history", attempts owed since the disconnect go out (never a second
+    /// copy of what the replay showed the server holds), and a new session asks for its agent (only when the history
+    /// holds no <c>POLY_AGENT_JOINED</c>).
     /// </summary>
-    private async Task AfterHistoryAsync(bool reconnecting)
+    private async Task AfterHistoryAsync(SessionConnection connection)
     {
-        if (!_inHistory)
+        if (!connection.InHistory)
         {
             return;
         }
 
-        _inHistory = false;
+        connection.InHistory = false;
+        if (!TryEnter(SessionPhase.Live))
+        {
+            return;
+        }
+
         _ready.Clear();
         _gaps.Clear();
         lock (_receiveLock)
         {
-            if (_replaySeen)
+            if (connection.BatchSeen)
             {
-                // Only a replay that came can vouch for what is absent: without one (a slow server, or none sent),
-                // held events wait for the next repair or the sequencer's gap timeout.
+                // Only a replay that came can vouch for what is absent.
                 _receiver.SkipAbsent();
-                Drain();
+            }
+            else if (_repairCursor == _receiver.Cursor && _receiver.Counters.Held > 0)
+            {
+                // The one repair for this hole brought nothing to fill it: declared lost, not asked for again.
+                _receiver.ReleaseHeld(GapReason.RepairFailed);
             }
 
+            Drain();
             UpdateGapWatch();
         }
 
-        await PublishAsync().ConfigureAwait(false);
-        if (_endReason is not null)
+        if (await PublishAsync().ConfigureAwait(false) is not null || IsEnding)
         {
             return;
         }
 
-        if (reconnecting)
+        if (connection.IsReconnect)
         {
             await _deliveries.OnReconnectedAsync().ConfigureAwait(false);
         }
 
-        if (!_agentJoined && !_joinRequested)
+        if (_join == AgentJoin.Unknown)
         {
             // §2: a new session; the agent never joins by itself.
-            _joinRequested = true;
+            _join = AgentJoin.Requested;
             await _deliveries.SendAsync(new RequestPolyAgentJoinEvent(new RequestPolyAgentJoinPayload())).ConfigureAwait(false);
         }
     }
 
-    private async Task ProcessFrameAsync(ReadOnlyMemory<byte> frame)
+    /// <summary>
+    /// Reads one text frame into the receiver and hands what is ready to the application; returns the end when the
+    /// frame held <c>SESSION_END</c>. While the history is open the frame is peeked first, and only once: the first
+    /// frame that is not a replay batch ends the history before it is filed, since the replay vouches only for the
+    /// sequences it could hold, not for a live event's.
+    /// </summary>
+    private async Task<SessionEnd?> ProcessFrameAsync(ReadOnlyMemory<byte> frame, SessionConnection connection)
     {
+        EventEnvelope? envelope = null;
+        if (connection.InHistory)
+        {
+            envelope = TryPeek(frame.Span);
+            if (envelope is { IsBatch: true })
+            {
+                connection.BatchSeen = true;
+            }
+            else if (envelope is not null && connection.LiveFrameEndsHistory)
+            {
+                // Live traffic (the connect heartbeat's echo at the latest): the history is complete.
+                await AfterHistoryAsync(connection).ConfigureAwait(false);
+                if (IsEnding)
+                {
+                    return null;
+                }
+            }
+        }
+
         _ready.Clear();
         _gaps.Clear();
         _rejected.Clear();
         lock (_receiveLock)
         {
             // A malformed frame is dropped, and a bad event inside a batch is dropped alone (§4c); the session goes on.
-            if (_receiver.Receive(frame.Span, out _) == FrameOutcome.Duplicate)
+            var outcome = envelope is { } peeked ? _receiver.ReceivePeeked(frame.Span, peeked, out _) : _receiver.Receive(frame.Span, out _);
+            if (outcome == FrameOutcome.Duplicate)
             {
                 SessionMetrics.DuplicatesDropped.Add(1);
             }
@@ -219,14 +226,32 @@ public sealed partial class PolyChatSession
             Reject(error);
         }
 
-        await PublishAsync().ConfigureAwait(false);
+        if (await PublishAsync().ConfigureAwait(false) is { } ended)
+        {
+            return ended;
+        }
 
         // Frames keep coming at least with every heartbeat echo, so a stalled reply is noticed soon after its timeout.
         _assembler.Poll();
         ReportAbandoned();
+        return null;
     }
 
-    private async Task PublishAsync()
+    // Null when the frame cannot be read: the receiver rejects it, and the history's end is left to the next frame.
+    private static EventEnvelope? TryPeek(ReadOnlySpan<byte> frame)
+    {
+        try
+        {
+            return PolyChatJson.PeekEnvelope(frame);
+        }
+        catch (PolyChatJsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Hands the drained gaps and events to the application; returns the end when one was <c>SESSION_END</c>.</summary>
+    private async Task<SessionEnd?> PublishAsync()
     {
         foreach (var gap in _gaps)
         {
@@ -241,19 +266,19 @@ public sealed partial class PolyChatSession
 
             SessionMetrics.GapsDeclared.Add(1);
             SessionLog.GapDeclared(_logger, gap.FirstMissing, gap.LastMissing, gap.Reason);
-            GapDeclared?.Invoke(this, gap);
+            Raise(GapDeclared, gap, nameof(GapDeclared));
         }
 
         foreach (var value in _ready)
         {
-            if (_endReason is not null)
+            if (await DeliverAsync(value).ConfigureAwait(false) is { } ended)
             {
                 // §3a: nothing follows SESSION_END.
-                break;
+                return ended;
             }
-
-            await DeliverAsync(value).ConfigureAwait(false);
         }
+
+        return null;
     }
 
     // No chunk can follow the end of the session: what is still open is reported, not kept.
@@ -269,7 +294,7 @@ public sealed partial class PolyChatSession
         {
             SessionMetrics.MessagesAbandoned.Add(1);
             SessionLog.MessageAbandoned(_logger, abandoned.Message.MessageId, abandoned.Reason, abandoned.Message.TextLength);
-            MessageAbandoned?.Invoke(this, abandoned);
+            Raise(MessageAbandoned, abandoned, nameof(MessageAbandoned));
         }
     }
 
@@ -277,7 +302,7 @@ public sealed partial class PolyChatSession
     {
         SessionMetrics.FramesRejected.Add(1);
         SessionLog.InvalidFrame(_logger, error.Reason, error.Path, error.BytePosition);
-        FrameRejected?.Invoke(this, error);
+        Raise(FrameRejected, error, nameof(FrameRejected));
     }
 
     private void Drain()
@@ -295,14 +320,15 @@ public sealed partial class PolyChatSession
         }
     }
 
-    private async Task DeliverAsync(Event value)
+    /// <summary>Hands one event to the application; returns the end when it was <c>SESSION_END</c>.</summary>
+    private async Task<SessionEnd?> DeliverAsync(Event value)
     {
         if (_deliveries.OnEventReceived(value) == EchoMatch.ExtraCopy)
         {
             // A retry the server kept as well: the application saw the message with its first echo; the copy shows
             // only on the tracked message (TrackedMessage.ExtraCopies, an ExtraCopy delivery update) and here.
             SessionMetrics.ExtraCopies.Add(1);
-            return;
+            return null;
         }
 
         switch (value)
@@ -312,15 +338,12 @@ public sealed partial class PolyChatSession
                 StartHeartbeat();
                 break;
             case PolyAgentJoinedEvent:
-                _agentJoined = true;
+                _join = AgentJoin.Joined;
                 break;
             case SessionEndEvent end:
-                // Delivered last; the receive loop then closes the socket (§3a, §4a).
+                // Delivered last; the end path then stops the timers and closes the socket (§3a, §4a).
                 await _events.Writer.WriteAsync(value, _stop.Token).ConfigureAwait(false);
-                _endReason = end.Payload.Reason?.Value is { Length: > 0 } reason ? reason : "SESSION_END";
-                StopTimers();
-                EndStreams();
-                return;
+                return SessionEnd.Ended(end.Payload.Reason?.Value is { Length: > 0 } reason ? reason : "SESSION_END");
             case PolyAgentMessageChunkEvent chunk:
                 await _events.Writer.WriteAsync(value, _stop.Token).ConfigureAwait(false);
                 var result = _assembler.Add(chunk, out var message);
@@ -330,9 +353,10 @@ public sealed partial class PolyChatSession
                     await _events.Writer.WriteAsync(message.ToMessageEvent(), _stop.Token).ConfigureAwait(false);
                 }
 
-                return;
+                return null;
         }
 
         await _events.Writer.WriteAsync(value, _stop.Token).ConfigureAwait(false);
+        return null;
     }
 }

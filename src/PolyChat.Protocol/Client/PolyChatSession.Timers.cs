@@ -9,32 +9,56 @@ namespace PolyChat.Protocol.Client;
 // The session's timers, all that wakes an idle session: the heartbeat, and the gap watch while events are held.
 public sealed partial class PolyChatSession
 {
+    // The longest period a TimeProvider timer accepts is 2^32 - 2 ms, about 49.7 days.
+    private const long MaxTimerSeconds = 4_294_967;
+
+    // The cursor at which the gap watch last dropped the socket for a replay: one repair per hole.
+    private long? _repairCursor;
+
+    private GapWatch? _gapWatch;
+
+    /// <summary>
+    /// (Re)starts the heartbeat at the server's interval (§3b, §5f): absent or negative means the default 30 s; 0
+    /// turns it off, as in PolyAI's SDKs; a value longer than a timer can wait turns it off as well (such a period is
+    /// far past the server's 10-minute idle timeout anyway), and is logged.
+    /// </summary>
     private void StartHeartbeat()
     {
-        var seconds = Capabilities?.HeartbeatIntervalSeconds ?? DefaultHeartbeatSeconds;
-        _heartbeat?.Dispose();
-        if (seconds <= 0 || _endReason is not null || _stop.IsCancellationRequested)
+        var seconds = Capabilities?.HeartbeatIntervalSeconds is long fromServer and >= 0 ? fromServer : DefaultHeartbeatSeconds;
+        if (seconds > MaxTimerSeconds)
         {
-            // 0 disables heartbeats, as in PolyAI's SDKs.
-            _heartbeat = null;
-            return;
+            SessionLog.HeartbeatBeyondTimer(_logger, seconds);
+            seconds = 0;
         }
 
-        var period = TimeSpan.FromSeconds(seconds);
-        _heartbeat = _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).Beat(), this, period, period);
+        lock (_stateLock)
+        {
+            _heartbeat?.Dispose();
+            _heartbeat = null;
+            if (seconds == 0 || _phase >= SessionPhase.Ending)
+            {
+                return;
+            }
+
+            var period = TimeSpan.FromSeconds(seconds);
+            _heartbeat = _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).Beat(), this, period, period);
+        }
     }
 
     private void Beat() => _ = HeartbeatAsync();
 
     private void StopTimers()
     {
-        Interlocked.Exchange(ref _heartbeat, null)?.Dispose();
+        lock (_stateLock)
+        {
+            _heartbeat?.Dispose();
+            _heartbeat = null;
+        }
+
         lock (_receiveLock)
         {
-            // Under the lock the receive loop arms it with, so it is not re-created once stopped.
-            _gapWatch?.Dispose();
-            _gapWatch = null;
-            _gapWatchArmed = false;
+            // Under the lock the receive loop arms it with; once stopped it is never armed again.
+            (_gapWatch ??= NewGapWatch()).Stop();
         }
     }
 
@@ -50,55 +74,56 @@ public sealed partial class PolyChatSession
         }
     }
 
+    private GapWatch NewGapWatch() => new(_options.TimeProvider, _options.GapReconnectDelay, OnGapWatchDue);
+
     /// <summary>
     /// Keeps the gap watch in step with the receiver, after every change on the receive loop; under
     /// <c>_receiveLock</c>. Events held behind a missing sequence (a lost frame or echo) arm a one-shot timer for
-    /// <see cref="SessionOptions.GapReconnectDelay"/>; nothing held disarms it, so an idle session has no timer work
-    /// but its heartbeat. PolyAI replays everything after the cursor on reconnect, so a hole that does not fill in
-    /// time is repaired by reconnecting (see <see cref="OnGapWatchDue"/>).
+    /// <see cref="SessionOptions.GapReconnectDelay"/>; nothing held disarms it. PolyAI replays everything after the
+    /// cursor on reconnect, so a hole that does not fill in time is repaired by reconnecting (see
+    /// <see cref="OnGapWatchDue"/>).
     /// </summary>
     private void UpdateGapWatch()
     {
-        if (_receiver.Counters.Held == 0 || _stop.IsCancellationRequested || _endReason is not null)
+        var watch = _gapWatch ??= NewGapWatch();
+        if (_receiver.Counters.Held == 0)
         {
-            if (_gapWatchArmed)
-            {
-                _gapWatchArmed = false;
-                _gapWatch?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            }
-
-            return;
+            watch.Disarm();
         }
-
-        if (!_gapWatchArmed)
+        else
         {
-            _gapWatchArmed = true;
-            _gapWatch ??= _options.TimeProvider.CreateTimer(static state => ((PolyChatSession)state!).OnGapWatchDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _gapWatch.Change(_options.GapReconnectDelay, Timeout.InfiniteTimeSpan);
+            watch.Arm();
         }
     }
 
     /// <summary>
-    /// Events have waited <see cref="SessionOptions.GapReconnectDelay"/> behind a hole: aborting the socket sends the
-    /// receive loop down its reconnect path with the current cursor. The replay then settles the hole for good (see
-    /// <see cref="AfterHistoryAsync"/>), so each hole costs at most one reconnect.
+    /// Events have waited <see cref="SessionOptions.GapReconnectDelay"/> behind a hole: dropping the socket sends the
+    /// receive loop down its reconnect path with the current cursor, once per hole. The next connection's history then
+    /// settles the hole for good (see <see cref="AfterHistoryAsync"/>): skipped if a replay vouched for it, declared
+    /// lost if none came.
     /// </summary>
     private void OnGapWatchDue()
     {
         WebSocket? socket;
+        long cursor;
         lock (_receiveLock)
         {
-            _gapWatchArmed = false;
-            socket = _socket;
-            if (_receiver.Counters.Held == 0 || _inHistory || socket is null)
+            _gapWatch?.Fired();
+            var connection = Volatile.Read(ref _connection);
+            cursor = _receiver.Cursor;
+            if (_receiver.Counters.Held == 0 || connection is null || connection.InHistory || _repairCursor == cursor)
             {
                 // While a replay is coming in, its end decides about the hole (and re-arms the watch if it must);
-                // while reconnecting, the next connection's history does.
+                // while reconnecting, the next connection's history does; a hole already repaired once is settled by
+                // that history, or by the sequencer's own gap timeout.
                 return;
             }
+
+            _repairCursor = cursor;
+            socket = connection.Socket;
         }
 
-        SessionLog.RepairingGap(_logger, Cursor);
+        SessionLog.RepairingGap(_logger, cursor);
         socket.Abort();
     }
 }

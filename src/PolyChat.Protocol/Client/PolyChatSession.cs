@@ -43,15 +43,19 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     private readonly DeliveryTracker _deliveries;
     private readonly Channel<Event> _events;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+
+    // Guards the receiver, the sequencer behind it and the gap watch: the receive loop, the gap timer and Cursor.
     private readonly object _receiveLock = new();
+
+    // Guards the phase and the timers, so that no timer is started once the end path has stopped them.
+    private readonly object _stateLock = new();
 
     // Only the receive loop drains the receiver, so one pair of lists serves every frame.
     private readonly List<Event> _ready = new();
     private readonly List<SequenceGap> _gaps = new();
     private readonly List<PolyChatJsonException> _rejected = new();
 
-    // Set by EndAsync: a 404 on reconnect then means the session ended as asked, not that it was lost.
-    private bool _endRequested;
+    // Cancelled by DisposeAsync: every wait of the run loop ends with it.
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, long> _sentAt = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,22 +63,19 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     // Set by the first ReadEventsAsync: frames wait in the socket until then, so no signal is raised before
     // the application could subscribe to it.
     private readonly TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private WebSocket? _socket;
+    private SessionPhase _phase = SessionPhase.Connecting;
+    private SessionConnection? _connection;
     private ITimer? _heartbeat;
-    private ITimer? _gapWatch;
-    private bool _gapWatchArmed;
     private Task _run = Task.CompletedTask;
     private Capabilities? _capabilities;
     private AccessToken _token;
-    private bool _agentJoined;
-    private bool _joinRequested;
-    private string? _endReason;
+    private AgentJoin _join;
 
-    // True from each connect until its replay has been processed; the gap watch does not reconnect meanwhile.
-    private volatile bool _inHistory;
+    // Set by EndAsync: a 404 or a 4001 on reconnect then means the session ended as asked, not that it was lost.
+    private bool _endRequested;
 
-    // Whether the current connection has received a replay batch: only then can the replay vouch for holes.
-    private bool _replaySeen;
+    // Set by DisposeAsync before it closes the socket, so the server's answering close is not taken for its own.
+    private volatile bool _disposing;
     private long _skippedSequences;
 
     private PolyChatSession(SessionOptions options)
@@ -94,10 +95,10 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         });
         _deliveries = new DeliveryTracker(SendFrameAsync, (options.Delivery ?? new DeliveryOptions()).WithClock(options.TimeProvider));
         _deliveries.Updated += OnDeliveryUpdated;
-        Deliveries = new SessionDeliveries(_deliveries);
+        Deliveries = new SessionDeliveries(_deliveries, OnHandlerFailed);
 
         // Resuming an earlier session: its agent has joined already; only a new session asks for one.
-        _joinRequested = options.Cursor > 0;
+        _join = options.Cursor > 0 ? AgentJoin.Joined : AgentJoin.Unknown;
     }
 
     /// <summary>Outbound messages and their delivery status; subscribe to <see cref="SessionDeliveries.Updated"/> to follow them.</summary>
@@ -215,17 +216,38 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         return _deliveries.SendAsync(clientEvent);
     }
 
-    /// <summary>Tells the live agent the user is typing (or stopped); not echoed, so not tracked.</summary>
+    /// <summary>
+    /// Tells the live agent the user is typing (or stopped). Not echoed, so not tracked; and not queued: while the
+    /// session is reconnecting, or after it ended, nothing is sent (a typing state from before a reconnect would be
+    /// stale), and the result says so.
+    /// </summary>
     /// <param name="typing">Whether the user is typing.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
-    /// <returns>A task that completes when the frame is sent.</returns>
-    public ValueTask SendTypingAsync(bool typing, CancellationToken cancellationToken = default) =>
-        SendFrameAsync(new UserTypingEvent(new UserTypingPayload { State = typing ? TypingState.Started : TypingState.Stopped }), cancellationToken);
+    /// <returns>Whether the frame went out on the current connection.</returns>
+    public async ValueTask<bool> SendTypingAsync(bool typing, CancellationToken cancellationToken = default)
+    {
+        var typingEvent = new UserTypingEvent(new UserTypingPayload { State = typing ? TypingState.Started : TypingState.Stopped });
+        try
+        {
+            await SendFrameAsync(typingEvent, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SessionNotConnectedException)
+        {
+            return false;
+        }
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+        {
+            // The socket died under the send: the reconnect that follows does not carry a stale typing state.
+            return false;
+        }
+    }
 
     /// <summary>
     /// Ends the session on purpose: the server answers with <c>SESSION_END</c> (<c>REASON_USER_END</c>), after which
     /// the session closes the socket. If the connection drops first and the server no longer knows the session on
-    /// reconnect (404), the session ends normally too, and the returned message fails with a reason saying so.
+    /// reconnect (404, or a close with 4001), the session ends normally too, and the returned message fails with a
+    /// reason saying so.
     /// </summary>
     /// <returns>The tracked end-session message.</returns>
     public ValueTask<TrackedMessage> EndAsync()
@@ -234,46 +256,43 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         return SendAsync(new UserEndSessionEvent(new UserEndSessionPayload()));
     }
 
-    /// <summary>Closes the connection (normal closure) and stops every loop and timer.</summary>
+    /// <summary>
+    /// Closes the connection (normal closure) and stops every loop and timer; pending messages fail saying the
+    /// session was disposed, and the event stream completes. Never throws; calling it again does nothing.
+    /// </summary>
     /// <returns>A task that completes when everything has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (_stop.IsCancellationRequested)
+        lock (_stateLock)
         {
-            return;
+            if (_disposing)
+            {
+                return;
+            }
+
+            _disposing = true;
+        }
+
+        // The close handshake first: cancelling a pending receive aborts the socket, after which no close can go out.
+        if (Volatile.Read(ref _connection)?.Socket is { State: WebSocketState.Open } socket)
+        {
+            await CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "client closing").ConfigureAwait(false);
         }
 
         _stop.Cancel();
-        StopTimers();
-        var socket = _socket;
-        if (socket is { State: WebSocketState.Open })
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                // Best effort: the peer may be gone already.
-            }
-        }
-
-        socket?.Abort();
         try
         {
             await _run.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception exception) when (CallbackGuard.IsRecoverable(exception))
         {
+            // RunAsync ends every failure through the end path; nothing it throws is the caller's to see.
+            SessionLog.Failed(_logger, exception.Message);
         }
 
-        _deliveries.OnClosed("the session was disposed");
+        // The run loop may not have started (or may have failed before its end path): the end path is idempotent.
+        await FinishAsync(SessionEnd.Disposed).ConfigureAwait(false);
         _deliveries.Dispose();
-        _events.Writer.TryComplete();
-        socket?.Dispose();
-        _stop.Dispose();
-        _sendLock.Dispose();
     }
 
     private async ValueTask SendFrameAsync(Event value, CancellationToken cancellationToken)
@@ -284,7 +303,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var socket = _socket ?? throw new InvalidOperationException("The session is not connected; the message waits for the reconnect.");
+            var socket = Volatile.Read(ref _connection)?.Socket ?? throw new SessionNotConnectedException();
             await socket.SendAsync(frame.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -41,4 +41,10 @@ internal static partial class SessionLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Streamed message {MessageId} was given up ({Reason}) after {TextLength} chars")]
     public static partial void MessageAbandoned(ILogger logger, string messageId, AbandonReason reason, int textLength);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "A handler of {EventName} threw; the session goes on")]
+    public static partial void HandlerFailed(ILogger logger, System.Exception exception, string eventName);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "The server's heartbeat interval of {Seconds} s is beyond what a timer can wait; no heartbeat is sent")]
+    public static partial void HeartbeatBeyondTimer(ILogger logger, long seconds);
 }

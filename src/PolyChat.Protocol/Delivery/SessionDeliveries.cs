@@ -1,4 +1,5 @@
 using System;
+using PolyChat.Protocol.Client;
 
 namespace PolyChat.Protocol;
 
@@ -13,19 +14,21 @@ public sealed class SessionDeliveries
     private readonly DeliveryTracker _tracker;
     private EventHandler<DeliveryUpdate>? _updated;
 
-    internal SessionDeliveries(DeliveryTracker tracker)
+    internal SessionDeliveries(DeliveryTracker tracker, Action<string, Exception> handlerFailed)
     {
         _tracker = tracker;
 
-        // Re-raised with this view as the sender, so a handler is not handed the tracker that drives the session.
-        _tracker.Updated += (_, update) => _updated?.Invoke(this, update);
+        // Re-raised with this view as the sender, so a handler is not handed the tracker that drives the session; each
+        // handler on its own, so one that throws neither stops the others nor goes unreported.
+        _tracker.Updated += (_, update) => AppHandlers.Raise(_updated, this, update, nameof(Updated), handlerFailed);
     }
 
     /// <summary>
     /// Raised for every change to a message the session sent (see <see cref="DeliveryUpdateKind"/>), with this view
     /// as the sender. Handlers run one at a time, in order, on the thread that made the change or the one already
-    /// running handlers; they must be quick and must not block. An exception thrown by a handler is caught and
-    /// dropped, so that one bad handler cannot stop delivery tracking. To consume updates as an
+    /// running handlers; they must be quick and must not block. An exception thrown by a handler is logged (through
+    /// <see cref="Client.SessionOptions.Logger"/>) and the session goes on, so that one bad handler cannot stop
+    /// delivery tracking or the other handlers. To consume updates as an
     /// <c>IAsyncEnumerable</c>, write them to a <see cref="System.Threading.Channels.Channel{T}"/> here.
     /// </summary>
     public event EventHandler<DeliveryUpdate>? Updated

@@ -82,7 +82,13 @@ public sealed class EventReceiver
     /// What happened to the frame; drain <see cref="TryTake"/> afterwards, and <see cref="TryTakeRejected"/> after
     /// <see cref="FrameOutcome.Invalid"/> or <see cref="FrameOutcome.PartiallyAccepted"/>.
     /// </returns>
-    public FrameOutcome Receive(ReadOnlySpan<byte> utf8Frame, out PolyChatJsonException? error)
+    public FrameOutcome Receive(ReadOnlySpan<byte> utf8Frame, out PolyChatJsonException? error) => ReceiveCore(utf8Frame, default, peeked: false, out error);
+
+    /// <summary>Takes one frame whose envelope the caller has peeked already (a session deciding the end of its history), so it is peeked once.</summary>
+    internal FrameOutcome ReceivePeeked(ReadOnlySpan<byte> utf8Frame, in EventEnvelope envelope, out PolyChatJsonException? error) =>
+        ReceiveCore(utf8Frame, envelope, peeked: true, out error);
+
+    private FrameOutcome ReceiveCore(ReadOnlySpan<byte> utf8Frame, EventEnvelope envelope, bool peeked, out PolyChatJsonException? error)
     {
         error = null;
         if (utf8Frame.Length > MaxFrameBytes)
@@ -91,11 +97,14 @@ public sealed class EventReceiver
             return RejectFrame(error);
         }
 
-        EventEnvelope envelope = default;
         Event value;
         try
         {
-            envelope = PolyChatJson.PeekEnvelope(utf8Frame);
+            if (!peeked)
+            {
+                envelope = PolyChatJson.PeekEnvelope(utf8Frame);
+            }
+
             if (!envelope.IsBatch)
             {
                 var check = _sequencer.Check(envelope.Id, envelope.Sequence);
@@ -172,6 +181,9 @@ public sealed class EventReceiver
     /// <summary>Once a replay has been received in full, moves past the sequences it lacks (see <see cref="EventSequencer{TEvent}.SkipAbsent"/>).</summary>
     /// <returns>How many sequences were skipped.</returns>
     internal long SkipAbsent() => _sequencer.SkipAbsent();
+
+    /// <summary>Releases every held event, declaring the sequences missing below them lost with <paramref name="reason"/>.</summary>
+    internal void ReleaseHeld(GapReason reason) => _sequencer.ReleaseHeld(reason);
 
     private FrameOutcome RejectFrame(PolyChatJsonException error)
     {

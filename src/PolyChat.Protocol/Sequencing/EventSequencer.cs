@@ -220,6 +220,9 @@ public sealed class EventSequencer<TEvent>
     /// </remarks>
     public void Flush() => ReleaseThrough(long.MaxValue, GapReason.Flush);
 
+    /// <summary>Releases every held event in order, declaring each missing run below them with <paramref name="reason"/>.</summary>
+    internal void ReleaseHeld(GapReason reason) => ReleaseThrough(long.MaxValue, reason);
+
     /// <summary>
     /// Releases every held event in order, declaring each missing run below them as a
     /// <see cref="GapReason.NotInReplay"/> gap. Call it once the server's replay after <see cref="Cursor"/>

@@ -21,4 +21,11 @@ public enum GapReason
     /// was lost. Declared by <see cref="EventSequencer{TEvent}.SkipAbsent"/>.
     /// </summary>
     NotInReplay,
+
+    /// <summary>
+    /// The session reconnected once to have the server replay these sequences, and that connection brought no replay
+    /// that could fill or vouch for them. They are declared lost rather than asked for again, so a hole the server
+    /// cannot fill costs one reconnect, not a reconnect storm. Declared by <c>PolyChatSession</c>.
+    /// </summary>
+    RepairFailed,
 }

@@ -1,0 +1,44 @@
+using System;
+using System.Net.WebSockets;
+
+namespace PolyChat.Protocol.Client;
+
+/// <summary>
+/// One socket of a session and what the session knows about it: whether its history is still being read and whether
+/// a replay batch came on it. Made when the socket opens and dropped with it, so nothing of one connection leaks
+/// into the next.
+/// </summary>
+internal sealed class SessionConnection(WebSocket socket, int ordinal, long cursorAtConnect, bool isReconnect) : IDisposable
+{
+    public WebSocket Socket { get; } = socket;
+
+    /// <summary>1 for the session's first socket, 2 for the next, and so on.</summary>
+    public int Ordinal { get; } = ordinal;
+
+    /// <summary>The cursor the socket was opened with: after one, the server may send no batch at all (§4b).</summary>
+    public long CursorAtConnect { get; } = cursorAtConnect;
+
+    /// <summary>Whether a connection came before this one: only then are there owed attempts to send.</summary>
+    public bool IsReconnect { get; } = isReconnect;
+
+    /// <summary>True until the history has been processed (<c>PolyChatSession.AfterHistoryAsync</c>).</summary>
+    public bool InHistory { get; set; } = true;
+
+    /// <summary>Whether a replay batch came on this socket: only then can the replay vouch for holes.</summary>
+    public bool BatchSeen { get; set; }
+
+    /// <summary>Whether any frame came: a productive connection resets the reconnect count.</summary>
+    public bool Productive { get; set; }
+
+    /// <summary>Set by the gap watch when it drops this socket to have a hole replayed.</summary>
+    public bool DroppedForRepair { get; set; }
+
+    /// <summary>
+    /// Whether a frame that is not a batch ends the history. After a cursor it does at once; a full history (cursor 0)
+    /// always starts with a batch holding SESSION_START (§4a), so until one came, a live frame is taken as ahead of
+    /// the replay, not as its end.
+    /// </summary>
+    public bool LiveFrameEndsHistory => CursorAtConnect > 0 || BatchSeen;
+
+    public void Dispose() => Socket.Dispose();
+}
