@@ -15,13 +15,16 @@ internal static class Settler
     private const int StablePolls = 3;
 
     // Workers busy outside the simulation for the whole run: the test framework's thread that waits for the driver.
-    private static readonly Lazy<int> Baseline = new(MeasureBaseline);
+    private static int _baseline;
+
+    /// <summary>Measures the workers busy before any run starts; call it on the driver thread first.</summary>
+    public static void Calibrate() => _baseline = MeasureBaseline();
 
     /// <summary>True once idle; false when <paramref name="patience"/> of real time passed first.</summary>
     public static bool WaitIdle(TimeSpan patience)
     {
         ThreadPool.GetMaxThreads(out var maxWorkers, out _);
-        var idleAvailable = maxWorkers - Baseline.Value;
+        var idleAvailable = maxWorkers - _baseline;
         var watch = Stopwatch.StartNew();
         var stable = 0;
         var lastCompleted = -1L;

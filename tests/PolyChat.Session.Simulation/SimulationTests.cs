@@ -76,6 +76,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         {
             try
             {
+                Settler.Calibrate();
                 result = work();
             }
             catch (Exception exception)
