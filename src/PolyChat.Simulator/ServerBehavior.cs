@@ -78,6 +78,13 @@ public sealed record ServerBehavior
     /// <summary>The largest batch when <see cref="SplitHistoryBatches"/> is on.</summary>
     public int MaxBatchSize { get; init; } = 2;
 
+    /// <summary>
+    /// The pause before each replay batch after the first, on the simulator's clock: a slow history. Longer than a
+    /// client's wait for "the last batch" makes it take the history as complete too early. Zero (the default) sends
+    /// the batches back to back.
+    /// </summary>
+    public TimeSpan ReplayBatchDelay { get; init; }
+
     /// <summary>Send an empty batch when nothing is newer than the cursor; false sends no batch at all.</summary>
     public bool EmptyBatchWhenNothingNew { get; init; } = true;
 
@@ -172,6 +179,7 @@ public sealed record ServerBehavior
         ArgumentException.ThrowIfNullOrEmpty(Name);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxDropsPerSession);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReplayBatchDelay, TimeSpan.Zero, nameof(ReplayBatchDelay));
         foreach (var probability in (ReadOnlySpan<double>)[SequenceHoleRate, DropRate])
         {
             if (!(probability >= 0 && probability <= 1))

@@ -84,6 +84,27 @@ public sealed class SimulatorSession
     /// <param name="reason">The reason; <see cref="SessionEndReason.NaturalEnd"/> when null.</param>
     public void End(SessionEndReason? reason = null) => _session.End(reason ?? SessionEndReason.NaturalEnd);
 
+    /// <summary>
+    /// Refuses the session's next handshakes with an HTTP status, once the documented checks (§5e) have passed: a
+    /// 429 or 5xx from an overloaded gateway, or a 404 from a server that lost the session.
+    /// </summary>
+    /// <param name="statusCode">The status to answer, 400 to 599.</param>
+    /// <param name="count">How many handshakes in a row to refuse.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The status is not an error status, or the count is negative.</exception>
+    public void RefuseHandshakes(int statusCode, int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _session.RefuseHandshakes(statusCode, count);
+    }
+
+    /// <summary>
+    /// Drops every open socket of the session now, without a close handshake (a network loss): frames already
+    /// queued are sent first. The session lives on, so the client may reconnect with its cursor.
+    /// </summary>
+    public void DropConnections() => _session.DropConnections();
+
     /// <inheritdoc/>
     public override string ToString() => $"SimulatorSession({Id}, {Behavior.Name}{(IsEnded ? ", ended" : string.Empty)})";
 }

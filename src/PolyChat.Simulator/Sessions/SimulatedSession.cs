@@ -29,6 +29,7 @@ internal sealed class SimulatedSession : IDisposable
     private int _acceptedSockets;
     private int _drops;
     private readonly Action<SimulatedSession> _onEnded;
+    private readonly Queue<int> _refusals = new();
 
     public SimulatedSession(string id, string accessToken, SessionSettings settings, SimulatorOptions options, int ordinal, Action<SimulatedSession> onEnded)
     {
@@ -153,11 +154,47 @@ internal sealed class SimulatedSession : IDisposable
         }
     }
 
+    /// <summary>Makes the next <paramref name="count"/> handshakes that pass the §5e checks answer <paramref name="status"/>.</summary>
+    public void RefuseHandshakes(int status, int count)
+    {
+        lock (Gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _refusals.Enqueue(status);
+            }
+        }
+    }
+
+    /// <summary>The status an injected refusal answers the next handshake with, or null to let it through.</summary>
+    public int? TakeHandshakeRefusal()
+    {
+        lock (Gate)
+        {
+            return _refusals.TryDequeue(out var status) ? status : null;
+        }
+    }
+
+    /// <summary>Drops every open socket without a close, once what is queued on it has been sent.</summary>
+    public void DropConnections()
+    {
+        lock (Gate)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.EnqueueDrop();
+            }
+
+            _connections.Clear();
+        }
+    }
+
     /// <summary>Queues the replay after <paramref name="cursor"/> on a new socket, then joins it to live delivery.</summary>
     public void Attach(SocketConnection connection, long cursor)
     {
         lock (Gate)
         {
+            connection.ReplayBatchDelay = Behavior.ReplayBatchDelay;
             connection.EnqueueReplay(ReplayWriter.Write(_journal.After(cursor), _journal.First, Behavior, _random, _emptyPayloadIds));
             if (IsEnded)
             {

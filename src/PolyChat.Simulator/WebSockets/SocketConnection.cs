@@ -5,7 +5,6 @@ using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using Microsoft.AspNetCore.Http;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
 using PolyChat.Simulator.Faults;
@@ -24,7 +23,7 @@ internal sealed class SocketConnection : IDisposable
     public const int QueueCapacity = 4096;
 
     private readonly WebSocket _socket;
-    private readonly HttpContext _context;
+    private readonly Action _abortTransport;
     private readonly FaultInjector _faults;
     private readonly TimeProvider _time;
     private readonly Channel<OutboundFrame> _queue = Channel.CreateBounded<OutboundFrame>(
@@ -34,10 +33,10 @@ internal sealed class SocketConnection : IDisposable
     private bool _closing;
     private readonly TimeSpan _idleTimeout;
 
-    public SocketConnection(WebSocket socket, HttpContext context, FaultInjector faults, TimeProvider time, int ordinal, TimeSpan idleTimeout)
+    public SocketConnection(WebSocket socket, Action abortTransport, FaultInjector faults, TimeProvider time, int ordinal, TimeSpan idleTimeout)
     {
         _socket = socket;
-        _context = context;
+        _abortTransport = abortTransport;
         _faults = faults;
         _time = time;
         Ordinal = ordinal;
@@ -51,6 +50,9 @@ internal sealed class SocketConnection : IDisposable
 
     /// <summary>1 for the session's first accepted socket, 2 for the next, and so on.</summary>
     public int Ordinal { get; }
+
+    /// <summary>The pause before each replay batch after the first (<see cref="ServerBehavior.ReplayBatchDelay"/>).</summary>
+    public TimeSpan ReplayBatchDelay { get; set; }
 
     /// <summary>Records a received frame: it restarts the idle timer.</summary>
     public void Touch() => _idleTimer.Change(_idleTimeout, Timeout.InfiniteTimeSpan);
@@ -91,6 +93,7 @@ internal sealed class SocketConnection : IDisposable
     {
         var reader = _queue.Reader;
         var buffer = new ArrayBufferWriter<byte>(1024);
+        var replayed = 0;
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             while (reader.TryRead(out var frame))
@@ -104,6 +107,11 @@ internal sealed class SocketConnection : IDisposable
                         Abort();
                         return;
                     case OutboundKind.Replay:
+                        if (replayed++ > 0 && ReplayBatchDelay > TimeSpan.Zero)
+                        {
+                            await Task.Delay(ReplayBatchDelay, _time, cancellationToken).ConfigureAwait(false);
+                        }
+
                         await _socket.SendAsync(frame.Raw, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
                         break;
                     case OutboundKind.AsIs:
@@ -126,7 +134,7 @@ internal sealed class SocketConnection : IDisposable
     {
         _queue.Writer.TryComplete();
         _socket.Abort();
-        _context.Abort();
+        _abortTransport();
     }
 
     private void Enqueue(OutboundFrame frame)

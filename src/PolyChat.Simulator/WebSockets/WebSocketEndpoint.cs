@@ -12,8 +12,9 @@ using PolyChat.Simulator.Sessions;
 namespace PolyChat.Simulator.WebSockets;
 
 /// <summary>
-/// <c>GET /ws</c>: the handshake checks (plain HTTP statuses, PROTOCOL.md §5e), the replay after the cursor,
-/// then the receive loop. Sending happens on the connection's own writer.
+/// <c>GET /ws</c>, whatever the transport (<see cref="WebSocketUpgrade"/>): the handshake checks (plain HTTP
+/// statuses, PROTOCOL.md §5e), the replay after the cursor, then the receive loop. Sending happens on the
+/// connection's own writer.
 /// </summary>
 internal sealed class WebSocketEndpoint
 {
@@ -45,19 +46,20 @@ internal sealed class WebSocketEndpoint
         _stopping = stopping;
     }
 
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Serves one upgrade: the checks of §5e in order, then accept, replay and the receive loop.</summary>
+    public async Task HandleAsync(WebSocketUpgrade upgrade)
     {
-        string? sessionId = context.Request.Query["session_id"];
-        string? accessToken = context.Request.Query["access_token"];
-        if (!context.WebSockets.IsWebSocketRequest || string.IsNullOrEmpty(sessionId) || string.IsNullOrEmpty(accessToken))
+        var sessionId = upgrade.SessionId;
+        var accessToken = upgrade.AccessToken;
+        if (!upgrade.IsWebSocketRequest || string.IsNullOrEmpty(sessionId) || string.IsNullOrEmpty(accessToken))
         {
-            await RejectAsync(context, StatusCodes.Status400BadRequest, "invalid connection parameters").ConfigureAwait(false);
+            await upgrade.RejectAsync(StatusCodes.Status400BadRequest, "invalid connection parameters").ConfigureAwait(false);
             return;
         }
 
         if (!_tokens.IsValid(accessToken))
         {
-            await RejectAsync(context, StatusCodes.Status401Unauthorized, "authentication failed").ConfigureAwait(false);
+            await upgrade.RejectAsync(StatusCodes.Status401Unauthorized, "authentication failed").ConfigureAwait(false);
             return;
         }
 
@@ -66,11 +68,11 @@ internal sealed class WebSocketEndpoint
         {
             if (session?.Behavior.UnknownSessionCloses4001 ?? _options.Behavior.UnknownSessionCloses4001)
             {
-                await CloseWith4001Async(context).ConfigureAwait(false);
+                await CloseWith4001Async(upgrade).ConfigureAwait(false);
             }
             else
             {
-                await RejectAsync(context, StatusCodes.Status404NotFound, "session not found").ConfigureAwait(false);
+                await upgrade.RejectAsync(StatusCodes.Status404NotFound, "session not found").ConfigureAwait(false);
             }
 
             return;
@@ -78,23 +80,29 @@ internal sealed class WebSocketEndpoint
 
         if (!string.Equals(accessToken, session.AccessToken, StringComparison.Ordinal))
         {
-            await RejectAsync(context, StatusCodes.Status401Unauthorized, "authentication failed").ConfigureAwait(false);
+            await upgrade.RejectAsync(StatusCodes.Status401Unauthorized, "authentication failed").ConfigureAwait(false);
+            return;
+        }
+
+        if (session.TakeHandshakeRefusal() is { } refusal)
+        {
+            await upgrade.RejectAsync(refusal, "handshake refused (injected)").ConfigureAwait(false);
             return;
         }
 
         if (!session.TryReserveSlot())
         {
-            await RejectAsync(context, StatusCodes.Status429TooManyRequests, "connection limit exceeded for session").ConfigureAwait(false);
+            await upgrade.RejectAsync(StatusCodes.Status429TooManyRequests, "connection limit exceeded for session").ConfigureAwait(false);
             return;
         }
 
         SocketConnection? connection = null;
         try
         {
-            using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(_stopping, context.RequestAborted);
-            connection = new SocketConnection(socket, context, _faults, _options.TimeProvider, session.NextSocketOrdinal(), _options.IdleTimeout);
-            session.Attach(connection, CursorParser.Parse(context.Request.Query["cursor"]));
+            using var socket = await upgrade.AcceptAsync().ConfigureAwait(false);
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(_stopping, upgrade.Aborted);
+            connection = new SocketConnection(socket, upgrade.Abort, _faults, _options.TimeProvider, session.NextSocketOrdinal(), _options.IdleTimeout);
+            session.Attach(connection, CursorParser.Parse(upgrade.Cursor));
             var writer = RunWriterAsync(connection, lifetime.Token);
             await ReceiveAsync(session, connection, socket, lifetime.Token).ConfigureAwait(false);
             await writer.ConfigureAwait(false);
@@ -107,26 +115,21 @@ internal sealed class WebSocketEndpoint
     }
 
     // The SDKs read 4001 as "session unknown" (§5g, [SDK]): accept the upgrade, then close with it at once.
-    private async Task CloseWith4001Async(HttpContext context)
+    private async Task CloseWith4001Async(WebSocketUpgrade upgrade)
     {
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping, context.RequestAborted);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        using var socket = await upgrade.AcceptAsync().ConfigureAwait(false);
+
+        // On the simulator's clock, so a virtual clock never lets a real-time wait decide the outcome.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping, upgrade.Aborted, timeout.Token);
         try
         {
-            await socket.CloseAsync(SessionUnknown, "session not found", timeout.Token).ConfigureAwait(false);
+            await socket.CloseAsync(SessionUnknown, "session not found", linked.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsConnectionFailure(exception))
         {
             _options.Logger?.LogDebug(exception, "Simulator 4001 close not acknowledged");
         }
-    }
-
-    private static Task RejectAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain";
-        return context.Response.WriteAsync(message, context.RequestAborted);
     }
 
     private async Task RunWriterAsync(SocketConnection connection, CancellationToken cancellationToken)
