@@ -50,9 +50,11 @@ public sealed partial class PolyChatSession
     }
 
     /// <summary>
-    /// The one end path, whatever the cause, always in this order: stop every timer; report streamed replies still
-    /// open; settle every pending message with the reason; close the socket; complete the event stream (with the
-    /// error, if any). The first cause wins; later calls do nothing.
+    /// The one end path, whatever the cause, always in this order: stop every timer; hand the application the events
+    /// still held behind a hole (no repair can come now; the hole is declared, <see cref="GapReason.Flush"/>), unless
+    /// it disposed the session; report streamed replies still open; settle every pending message with the reason;
+    /// close the socket; complete the event stream (with the error, if any). The first cause wins; later calls do
+    /// nothing.
     /// </summary>
     private async Task FinishAsync(SessionEnd end)
     {
@@ -67,6 +69,11 @@ public sealed partial class PolyChatSession
         }
 
         StopTimers();
+        if (end.Kind != SessionEndKind.Disposed)
+        {
+            await ReleaseHeldAsync().ConfigureAwait(false);
+        }
+
         EndStreams();
         _deliveries.OnClosed(end.Reason);
 
@@ -102,6 +109,33 @@ public sealed partial class PolyChatSession
         lock (_stateLock)
         {
             _phase = SessionPhase.Ended;
+        }
+    }
+
+    /// <summary>Delivers what waits behind a hole when the session ends: received events are not thrown away.</summary>
+    private async Task ReleaseHeldAsync()
+    {
+        _ready.Clear();
+        _gaps.Clear();
+        lock (_receiveLock)
+        {
+            if (_receiver.Counters.Held == 0)
+            {
+                return;
+            }
+
+            _receiver.Flush();
+            Drain();
+        }
+
+        try
+        {
+            // A SESSION_END among them is delivered last, as ever; the end already under way stands.
+            await PublishAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed while the application was not reading: nobody is left to hand them to.
         }
     }
 

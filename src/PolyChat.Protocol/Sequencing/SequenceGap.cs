@@ -23,7 +23,7 @@ public readonly struct SequenceGap : IEquatable<SequenceGap>
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(firstMissing, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(lastMissing, firstMissing);
-        if (reason is < GapReason.HeldLimit or > GapReason.NotInReplay)
+        if (reason is < GapReason.HeldLimit or > GapReason.RepairFailed)
         {
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a defined GapReason.");
         }

@@ -63,7 +63,7 @@ public class EventSequencerSkipAbsentTests
 
         Assert.Equal(3, gap.Count);
         Assert.Equal("[2..4] (NotInReplay)", gap.ToString());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SequenceGap(2, 4, GapReason.NotInReplay + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SequenceGap(2, 4, GapReason.RepairFailed + 1));
     }
 
     private EventSequencer<string> Create() => new(new SequencerOptions { TimeProvider = _time, GapTimeout = TimeSpan.FromSeconds(5) });
