@@ -91,12 +91,16 @@ internal static class Invariants
             last = Math.Max(last, value.Sequence.Value);
         }
 
+        // An extra copy of a message (a retry the server stored too) is hidden from the app by design, once one copy
+        // of that message reached it: it shows only as an ExtraCopy delivery update.
+        var echoedToApp = record.Seen.Select(s => ClientEventIdOf(s.Event)).Where(id => id is not null).ToHashSet();
         var uncovered = new List<long>();
         var assigned = new HashSet<long>();
         foreach (var value in journal)
         {
             assigned.Add(value.Sequence!.Value);
             if (value.Sequence <= last && !seenIds.Contains(value.Id!)
+                && !(value is not SystemMessageEvent && ClientEventIdOf(value) is { } copyOf && echoedToApp.Contains(copyOf))
                 && !record.Gaps.Any(g => g.FirstMissing <= value.Sequence && value.Sequence <= g.LastMissing))
             {
                 uncovered.Add(value.Sequence.Value);
@@ -308,4 +312,7 @@ internal static class Invariants
         && custom.TryGetProperty("client_event_id", out var id) && id.ValueKind == JsonValueKind.String
             ? id.GetString()
             : null;
+
+    private static string? ClientEventIdOf(Event value) =>
+        value.Metadata?.Custom is { } custom && custom.TryGetValue(DeliveryTracker.ClientEventIdKey, out var id) ? id : null;
 }

@@ -113,9 +113,9 @@ public sealed partial class PolyChatSession
     }
 
     /// <summary>
-    /// Runs once per connection, when the replay has been processed (§4a, §4b). A replay is authoritative:
-    /// it holds every event after the cursor, so a sequence still missing below a held event was never assigned and
-    /// is skipped now, without another reconnect. Without a replay, a hole that a repair reconnect was made for is
+    /// Runs once per connection, when the replay has been processed (§4a, §4b). A replay is authoritative up to the
+    /// highest sequence it held: a sequence still missing below that was never assigned and is skipped now, without
+    /// another reconnect. Without a replay, a hole that a repair reconnect was made for is
     /// declared lost (<see cref="GapReason.RepairFailed"/>): one repair per hole, whatever the server sends. Then, as
     /// the docs order it "after processing the history", attempts owed since the disconnect go out (never a second
     /// copy of what the replay showed the server holds), and a new session asks for its agent (only when the history
@@ -140,8 +140,9 @@ public sealed partial class PolyChatSession
         {
             if (connection.BatchSeen)
             {
-                // Only a replay that came can vouch for what is absent.
-                _receiver.SkipAbsent();
+                // Only a replay that came can vouch for what is absent, and only below the highest sequence it held:
+                // it comes oldest first, but a later batch, or a live event, may still bring what lies above.
+                _receiver.SkipAbsentThrough(connection.ReplayedThrough);
             }
             else if (_repairCursor == _receiver.Cursor && _receiver.Counters.Held > 0)
             {
@@ -201,6 +202,7 @@ public sealed partial class PolyChatSession
         _ready.Clear();
         _gaps.Clear();
         _rejected.Clear();
+        _arrived.Clear();
         lock (_receiveLock)
         {
             // A malformed frame is dropped, and a bad event inside a batch is dropped alone (§4c); the session goes on.
@@ -208,6 +210,11 @@ public sealed partial class PolyChatSession
             if (outcome == FrameOutcome.Duplicate)
             {
                 SessionMetrics.DuplicatesDropped.Add(1);
+            }
+
+            if (connection.InHistory && _receiver.LastBatchHighestSequence > connection.ReplayedThrough)
+            {
+                connection.ReplayedThrough = _receiver.LastBatchHighestSequence;
             }
 
             // The receiver queues every rejection, whole frames and single batch events alike.
@@ -218,6 +225,12 @@ public sealed partial class PolyChatSession
 
             Drain();
             UpdateGapWatch();
+        }
+
+        // An echo settles its message when it arrives, even while it waits behind a hole to be delivered in order.
+        foreach (var value in _arrived)
+        {
+            _deliveries.OnEchoArrived(value);
         }
 
         // The application's handlers run outside the lock, which the gap timer and Cursor also take.

@@ -54,6 +54,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     private readonly List<Event> _ready = new();
     private readonly List<SequenceGap> _gaps = new();
     private readonly List<PolyChatJsonException> _rejected = new();
+    private readonly List<Event> _arrived = new();
 
     // Cancelled by DisposeAsync: every wait of the run loop ends with it.
     private readonly CancellationTokenSource _stop = new();
@@ -94,6 +95,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _deliveries = new DeliveryTracker(SendFrameAsync, (options.Delivery ?? new DeliveryOptions()).WithClock(options.TimeProvider));
+        _receiver.Arrived = _arrived.Add;
         _deliveries.Updated += OnDeliveryUpdated;
         Deliveries = new SessionDeliveries(_deliveries, OnHandlerFailed);
 

@@ -27,11 +27,11 @@ internal sealed class SessionConnection(WebSocket socket, int ordinal, long curs
     /// <summary>Whether a replay batch came on this socket: only then can the replay vouch for holes.</summary>
     public bool BatchSeen { get; set; }
 
+    /// <summary>The highest sequence any replay batch on this socket held: the replay vouches for holes below it.</summary>
+    public long ReplayedThrough { get; set; }
+
     /// <summary>Whether any frame came: a productive connection resets the reconnect count.</summary>
     public bool Productive { get; set; }
-
-    /// <summary>Set by the gap watch when it drops this socket to have a hole replayed.</summary>
-    public bool DroppedForRepair { get; set; }
 
     /// <summary>
     /// Whether a frame that is not a batch ends the history. After a cursor it does at once; a full history (cursor 0)

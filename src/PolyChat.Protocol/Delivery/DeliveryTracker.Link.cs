@@ -144,7 +144,6 @@ public sealed partial class DeliveryTracker
         try
         {
             List<TrackedMessage>? attempts = null;
-            long connection;
             lock (_lock)
             {
                 if (_disposed)
@@ -152,7 +151,6 @@ public sealed partial class DeliveryTracker
                     return;
                 }
 
-                connection = _link.Connection;
                 var now = _schedule.Now;
                 var next = DeadlineScheduler.Never;
                 for (var node = _pending.First; node is not null;)
@@ -185,16 +183,16 @@ public sealed partial class DeliveryTracker
                             message.NextAttempt++;
                         }
 
+                        ScheduleNext(message);
                         if (_link.SendsGoOut)
                         {
-                            StartAttempt(message);
+                            // Counted when it is handed over: the link may drop before that, and then it is owed.
                             (attempts ??= new List<TrackedMessage>()).Add(message);
                         }
                         else
                         {
                             // Down, or a new connection still sending what is owed: one attempt is owed to it.
                             message.Owed = true;
-                            message.DueAt = message.AcceptedAt + _retries.DueAfter(message.NextAttempt);
                         }
 
                         next = Min(next, message.DueAt);
@@ -208,7 +206,7 @@ public sealed partial class DeliveryTracker
             _updates.Dispatch();
             if (attempts is not null)
             {
-                _ = SendAttemptsAsync(attempts, connection);
+                _ = SendAttemptsAsync(attempts);
             }
         }
         catch (Exception exception) when (CallbackGuard.IsRecoverable(exception))
@@ -228,7 +226,7 @@ public sealed partial class DeliveryTracker
                 ? $"No echo from the server after {message.Attempts} attempts; its last error was \"{last}\"."
                 : $"No echo from the server after {message.Attempts} attempts.");
 
-    private async Task SendAttemptsAsync(List<TrackedMessage> attempts, long connection)
+    private async Task SendAttemptsAsync(List<TrackedMessage> attempts)
     {
         // One after another, so attempts leave in the order the messages were accepted.
         foreach (var message in attempts)
@@ -240,14 +238,17 @@ public sealed partial class DeliveryTracker
                     continue;
                 }
 
-                if (_link.Connection != connection && !_link.SendsGoOut)
+                if (!_link.SendsGoOut)
                 {
-                    // The link changed before the attempt left: the next connection sends it.
+                    // The link dropped before the attempt left: the next connection sends it.
                     message.Owed = true;
                     continue;
                 }
+
+                CountAttempt(message);
             }
 
+            _updates.Dispatch();
             await _attempts.SendAsync(message).ConfigureAwait(false);
         }
     }

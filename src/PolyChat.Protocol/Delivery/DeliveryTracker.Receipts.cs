@@ -88,6 +88,34 @@ public sealed partial class DeliveryTracker
         return result;
     }
 
+    /// <summary>
+    /// An event arrived that may be an echo, before it is ordered (it may wait behind a hole): if it is the first echo
+    /// of a pending message, the message is sent now, since the echo proves the server has it. Everything else waits
+    /// for <see cref="OnEventReceived(Event)"/>, in order; the echo then counts as <see cref="EchoMatch.Repeated"/>.
+    /// </summary>
+    internal void OnEchoArrived(Event serverEvent)
+    {
+        if (serverEvent is SystemMessageEvent
+            || serverEvent.Metadata?.Custom is not { } custom
+            || !custom.TryGetValue(ClientEventIdKey, out var clientEventId))
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_disposed || !_pending.TryGet(clientEventId, out var tracked) || EchoRules.Classify(tracked, serverEvent) != EchoMatch.Sent)
+            {
+                return;
+            }
+
+            Match(tracked, serverEvent);
+        }
+
+        _schedule.Apply();
+        _updates.Dispatch();
+    }
+
     private static string LostReason(string? text) =>
         $"The server reported the message lost in the handoff to a live agent (\"{text}\").";
 

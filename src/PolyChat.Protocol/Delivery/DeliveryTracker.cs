@@ -309,11 +309,23 @@ public sealed partial class DeliveryTracker : IDisposable
     /// </summary>
     private void StartAttempt(TrackedMessage message)
     {
+        ScheduleNext(message);
+        CountAttempt(message);
+    }
+
+    /// <summary>Counts an attempt that is about to be handed to the transport. Under the lock.</summary>
+    private void CountAttempt(TrackedMessage message)
+    {
         message.Owed = false;
         message.CountAttempt();
+        Report(message, DeliveryUpdateKind.Sending);
+    }
+
+    /// <summary>Schedules the message's next instant: the next attempt or, after the last, the deadline. Under the lock.</summary>
+    private void ScheduleNext(TrackedMessage message)
+    {
         message.DueAt = message.AcceptedAt + _retries.DueAfter(message.NextAttempt);
         _schedule.Request(message.DueAt);
-        Report(message, DeliveryUpdateKind.Sending);
     }
 
     /// <summary>Queues an update for dispatch. Under the lock, so updates queue in the order of the changes.</summary>

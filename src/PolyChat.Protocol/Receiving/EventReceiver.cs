@@ -91,6 +91,7 @@ public sealed class EventReceiver
     private FrameOutcome ReceiveCore(ReadOnlySpan<byte> utf8Frame, EventEnvelope envelope, bool peeked, out PolyChatJsonException? error)
     {
         error = null;
+        LastBatchHighestSequence = 0;
         if (utf8Frame.Length > MaxFrameBytes)
         {
             error = new PolyChatJsonException($"The frame is {utf8Frame.Length} bytes; at most {MaxFrameBytes} are accepted.", MaxFrameBytes);
@@ -136,7 +137,7 @@ public sealed class EventReceiver
         }
         else
         {
-            _sequencer.Offer(envelope.Id, value.Sequence, value);
+            OfferOne(envelope.Id, value.Sequence, value);
         }
 
         return FrameOutcome.Accepted;
@@ -181,6 +182,19 @@ public sealed class EventReceiver
     /// <summary>Once a replay has been received in full, moves past the sequences it lacks (see <see cref="EventSequencer{TEvent}.SkipAbsent"/>).</summary>
     /// <returns>How many sequences were skipped.</returns>
     internal long SkipAbsent() => _sequencer.SkipAbsent();
+
+    /// <summary>Like <see cref="SkipAbsent"/>, but only for sequences up to <paramref name="through"/>: what a replay that reached that far vouches for.</summary>
+    internal long SkipAbsentThrough(long through) => _sequencer.SkipAbsentThrough(through);
+
+    /// <summary>The highest sequence among the inner events of the last frame, when it was a batch; 0 otherwise.</summary>
+    internal long LastBatchHighestSequence { get; private set; }
+
+    /// <summary>
+    /// Told of each event the sequencer takes (to deliver now or to hold behind a hole), as it arrives and before it
+    /// is ordered: a session settles a message by its echo on arrival, since an echo held behind a hole still proves
+    /// the server has the message. Called under the caller's lock, so it should only note the event.
+    /// </summary>
+    internal Action<Event>? Arrived { get; set; }
 
     /// <summary>Releases every held event, declaring the sequences missing below them lost with <paramref name="reason"/>.</summary>
     internal void ReleaseHeld(GapReason reason) => _sequencer.ReleaseHeld(reason);
@@ -285,7 +299,21 @@ public sealed class EventReceiver
 
         foreach (var (_, id, sequence, value) in entries)
         {
-            _sequencer.Offer(id, sequence, value);
+            if (sequence is long replayed && replayed > LastBatchHighestSequence)
+            {
+                LastBatchHighestSequence = replayed;
+            }
+
+            OfferOne(id, sequence, value);
+        }
+    }
+
+    /// <summary>Offers one event to the sequencer, telling <see cref="Arrived"/> first when the sequencer takes it (delivered now or held).</summary>
+    private void OfferOne(EventKey id, long? sequence, Event value)
+    {
+        if (_sequencer.Offer(id, sequence, value) is SequencerDecision.Ready or SequencerDecision.Held && !ReferenceEquals(value, Unreadable))
+        {
+            Arrived?.Invoke(value);
         }
     }
 

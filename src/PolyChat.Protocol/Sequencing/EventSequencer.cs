@@ -220,6 +220,19 @@ public sealed class EventSequencer<TEvent>
     /// </remarks>
     public void Flush() => ReleaseThrough(long.MaxValue, GapReason.Flush);
 
+    /// <summary>
+    /// <see cref="SkipAbsent"/> for the sequences up to <paramref name="through"/> only: a replay vouches for the
+    /// numbers below the highest one it held (it comes oldest first), not for those between it and a live event.
+    /// </summary>
+    /// <returns>How many sequences were skipped.</returns>
+    internal long SkipAbsentThrough(long through)
+    {
+        long before = _cursor;
+        long heldBefore = _held.Count;
+        ReleaseThrough(through, GapReason.NotInReplay);
+        return _cursor - before - (heldBefore - _held.Count);
+    }
+
     /// <summary>Releases every held event in order, declaring each missing run below them with <paramref name="reason"/>.</summary>
     internal void ReleaseHeld(GapReason reason) => ReleaseThrough(long.MaxValue, reason);
 
