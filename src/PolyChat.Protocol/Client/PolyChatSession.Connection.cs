@@ -102,7 +102,13 @@ public sealed partial class PolyChatSession
                 return SessionEnd.Failed(new SessionClosedException($"{source} failed ({exception.GetType().Name}: {exception.Message}).", null, exception));
             }
 
-            var connection = new SessionConnection(socket, ++ordinal, Cursor, isReconnect: ordinal > 1);
+            var connection = new SessionConnection(socket, ++ordinal, Cursor, isReconnect: ordinal > 1, _stop.Token);
+            lock (_receiveLock)
+            {
+                // Until this history is processed, the replay is on its way to fill any hole: no gap times out.
+                _receiver.PauseGapTimeouts();
+            }
+
             Volatile.Write(ref _connection, connection);
             if (!TryEnter(SessionPhase.Replaying) || _stop.IsCancellationRequested)
             {

@@ -43,7 +43,7 @@ public sealed partial class PolyChatSession
                 var firstPart = true;
                 do
                 {
-                    var receive = socket.ReceiveAsync(frame.GetMemory(FrameBufferBytes), _stop.Token);
+                    var receive = socket.ReceiveAsync(frame.GetMemory(FrameBufferBytes), connection.Token);
                     result = firstPart && connection.InHistory && (connection.Productive || connection.CursorAtConnect > 0) && !receive.IsCompleted
                         ? await QuietOrReceiveAsync(receive, connection).ConfigureAwait(false)
                         : await receive.ConfigureAwait(false);
@@ -150,6 +150,8 @@ public sealed partial class PolyChatSession
                 _receiver.ReleaseHeld(GapReason.RepairFailed);
             }
 
+            // Holes the replay left above what it held wait anew, from the end of the history.
+            _receiver.ResumeGapTimeouts();
             Drain();
             UpdateGapWatch();
         }

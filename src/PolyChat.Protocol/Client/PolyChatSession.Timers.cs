@@ -104,7 +104,7 @@ public sealed partial class PolyChatSession
     /// </summary>
     private void OnGapWatchDue()
     {
-        WebSocket? socket;
+        SessionConnection? repaired;
         long cursor;
         lock (_receiveLock)
         {
@@ -120,10 +120,10 @@ public sealed partial class PolyChatSession
             }
 
             _repairCursor = cursor;
-            socket = connection.Socket;
+            repaired = connection;
         }
 
         SessionLog.RepairingGap(_logger, cursor);
-        socket.Abort();
+        repaired.Drop();
     }
 }

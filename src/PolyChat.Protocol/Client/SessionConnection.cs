@@ -1,5 +1,6 @@
 using System;
 using System.Net.WebSockets;
+using System.Threading;
 
 namespace PolyChat.Protocol.Client;
 
@@ -8,8 +9,12 @@ namespace PolyChat.Protocol.Client;
 /// a replay batch came on it. Made when the socket opens and dropped with it, so nothing of one connection leaks
 /// into the next.
 /// </summary>
-internal sealed class SessionConnection(WebSocket socket, int ordinal, long cursorAtConnect, bool isReconnect) : IDisposable
+internal sealed class SessionConnection(WebSocket socket, int ordinal, long cursorAtConnect, bool isReconnect, CancellationToken sessionStop) : IDisposable
 {
+    // Cancelled when the session stops or this connection is dropped on purpose: a receive ends at once, whatever the
+    // socket implementation does on Abort.
+    private readonly CancellationTokenSource _lifetime = CancellationTokenSource.CreateLinkedTokenSource(sessionStop);
+
     public WebSocket Socket { get; } = socket;
 
     /// <summary>1 for the session's first socket, 2 for the next, and so on.</summary>
@@ -40,5 +45,27 @@ internal sealed class SessionConnection(WebSocket socket, int ordinal, long curs
     /// </summary>
     public bool LiveFrameEndsHistory => CursorAtConnect > 0 || BatchSeen;
 
-    public void Dispose() => Socket.Dispose();
+    /// <summary>Ends with the session, or when the connection is dropped.</summary>
+    public CancellationToken Token => _lifetime.Token;
+
+    /// <summary>Drops the connection: its receive ends and the socket is aborted; the session reconnects.</summary>
+    public void Drop()
+    {
+        try
+        {
+            _lifetime.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already gone with its socket.
+        }
+
+        Socket.Abort();
+    }
+
+    public void Dispose()
+    {
+        Socket.Dispose();
+        _lifetime.Dispose();
+    }
 }

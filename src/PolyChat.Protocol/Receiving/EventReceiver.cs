@@ -186,6 +186,12 @@ public sealed class EventReceiver
     /// <summary>Like <see cref="SkipAbsent"/>, but only for sequences up to <paramref name="through"/>: what a replay that reached that far vouches for.</summary>
     internal long SkipAbsentThrough(long through) => _sequencer.SkipAbsentThrough(through);
 
+    /// <summary>Pauses the sequencer's gap timeout (see <c>EventSequencer.PauseTimeouts</c>).</summary>
+    internal void PauseGapTimeouts() => _sequencer.PauseTimeouts();
+
+    /// <summary>Resumes the sequencer's gap timeout, each held event's wait starting now.</summary>
+    internal void ResumeGapTimeouts() => _sequencer.ResumeTimeouts();
+
     /// <summary>The highest sequence among the inner events of the last frame, when it was a batch; 0 otherwise.</summary>
     internal long LastBatchHighestSequence { get; private set; }
 

@@ -67,6 +67,7 @@ namespace PolyChat.Protocol;
 /// </remarks>
 public sealed class EventSequencer<TEvent>
 {
+    private bool _timeoutsPaused;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _gapTimeout;
     private readonly EventKeyWindow _transientIds;
@@ -334,9 +335,25 @@ public sealed class EventSequencer<TEvent>
         return SequencerDecision.Held;
     }
 
+    /// <summary>
+    /// Stops <see cref="SequencerOptions.GapTimeout"/> from declaring gaps, for instance while a session's reconnect
+    /// replays what is missing: the wait for the replay is not the hole's fault.
+    /// </summary>
+    internal void PauseTimeouts() => _timeoutsPaused = true;
+
+    /// <summary>Lets <see cref="SequencerOptions.GapTimeout"/> run again, each held event's wait starting now.</summary>
+    internal void ResumeTimeouts()
+    {
+        if (_timeoutsPaused)
+        {
+            _timeoutsPaused = false;
+            _held.RestartWaits(_timeProvider.GetTimestamp());
+        }
+    }
+
     private void ReleaseExpired()
     {
-        if (_held.Count == 0 || _gapTimeout == Timeout.InfiniteTimeSpan)
+        if (_held.Count == 0 || _gapTimeout == Timeout.InfiniteTimeSpan || _timeoutsPaused)
         {
             return;
         }

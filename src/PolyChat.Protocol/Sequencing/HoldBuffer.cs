@@ -132,6 +132,19 @@ internal sealed class HoldBuffer<TEvent>
         return false;
     }
 
+    /// <summary>Starts every held event's wait afresh at <paramref name="timestamp"/>, keeping their arrival order.</summary>
+    public void RestartWaits(long timestamp)
+    {
+        for (int remaining = _arrivals.Count; remaining > 0; remaining--)
+        {
+            Arrival arrival = _arrivals.Dequeue();
+            if (_sequences.Contains(arrival.Sequence))
+            {
+                _arrivals.Enqueue(arrival with { Timestamp = timestamp });
+            }
+        }
+    }
+
     // Drops the dead entries, keeping the live ones in arrival order, in place.
     private void CompactArrivals()
     {
