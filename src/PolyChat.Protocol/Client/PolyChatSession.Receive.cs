@@ -144,7 +144,8 @@ public sealed partial class PolyChatSession
                 // it comes oldest first, but a later batch, or a live event, may still bring what lies above.
                 _receiver.SkipAbsentThrough(connection.ReplayedThrough);
             }
-            else if (_repairCursor == _receiver.Cursor && _receiver.Counters.Held > 0)
+
+            if (_repairedBelow is long repaired && _receiver.Counters.Held > 0 && _receiver.LowestHeld <= repaired)
             {
                 // The one repair for this hole brought nothing to fill it: declared lost, not asked for again.
                 _receiver.ReleaseHeld(GapReason.RepairFailed);

@@ -12,8 +12,9 @@ public sealed partial class PolyChatSession
     // The longest period a TimeProvider timer accepts is 2^32 - 2 ms, about 49.7 days.
     private const long MaxTimerSeconds = 4_294_967;
 
-    // The cursor at which the gap watch last dropped the socket for a replay: one repair per hole.
-    private long? _repairCursor;
+    // The lowest held sequence when the gap watch last dropped the socket for a replay: the holes below it have had
+    // their one repair; only a hole above it (a newer one) may have another.
+    private long? _repairedBelow;
 
     private GapWatch? _gapWatch;
 
@@ -111,15 +112,15 @@ public sealed partial class PolyChatSession
             _gapWatch?.Fired();
             var connection = Volatile.Read(ref _connection);
             cursor = _receiver.Cursor;
-            if (_receiver.Counters.Held == 0 || connection is null || connection.InHistory || _repairCursor == cursor)
+            if (_receiver.Counters.Held == 0 || connection is null || connection.InHistory || _receiver.LowestHeld <= _repairedBelow)
             {
                 // While a replay is coming in, its end decides about the hole (and re-arms the watch if it must);
                 // while reconnecting, the next connection's history does; a hole already repaired once is settled by
-                // that history, or by the sequencer's own gap timeout.
+                // that history.
                 return;
             }
 
-            _repairCursor = cursor;
+            _repairedBelow = _receiver.LowestHeld;
             repaired = connection;
         }
 

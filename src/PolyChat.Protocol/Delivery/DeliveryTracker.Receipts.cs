@@ -109,7 +109,8 @@ public sealed partial class DeliveryTracker
                 return;
             }
 
-            Match(tracked, serverEvent);
+            // Settled now; which copy the application sees is decided in order (see EchoRules).
+            Settle(tracked, DeliveryStatus.Sent, serverEvent, DeliveryFailure.None, reason: null);
         }
 
         _schedule.Apply();
@@ -128,6 +129,10 @@ public sealed partial class DeliveryTracker
         {
             case EchoMatch.Sent:
                 Settle(message, DeliveryStatus.Sent, received, DeliveryFailure.None, reason: null);
+                message.EchoDelivered = true;
+                break;
+            case EchoMatch.Repeated when !message.EchoDelivered:
+                message.DeliverEcho(received);
                 break;
             case EchoMatch.ExtraCopy:
                 message.RecordExtraCopy();

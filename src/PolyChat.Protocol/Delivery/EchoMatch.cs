@@ -23,7 +23,11 @@ public enum EchoMatch
     /// </summary>
     ExtraCopy,
 
-    /// <summary>The very echo already recorded (same server event id), for example replayed history: nothing changed.</summary>
+    /// <summary>
+    /// The very echo already recorded (same server event id), for example replayed history; or the first copy, in the
+    /// session's order, of a message that an echo arriving ahead of its turn had already settled. Show it as usual; the
+    /// status did not change.
+    /// </summary>
     Repeated,
 
     /// <summary>The first echo of a message that had already failed: the server holds it after all. The status stays <see cref="DeliveryStatus.Failed"/>.</summary>

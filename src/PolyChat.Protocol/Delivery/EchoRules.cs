@@ -28,6 +28,12 @@ internal static class EchoRules
 
         if (message.Echo is { } first)
         {
+            if (!message.EchoDelivered)
+            {
+                // Settled by an echo that arrived ahead of its turn: this is the first copy in order, the one shown.
+                return EchoMatch.Repeated;
+            }
+
             // Another server id is another stored copy; the same id is the same echo again (a replay).
             return string.Equals(first.Id, received.Id, StringComparison.Ordinal) ? EchoMatch.Repeated : EchoMatch.ExtraCopy;
         }

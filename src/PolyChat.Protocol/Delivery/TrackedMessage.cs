@@ -165,6 +165,19 @@ public sealed class TrackedMessage
     /// <summary>Attaches the echo of a message that had already failed; its status stays failed.</summary>
     internal void RecordLateEcho(Event echo) => _echo = echo;
 
+    /// <summary>
+    /// Whether an echo of this message has been delivered in order. A message can be settled by an echo that arrived
+    /// ahead of its turn (held behind a hole); the copy delivered first in order is the one the application sees.
+    /// </summary>
+    internal bool EchoDelivered { get; set; }
+
+    /// <summary>The first copy delivered in order becomes the echo (it may be another stored copy than the one that arrived first).</summary>
+    internal void DeliverEcho(Event echo)
+    {
+        _echo = echo;
+        EchoDelivered = true;
+    }
+
     /// <summary>Settles the message; the status is written last so a reader that sees it also sees the rest.</summary>
     internal void Settle(DeliveryStatus status, Event? echo, DeliveryFailure failure, string? reason)
     {

@@ -183,6 +183,9 @@ public sealed class EventReceiver
     /// <returns>How many sequences were skipped.</returns>
     internal long SkipAbsent() => _sequencer.SkipAbsent();
 
+    /// <summary>The lowest held sequence, the top of the lowest hole; 0 when nothing is held.</summary>
+    internal long LowestHeld => _sequencer.LowestHeld;
+
     /// <summary>Like <see cref="SkipAbsent"/>, but only for sequences up to <paramref name="through"/>: what a replay that reached that far vouches for.</summary>
     internal long SkipAbsentThrough(long through) => _sequencer.SkipAbsentThrough(through);
 

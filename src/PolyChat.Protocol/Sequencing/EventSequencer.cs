@@ -113,6 +113,9 @@ public sealed class EventSequencer<TEvent>
     /// <summary>Gets the number of events waiting for a gap below them to fill.</summary>
     public int HeldCount => _held.Count;
 
+    /// <summary>The lowest held sequence: the top of the lowest hole; 0 when nothing is held.</summary>
+    internal long LowestHeld => _held.Count == 0 ? 0 : _held.MinSequence;
+
     /// <summary>Gets the number of outputs waiting for <see cref="TryTake"/>.</summary>
     public int ReadyCount => _ready.Count;
 

@@ -34,7 +34,7 @@ public class SessionDeliveriesTests
     public async Task TheViewReadsTheTrackerAndRaisesItsUpdatesAsItself()
     {
         using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
-        var view = new SessionDeliveries(tracker);
+        var view = new SessionDeliveries(tracker, (_, exception) => throw exception);
         var seen = new List<(object? Sender, DeliveryUpdateKind Kind)>();
         view.Updated += (sender, update) => seen.Add((sender, update.Kind));
 
@@ -55,10 +55,29 @@ public class SessionDeliveriesTests
     }
 
     [Fact]
+    public async Task AHandlerThatThrowsIsReportedAndTheOthersStillRun()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        var failures = new List<(string Event, Exception Error)>();
+        var view = new SessionDeliveries(tracker, (name, exception) => failures.Add((name, exception)));
+        var boom = new InvalidOperationException("boom");
+        var heard = 0;
+        view.Updated += (_, _) => throw boom;
+        view.Updated += (_, _) => heard++;
+
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        tracker.OnEventReceived(Echo(message.Event, "srv-1", 1));
+
+        Assert.Equal(2, heard);
+        Assert.Equal([("Updated", (Exception)boom), ("Updated", boom)], failures);
+        Assert.Equal(DeliveryStatus.Sent, message.Status);
+    }
+
+    [Fact]
     public async Task AnUnsubscribedHandlerHearsNothingMore()
     {
         using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
-        var view = new SessionDeliveries(tracker);
+        var view = new SessionDeliveries(tracker, (_, exception) => throw exception);
         var count = 0;
         EventHandler<DeliveryUpdate> handler = (_, _) => count++;
         view.Updated += handler;

@@ -12,10 +12,10 @@ namespace PolyChat.Simulator.Tests.Client;
 
 /// <summary>
 /// At most one repair per hole (README "Holes in the numbering"): events held behind a missing sequence for
-/// <c>GapReconnectDelay</c> (1 s) make the session reconnect once with its cursor (§4b). When that repair brings no
-/// replay batch at all and the held event simply comes again live, the session must not reconnect again for the same
-/// hole: the hole is then left to the sequencer's gap timeout, which declares it lost and delivers the event. When the
-/// repair brings an empty batch, the replay vouches that the numbers were never assigned: they are skipped.
+/// <c>GapReconnectDelay</c> (1 s) make the session reconnect once with its cursor (§4b). When that repair's replay
+/// holds the event, the numbers below it that it lacks were never assigned: they are skipped. When it brings no batch,
+/// or an empty one, and the held event simply comes again live, the session must not reconnect again for the same
+/// hole: it is declared lost (<see cref="GapReason.RepairFailed"/>) and the event delivered.
 /// </summary>
 public sealed class GapRepairLimitTests
 {
@@ -54,15 +54,53 @@ public sealed class GapRepairLimitTests
         Assert.Equal(1, server.Connections[1].Cursor);
         await Soon.UntilAsync(() => client.Count<PolyAgentMessageEvent>() == 1, "the held event");
         var gap = Assert.Single(gaps);
-        Assert.Equal((2L, Far - 1), (gap.FirstMissing, gap.LastMissing));
+        Assert.Equal((2L, Far - 1, GapReason.RepairFailed), (gap.FirstMissing, gap.LastMissing, gap.Reason));
         Assert.Equal(0, client.Session.SkippedSequences);
         Assert.Equal(Far, client.Session.Cursor);
         Assert.Equal(["EVENT_TYPE_SESSION_START", "EVENT_TYPE_POLY_AGENT_MESSAGE"], client.Events.Where(e => e.Sequence is not null).Select(e => e.Type.Value));
     }
 
     [Fact]
-    public async Task ARepairThatBringsAnEmptyBatchSkipsTheHoleWithOneReconnect()
+    public async Task ARepairWhoseReplayHoldsTheEventSkipsTheHoleWithOneReconnect()
     {
+        // §4b: the replay after the cursor holds every event the server has, oldest first; numbers below the highest one
+        // it holds that it lacks were never assigned, so they are skipped and counted, not declared lost.
+        var live = ServerFrames.AgentMessage(Far, "far ahead");
+        await using var server = await ScriptedServer.StartAsync(async connection =>
+        {
+            await connection.AcceptAsync();
+            _ = Soon.EchoHeartbeatsAsync(connection);
+            if (connection.Index == 0)
+            {
+                await connection.SendAsync(ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 30)));
+                await connection.SendAsync(live);
+            }
+            else
+            {
+                await connection.SendAsync(ServerFrames.Batch(live));
+            }
+        });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
+        await using var guard = Soon.Quietly(client);
+        var gaps = new ConcurrentQueue<SequenceGap>();
+        client.Session.GapDeclared += (_, gap) => gaps.Enqueue(gap);
+
+        await Soon.AdvanceAsync(clock, Window, Step);
+        await Task.Delay(300);
+
+        Assert.Equal(2, server.Connections.Count);
+        await Soon.UntilAsync(() => client.Count<PolyAgentMessageEvent>() == 1, "the held event");
+        Assert.Equal(Far - 2, client.Session.SkippedSequences);
+        Assert.Empty(gaps);
+        Assert.Equal(Far, client.Session.Cursor);
+    }
+
+    [Fact]
+    public async Task ARepairThatBringsAnEmptyBatchDeclaresTheHoleLostWithOneReconnect()
+    {
+        // An empty replay vouches for nothing (it holds no sequence to vouch below), yet the repair was made: the hole
+        // is declared lost rather than asked for again.
         var live = ServerFrames.AgentMessage(Far, "far ahead");
         await using var server = await ScriptedServer.StartAsync(async connection =>
         {
@@ -84,8 +122,9 @@ public sealed class GapRepairLimitTests
 
         Assert.Equal(2, server.Connections.Count);
         await Soon.UntilAsync(() => client.Count<PolyAgentMessageEvent>() == 1, "the held event");
-        Assert.Equal(Far - 2, client.Session.SkippedSequences);
-        Assert.Empty(gaps);
+        var gap = Assert.Single(gaps);
+        Assert.Equal((2L, Far - 1, GapReason.RepairFailed), (gap.FirstMissing, gap.LastMissing, gap.Reason));
+        Assert.Equal(0, client.Session.SkippedSequences);
         Assert.Equal(Far, client.Session.Cursor);
     }
 }
