@@ -163,7 +163,7 @@ public sealed class TrackedMessage
     }
 
     /// <summary>Attaches the echo of a message that had already failed; its status stays failed.</summary>
-    internal void RecordLateEcho(Event echo) => _echo = echo;
+    internal void RecordLateEcho(Event echo) => DeliverEcho(echo);
 
     /// <summary>
     /// Whether an echo of this message has been delivered in order. A message can be settled by an echo that arrived

@@ -31,9 +31,23 @@ public class EchoRulesTests
         Assert.Equal(EchoMatch.Sent, EchoRules.Classify(message, Echo(message.Event, "srv-1", 1)));
 
         message.Settle(DeliveryStatus.Sent, Echo(message.Event, "srv-1", 1), DeliveryFailure.None, reason: null);
+        message.EchoDelivered = true;
 
         Assert.Equal(EchoMatch.Repeated, EchoRules.Classify(message, Echo(message.Event, "srv-1", 1)));
         Assert.Equal(EchoMatch.ExtraCopy, EchoRules.Classify(message, Echo(message.Event, "srv-2", 2)));
+    }
+
+    [Fact]
+    public void AMessageSettledByAnEchoAheadOfItsTurnShowsTheFirstCopyInOrder()
+    {
+        // Settled on arrival (the echo waited behind a hole): whichever copy comes first in order is the one shown.
+        var message = new TrackedMessage("id-1", UserMessage("hi"));
+        message.Settle(DeliveryStatus.Sent, Echo(message.Event, "srv-2", 2), DeliveryFailure.None, reason: null);
+
+        Assert.Equal(EchoMatch.Repeated, EchoRules.Classify(message, Echo(message.Event, "srv-1", 1)));
+        message.DeliverEcho(Echo(message.Event, "srv-1", 1));
+        Assert.Equal(EchoMatch.ExtraCopy, EchoRules.Classify(message, Echo(message.Event, "srv-2", 2)));
+        Assert.Equal("srv-1", message.ServerEventId);
     }
 
     [Fact]
