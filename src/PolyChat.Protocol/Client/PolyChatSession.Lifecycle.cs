@@ -141,8 +141,13 @@ public sealed partial class PolyChatSession
 
     private async Task CloseQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string description)
     {
-        using var timeout = new CancellationTokenSource(CloseTimeout);
-        if (!await _sendLock.WaitAsync(CloseTimeout, CancellationToken.None).ConfigureAwait(false))
+        // On the session's one clock, like every other wait.
+        using var timeout = new CancellationTokenSource(CloseTimeout, _options.TimeProvider);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
         {
             // A send is stuck (a peer that reads nothing): the close could not go out either.
             return;
