@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net.WebSockets;
-using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using PolyChat.Protocol;
@@ -29,7 +28,6 @@ public sealed class SimulationRun
 
     private static readonly TimeSpan SettlePatience = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Tail = TimeSpan.FromMinutes(10);
-    private static readonly PropertyInfo? JitterProperty = typeof(SessionOptions).GetProperty("Jitter", BindingFlags.Instance | BindingFlags.NonPublic);
 
     private readonly Scenario _scenario;
     private readonly VirtualClock _clock = new();
@@ -115,16 +113,16 @@ public sealed class SimulationRun
             WebSocketFactory = ConnectAsync,
             TimeProvider = _clock.ForOwner("session"),
             Logger = logger,
-        };
 
-        // Backoff jitter from the seed too, where the session lets a test pin it; otherwise it stays random.
-        JitterProperty?.SetValue(options, (Func<double>)(() =>
-        {
-            lock (jitter)
+            // Backoff jitter from the seed too (SessionOptions.Jitter is internal, for tests to pin the schedule).
+            Jitter = () =>
             {
-                return jitter.NextDouble();
-            }
-        }));
+                lock (jitter)
+                {
+                    return jitter.NextDouble();
+                }
+            },
+        };
 
         if (_scenario.RefuseFirst is { } first)
         {

@@ -105,6 +105,7 @@ public sealed partial class PolyChatSession
         var delay = Task.Delay(_options.HistoryQuietPeriod, _options.TimeProvider, quiet.Token);
         if (await Task.WhenAny(receive, delay).ConfigureAwait(false) == delay && !delay.IsCanceled)
         {
+            connection.HistoryEndedByQuiet = true;
             await AfterHistoryAsync(connection).ConfigureAwait(false);
         }
 
@@ -145,9 +146,11 @@ public sealed partial class PolyChatSession
                 _receiver.SkipAbsentThrough(connection.ReplayedThrough);
             }
 
-            if (_repairedBelow is long repaired && _receiver.Counters.Held > 0 && _receiver.LowestHeld <= repaired)
+            if (_repairedBelow is long repaired && _receiver.Counters.Held > 0 && _receiver.LowestHeld <= repaired
+                && !connection.HistoryEndedByQuiet)
             {
-                // The one repair for this hole brought nothing to fill it: declared lost, not asked for again.
+                // The one repair for this hole brought nothing to fill it: declared lost, not asked for again. When
+                // only the quiet period ended the history, a slow batch may still fill it: the gap timeout decides.
                 _receiver.ReleaseHeld(GapReason.RepairFailed);
             }
 

@@ -35,6 +35,12 @@ internal sealed class SessionConnection(WebSocket socket, int ordinal, long curs
     /// <summary>The highest sequence any replay batch on this socket held: the replay vouches for holes below it.</summary>
     public long ReplayedThrough { get; set; }
 
+    /// <summary>
+    /// Whether the history ended by <see cref="SessionOptions.HistoryQuietPeriod"/> rather than by a live frame: weaker
+    /// evidence that the replay is complete (a slow server may still be sending batches).
+    /// </summary>
+    public bool HistoryEndedByQuiet { get; set; }
+
     /// <summary>Whether any frame came: a productive connection resets the reconnect count.</summary>
     public bool Productive { get; set; }
 

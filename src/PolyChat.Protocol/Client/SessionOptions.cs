@@ -48,10 +48,12 @@ public sealed class SessionOptions
     public Func<CancellationToken, ValueTask<AccessToken>>? AccessTokenProvider { get; init; }
 
     /// <summary>
-    /// How long the session waits after a replay batch for another one before it takes the history as processed
-    /// (the server sends "one or more" batches on connect and marks none as the last). A frame that is not a batch
-    /// ends the history at once. Only then does a new session request the agent and does a reconnect re-send
-    /// unconfirmed messages and skip sequences the replay lacks. Default 500 ms.
+    /// The fallback end of a connection's history: how long the session waits without a frame before it takes the
+    /// history as processed (the server sends "one or more" batches on connect and marks none as the last). The session
+    /// sends a heartbeat as soon as a socket opens, and the first frame that is not a batch (its echo at the latest)
+    /// ends the history at once, so this wait matters only with a server that does not echo it. Only after the history
+    /// does a new session request the agent, and a reconnect send the attempts owed and skip sequences the replay
+    /// lacks. Default 500 ms.
     /// </summary>
     public TimeSpan HistoryQuietPeriod { get; init => field = OptionRules.Positive(value, TimeSpan.MaxValue); } = TimeSpan.FromMilliseconds(500);
 

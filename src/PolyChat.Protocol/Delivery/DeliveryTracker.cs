@@ -193,12 +193,14 @@ public sealed partial class DeliveryTracker : IDisposable
     {
         var (message, send) = Track(clientEvent);
         _updates.Dispatch();
+
+        // Armed for the message's next instant, also when it is only queued: its deadline runs from now.
+        _schedule.Apply();
         if (!send)
         {
             return new ValueTask<TrackedMessage>(message);
         }
 
-        _schedule.Apply();
         var attempt = _attempts.SendAsync(message);
         if (attempt.IsCompletedSuccessfully)
         {

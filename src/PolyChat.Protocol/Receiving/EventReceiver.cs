@@ -199,9 +199,10 @@ public sealed class EventReceiver
     internal long LastBatchHighestSequence { get; private set; }
 
     /// <summary>
-    /// Told of each event the sequencer takes (to deliver now or to hold behind a hole), as it arrives and before it
-    /// is ordered: a session settles a message by its echo on arrival, since an echo held behind a hole still proves
-    /// the server has the message. Called under the caller's lock, so it should only note the event.
+    /// Told of each event read from a frame as it arrives, before it is ordered, whatever the sequencer makes of it
+    /// (delivered now, held behind a hole, or dropped as a copy or as below the cursor): a session settles a message by
+    /// its echo on arrival, since any echo proves the server has the message. Events dropped on the envelope peek
+    /// alone are never read, so not told. Called under the caller's lock, so it should only note the event.
     /// </summary>
     internal Action<Event>? Arrived { get; set; }
 
@@ -317,10 +318,11 @@ public sealed class EventReceiver
         }
     }
 
-    /// <summary>Offers one event to the sequencer, telling <see cref="Arrived"/> first when the sequencer takes it (delivered now or held).</summary>
+    /// <summary>Offers one event to the sequencer, and tells <see cref="Arrived"/> of it, whatever the sequencer decides.</summary>
     private void OfferOne(EventKey id, long? sequence, Event value)
     {
-        if (_sequencer.Offer(id, sequence, value) is SequencerDecision.Ready or SequencerDecision.Held && !ReferenceEquals(value, Unreadable))
+        _sequencer.Offer(id, sequence, value);
+        if (!ReferenceEquals(value, Unreadable))
         {
             Arrived?.Invoke(value);
         }

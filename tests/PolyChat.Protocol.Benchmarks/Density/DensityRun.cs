@@ -16,7 +16,8 @@ namespace PolyChat.Protocol.Benchmarks.Density;
 /// <c>--density N [--bare]</c>: N chat sessions in this process against the simulator in another, as a service that
 /// bridges many customer chats holds them. Each connects, gets its greeting and settles one message Sent; then the
 /// sessions sit idle. Reported: managed bytes and working set per session, idle CPU over a quiet window, connect
-/// and settle times, and what is left after disposing. <c>--bare</c> runs the baseline: N bare
+/// and settle times, the median and 95th-percentile time from opening a session to its greeting, and what is left
+/// after disposing. <c>--bare</c> runs the baseline: N bare
 /// <see cref="ClientWebSocket"/>s on the same sessions that join, wait for the greeting and for one message's echo
 /// by hand, then each keep a receive pending.
 /// </summary>
@@ -39,9 +40,10 @@ public static class DensityRun
 
         var baseline = ManagedBytes();
         var clock = Stopwatch.StartNew();
+        var greetings = new TimeSpan[count];
         var connected = bare
-            ? await ConnectBareAsync(simulator, access, sessionIds, token).ConfigureAwait(false)
-            : await ConnectSessionsAsync(simulator, access, sessionIds, token).ConfigureAwait(false);
+            ? await ConnectBareAsync(simulator, access, sessionIds, greetings, token).ConfigureAwait(false)
+            : await ConnectSessionsAsync(simulator, access, sessionIds, greetings, token).ConfigureAwait(false);
         var settle = clock.Elapsed;
 
         var managed = ManagedBytes() - baseline;
@@ -60,16 +62,18 @@ public static class DensityRun
             $"density {(bare ? "bare-websocket" : "session")} sessions {count} " +
             $"managed-bytes-per-session {managed / (double)count:F0} working-set-mb {workingSet / 1e6:F0} " +
             $"idle-cpu-percent-of-a-core {idleCpu * 100:F1} connect-and-settle-seconds {settle.TotalSeconds:F1} " +
+            $"greeting-median-ms {Percentile(greetings, 0.5):F1} greeting-p95-ms {Percentile(greetings, 0.95):F1} " +
             $"left-after-dispose-bytes {leftAfterDispose} simulator-working-set-mb {simulator.WorkingSetBytes / 1e6:F0}"));
         return 0;
     }
 
-    private static async Task<IAsyncDisposable> ConnectSessionsAsync(SimulatorProcess simulator, AccessToken access, string[] sessionIds, CancellationToken token)
+    private static async Task<IAsyncDisposable> ConnectSessionsAsync(SimulatorProcess simulator, AccessToken access, string[] sessionIds, TimeSpan[] greetings, CancellationToken token)
     {
         var sessions = new PolyChatSession[sessionIds.Length];
         var readers = new Task[sessionIds.Length];
         await ForEachAsync(sessionIds.Length, async i =>
         {
+            var opened = Stopwatch.GetTimestamp();
             var session = await PolyChatSession.ConnectAsync(new SessionOptions
             {
                 WebSocketAddress = simulator.WebSocketAddress,
@@ -80,6 +84,7 @@ public static class DensityRun
             var greeted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             readers[i] = ReadAsync(session, greeted, token);
             await greeted.Task.WaitAsync(token).ConfigureAwait(false);
+            greetings[i] = Stopwatch.GetElapsedTime(opened);
             var message = await session.SendMessageAsync("hello").ConfigureAwait(false);
             if (await message.Completion.WaitAsync(token).ConfigureAwait(false) != DeliveryStatus.Sent)
             {
@@ -119,12 +124,13 @@ public static class DensityRun
 
     // The baseline does by hand what each session does: join the agent, wait for its greeting, send one message and
     // wait for its echo; then it keeps one receive pending, as an idle session does.
-    private static async Task<IAsyncDisposable> ConnectBareAsync(SimulatorProcess simulator, AccessToken access, string[] sessionIds, CancellationToken token)
+    private static async Task<IAsyncDisposable> ConnectBareAsync(SimulatorProcess simulator, AccessToken access, string[] sessionIds, TimeSpan[] greetings, CancellationToken token)
     {
         var sockets = new ClientWebSocket[sessionIds.Length];
         var receives = new Task[sessionIds.Length];
         await ForEachAsync(sessionIds.Length, async i =>
         {
+            var opened = Stopwatch.GetTimestamp();
             var socket = new ClientWebSocket();
             var uri = new UriBuilder(simulator.WebSocketAddress) { Query = $"session_id={sessionIds[i]}&access_token={Uri.EscapeDataString(access.Value)}" }.Uri;
             await socket.ConnectAsync(uri, token).ConfigureAwait(false);
@@ -132,6 +138,7 @@ public static class DensityRun
             var buffer = new byte[4096];
             await SendTextAsync(socket, """{"type":"EVENT_TYPE_REQUEST_POLY_AGENT_JOIN","payload":{}}""", token).ConfigureAwait(false);
             await ReceiveUntilAsync(socket, buffer, "EVENT_TYPE_POLY_AGENT_MESSAGE", token).ConfigureAwait(false);
+            greetings[i] = Stopwatch.GetElapsedTime(opened);
             await SendTextAsync(socket, """{"type":"EVENT_TYPE_USER_MESSAGE","payload":{"text":"hello"}}""", token).ConfigureAwait(false);
             await ReceiveUntilAsync(socket, buffer, "EVENT_TYPE_USER_MESSAGE", token).ConfigureAwait(false);
             receives[i] = DrainAsync(socket, buffer, token);
@@ -196,6 +203,12 @@ public static class DensityRun
     // Connects in waves, as a service starting up would, without a storm of simultaneous handshakes.
     private static Task ForEachAsync(int count, Func<int, Task> body) =>
         Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64 }, (i, _) => new ValueTask(body(i)));
+
+    private static double Percentile(TimeSpan[] values, double rank)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)(rank * sorted.Length))].TotalMilliseconds;
+    }
 
     private static long ManagedBytes()
     {

@@ -95,6 +95,23 @@ public class DeliveryConnectionTests
     }
 
     [Fact]
+    public async Task AMessageQueuedWhileTheLinkStaysDownFailsAtItsDeadline()
+    {
+        // Found by the session simulation: a queued message armed no timer, so it waited for a reconnect to fail.
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        tracker.OnDisconnected();
+        var message = await tracker.SendAsync(UserMessage("queued"));
+
+        _clock.Advance(TimeSpan.FromSeconds(35) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(0, message.Attempts);
+        Assert.Empty(_transport.Sent);
+    }
+
+    [Fact]
     public async Task AMessageQueuedWhileDisconnectedCountsItsDeadlineFromAcceptance()
     {
         using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
