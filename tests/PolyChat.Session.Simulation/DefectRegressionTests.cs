@@ -20,7 +20,10 @@ public sealed class DefectRegressionTests(ITestOutputHelper output)
     public void SendAfterDisposeSettlesOrThrows() => AssertKept(101, "message-never-settled", "app-call-hangs");
 
     [Fact]
-    public void EventsTheJournalHoldsAreNeverCountedAsSkippedSequences() => AssertKept(12, "event-lost-silently");
+    public void EventsTheJournalHoldsAreNeverCountedAsSkippedSequences() => AssertKept(659, "event-lost-silently");
+
+    [Fact]
+    public void AnEndRequestWhoseEchoWaitsBehindAHoleIsSent() => AssertKept(46, "failed-despite-echo");
 
     [Fact]
     public void MessagesSettleWithin35SecondsOnAFlappingLink() => AssertKept(643, "settled-late");
