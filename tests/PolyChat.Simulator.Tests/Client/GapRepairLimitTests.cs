@@ -25,30 +25,17 @@ public sealed class GapRepairLimitTests
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(40);
 
+    private static readonly string Live = ServerFrames.AgentMessage(Far, "far ahead");
+
     [Fact]
     public async Task ARepairThatBringsNoBatchIsNotRepeatedAndTheHoleIsDeclaredLost()
     {
-        var live = ServerFrames.AgentMessage(Far, "far ahead");
-        await using var server = await ScriptedServer.StartAsync(async connection =>
-        {
-            await connection.AcceptAsync();
-            _ = Soon.EchoHeartbeatsAsync(connection);
-            if (connection.Index == 0)
-            {
-                await connection.SendAsync(ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 30)));
-            }
-
-            // Every connection, the repair included, brings no batch: just the live event (again).
-            await connection.SendAsync(live);
-        });
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
+        // Every connection, the repair included, brings no batch: just the live event (again).
+        var (server, client, gaps) = await RunForFortySecondsAsync(connection => connection.Index == 0
+            ? [ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 30)), Live]
+            : [Live]);
+        await using var stop = server;
         await using var guard = Soon.Quietly(client);
-        var gaps = new ConcurrentQueue<SequenceGap>();
-        client.Session.GapDeclared += (_, gap) => gaps.Enqueue(gap);
-
-        await Soon.AdvanceAsync(clock, Window, Step);
-        await Task.Delay(300);
 
         Assert.Equal(2, server.Connections.Count);
         Assert.Equal(1, server.Connections[1].Cursor);
@@ -65,29 +52,11 @@ public sealed class GapRepairLimitTests
     {
         // §4b: the replay after the cursor holds every event the server has, oldest first; numbers below the highest one
         // it holds that it lacks were never assigned, so they are skipped and counted, not declared lost.
-        var live = ServerFrames.AgentMessage(Far, "far ahead");
-        await using var server = await ScriptedServer.StartAsync(async connection =>
-        {
-            await connection.AcceptAsync();
-            _ = Soon.EchoHeartbeatsAsync(connection);
-            if (connection.Index == 0)
-            {
-                await connection.SendAsync(ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 30)));
-                await connection.SendAsync(live);
-            }
-            else
-            {
-                await connection.SendAsync(ServerFrames.Batch(live));
-            }
-        });
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
+        var (server, client, gaps) = await RunForFortySecondsAsync(connection => connection.Index == 0
+            ? [ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 30)), Live]
+            : [ServerFrames.Batch(Live)]);
+        await using var stop = server;
         await using var guard = Soon.Quietly(client);
-        var gaps = new ConcurrentQueue<SequenceGap>();
-        client.Session.GapDeclared += (_, gap) => gaps.Enqueue(gap);
-
-        await Soon.AdvanceAsync(clock, Window, Step);
-        await Task.Delay(300);
 
         Assert.Equal(2, server.Connections.Count);
         await Soon.UntilAsync(() => client.Count<PolyAgentMessageEvent>() == 1, "the held event");
@@ -101,24 +70,11 @@ public sealed class GapRepairLimitTests
     {
         // An empty replay vouches for nothing (it holds no sequence to vouch below), yet the repair was made: the hole
         // is declared lost rather than asked for again.
-        var live = ServerFrames.AgentMessage(Far, "far ahead");
-        await using var server = await ScriptedServer.StartAsync(async connection =>
-        {
-            await connection.AcceptAsync();
-            _ = Soon.EchoHeartbeatsAsync(connection);
-            await connection.SendAsync(connection.Index == 0
-                ? ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 30))
-                : ServerFrames.Batch());
-            await connection.SendAsync(live);
-        });
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
+        var (server, client, gaps) = await RunForFortySecondsAsync(connection => connection.Index == 0
+            ? [ServerFrames.Batch(ServerFrames.SessionStart(1, heartbeatSeconds: 30)), Live]
+            : [ServerFrames.Batch(), Live]);
+        await using var stop = server;
         await using var guard = Soon.Quietly(client);
-        var gaps = new ConcurrentQueue<SequenceGap>();
-        client.Session.GapDeclared += (_, gap) => gaps.Enqueue(gap);
-
-        await Soon.AdvanceAsync(clock, Window, Step);
-        await Task.Delay(300);
 
         Assert.Equal(2, server.Connections.Count);
         await Soon.UntilAsync(() => client.Count<PolyAgentMessageEvent>() == 1, "the held event");
@@ -126,5 +82,30 @@ public sealed class GapRepairLimitTests
         Assert.Equal((2L, Far - 1, GapReason.RepairFailed), (gap.FirstMissing, gap.LastMissing, gap.Reason));
         Assert.Equal(0, client.Session.SkippedSequences);
         Assert.Equal(Far, client.Session.Cursor);
+    }
+
+    /// <summary>
+    /// A server that echoes heartbeats and sends each connection the frames <paramref name="frames"/> gives it; a client
+    /// on a fake clock, 40 s of which pass in 100 ms steps.
+    /// </summary>
+    private static async Task<(ScriptedServer Server, ScriptedClient Client, ConcurrentQueue<SequenceGap> Gaps)> RunForFortySecondsAsync(
+        Func<ScriptedConnection, string[]> frames)
+    {
+        var server = await ScriptedServer.StartAsync(async connection =>
+        {
+            await connection.AcceptAsync();
+            _ = Soon.EchoHeartbeatsAsync(connection);
+            foreach (var frame in frames(connection))
+            {
+                await connection.SendAsync(frame);
+            }
+        });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
+        var gaps = new ConcurrentQueue<SequenceGap>();
+        client.Session.GapDeclared += (_, gap) => gaps.Enqueue(gap);
+        await Soon.AdvanceAsync(clock, Window, Step);
+        await Task.Delay(300);
+        return (server, client, gaps);
     }
 }

@@ -15,19 +15,7 @@ internal static class Soon
     public static readonly TimeSpan Cap = TimeSpan.FromSeconds(10);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; throws <see cref="TimeoutException"/> after 10 s.</summary>
-    public static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > Cap)
-            {
-                throw new TimeoutException($"Gave up after {Cap.TotalSeconds} s waiting for: {what}");
-            }
-
-            await Task.Delay(5);
-        }
-    }
+    public static Task UntilAsync(Func<bool> condition, string what) => Waits.UntilAsync(condition, what, Cap);
 
     /// <summary>Waits for <paramref name="task"/>; throws <see cref="TimeoutException"/> naming it after 10 s.</summary>
     public static async Task<T> Within<T>(Task<T> task, string what)
@@ -59,21 +47,8 @@ internal static class Soon
     /// Moves <paramref name="clock"/> forward in <paramref name="step"/>s until <paramref name="condition"/> holds,
     /// yielding between steps; fails after 10 s of real time or once fake time passed <paramref name="limit"/>.
     /// </summary>
-    public static async Task AdvanceUntilAsync(FakeTimeProvider clock, TimeSpan step, Func<bool> condition, string what, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        var start = clock.GetUtcNow();
-        while (!condition())
-        {
-            if (watch.Elapsed > Cap || clock.GetUtcNow() - start > limit)
-            {
-                throw new TimeoutException($"Gave up waiting for: {what} (fake time advanced {clock.GetUtcNow() - start}, real {watch.Elapsed})");
-            }
-
-            clock.Advance(step);
-            await Task.Delay(5);
-        }
-    }
+    public static Task AdvanceUntilAsync(FakeTimeProvider clock, TimeSpan step, Func<bool> condition, string what, TimeSpan limit) =>
+        Waits.AdvanceUntilAsync(clock, step, condition, what, limit, Cap);
 
     /// <summary>Moves <paramref name="clock"/> forward by <paramref name="total"/> in <paramref name="step"/>s, yielding between steps.</summary>
     public static async Task AdvanceAsync(FakeTimeProvider clock, TimeSpan total, TimeSpan step)
