@@ -33,8 +33,6 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     private const int DefaultHeartbeatSeconds = 30;
     private const int DefaultMaxMessageBytes = 131072;
 
-    // Room for the client_event_id the tracker adds after the size check.
-    private const int MetadataHeadroomBytes = 96;
 
     private readonly SessionOptions _options;
     private readonly ILogger _logger;
@@ -59,6 +57,10 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     // Cancelled by DisposeAsync: every wait of the run loop ends with it.
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, long> _sentAt = new(StringComparer.Ordinal);
+
+    // The frame of each pending message the application sent, by client_event_id: written once when it is accepted,
+    // sent as it is on every attempt, dropped when the message settles.
+    private readonly ConcurrentDictionary<string, ReadOnlyMemory<byte>> _frames = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Set by the first ReadEventsAsync: frames wait in the socket until then, so no signal is raised before
@@ -213,9 +215,20 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     /// <exception cref="ArgumentException">The event is not one the server echoes, or the frame is too large.</exception>
     public ValueTask<TrackedMessage> SendAsync(Event clientEvent)
     {
-        ArgumentNullException.ThrowIfNull(clientEvent);
-        EnsureFits(clientEvent, MetadataHeadroomBytes);
-        return _deliveries.SendAsync(clientEvent);
+        // Stamped here, as the tracker would, so the frame is written once: measured now, sent as it is on every attempt.
+        var stamped = ClientEventStamp.Stamp(clientEvent, out var clientEventId);
+        var frame = Write(stamped);
+        EnsureFits(frame.Length);
+        var added = _frames.TryAdd(clientEventId, frame);
+        try
+        {
+            return _deliveries.SendAsync(stamped);
+        }
+        catch when (added)
+        {
+            _frames.TryRemove(clientEventId, out _);
+            throw;
+        }
     }
 
     /// <summary>
@@ -299,14 +312,16 @@ public sealed partial class PolyChatSession : IAsyncDisposable
 
     private async ValueTask SendFrameAsync(Event value, CancellationToken cancellationToken)
     {
-        var frame = new ArrayBufferWriter<byte>(256);
-        PolyChatJson.WriteClientEvent(frame, value);
-        EnsureFits(frame.WrittenCount, 0);
+        var frame = value.Metadata?.Custom is { } custom && custom.TryGetValue(DeliveryTracker.ClientEventIdKey, out var id)
+            && _frames.TryGetValue(id, out var written)
+            ? written
+            : Write(value);
+        EnsureFits(frame.Length);
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var socket = Volatile.Read(ref _connection)?.Socket ?? throw new SessionNotConnectedException();
-            await socket.SendAsync(frame.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -314,20 +329,20 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         }
     }
 
-    private void EnsureFits(Event value, int headroom)
+    private static ReadOnlyMemory<byte> Write(Event value)
     {
         var frame = new ArrayBufferWriter<byte>(256);
         PolyChatJson.WriteClientEvent(frame, value);
-        EnsureFits(frame.WrittenCount, headroom);
+        return frame.WrittenMemory;
     }
 
-    private void EnsureFits(int bytes, int headroom)
+    private void EnsureFits(int bytes)
     {
         var limit = Capabilities?.MaxMessageSizeBytes is long max and > 0 ? max : DefaultMaxMessageBytes;
-        if (bytes + headroom > limit)
+        if (bytes > limit)
         {
             throw new ArgumentException(
-                $"The frame is {bytes + headroom} bytes; the server accepts at most {limit} (capabilities.max_message_size_bytes).");
+                $"The frame is {bytes} bytes; the server accepts at most {limit} (capabilities.max_message_size_bytes).");
         }
     }
 
@@ -343,6 +358,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
                 SessionMetrics.Retries.Add(1);
                 break;
             case DeliveryUpdateKind.Sent:
+                _frames.TryRemove(id, out _);
                 if (_sentAt.TryRemove(id, out var sentAt))
                 {
                     SessionMetrics.EchoLatency.Record(_options.TimeProvider.GetElapsedTime(sentAt).TotalMilliseconds);
@@ -351,6 +367,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
                 break;
             case DeliveryUpdateKind.Failed:
                 _sentAt.TryRemove(id, out _);
+                _frames.TryRemove(id, out _);
                 break;
         }
     }
