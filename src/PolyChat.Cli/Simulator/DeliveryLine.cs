@@ -24,7 +24,7 @@ internal static class DeliveryLine
         DeliveryUpdateKind.Sent => update.Message.ServerSequence is { } sequence ? $"sent (echo #{sequence})" : "sent",
         DeliveryUpdateKind.ExtraCopy => "duplicate echo ignored",
         DeliveryUpdateKind.Failed => $"failed: {Reason(update.Message.FailureReason ?? update.Message.Failure.ToString())}",
-        DeliveryUpdateKind.EchoAfterFailure => update.Message.ServerSequence is { } late
+        DeliveryUpdateKind.LateEcho => update.Message.ServerSequence is { } late
             ? $"echoed after it failed (echo #{late}): the server has it after all"
             : "echoed after it failed: the server has it after all",
         _ => update.Kind.ToString(),

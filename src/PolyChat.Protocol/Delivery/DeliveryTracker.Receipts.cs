@@ -141,7 +141,7 @@ public sealed partial class DeliveryTracker
                 break;
             case EchoMatch.LateEcho:
                 message.RecordLateEcho(received);
-                Report(message, DeliveryUpdateKind.EchoAfterFailure);
+                Report(message, DeliveryUpdateKind.LateEcho);
                 break;
             case EchoMatch.RetryScheduled:
                 // §6: "transient; retry after 2–5 s". The attempt takes the place of the next instant of the schedule,

@@ -35,9 +35,7 @@ namespace PolyChat.Protocol;
 /// </description></item>
 /// <item><description>
 /// Without an echo, the same event (same <c>client_event_id</c>) is re-sent on the documented schedule
-/// (PROTOCOL.md §2, the receipt algorithm): the first wait is <see cref="DeliveryOptions.RetryDelay"/>, and after
-/// retry n the wait is <see cref="DeliveryOptions.RetryDelay"/> × n. With the defaults: sends at 0 s, retries at
-/// 5 s, 10 s and 20 s, and the message fails at 35 s after <see cref="DeliveryOptions.MaxRetries"/> retries.
+/// (PROTOCOL.md §2, the receipt algorithm), whose instants and deadline <see cref="DeliveryOptions"/> states.
 /// A transport that throws counts as an attempt that did not arrive: the schedule goes on.
 /// </description></item>
 /// <item><description>
@@ -53,7 +51,7 @@ namespace PolyChat.Protocol;
 /// falls due meanwhile owed to the next connection, and <see cref="OnReconnectedAsync"/> sends the owed ones (one
 /// each, in their original order) and nothing else, since the reconnect's replay settles what the server already
 /// holds. A message is sent at most <see cref="DeliveryOptions.MaxRetries"/> + 1 times and fails at its deadline
-/// (35 s after it was accepted, with the defaults) on any link.
+/// on any link.
 /// </description></item>
 /// </list>
 /// <para>

@@ -26,9 +26,10 @@ public enum DeliveryUpdateKind
 
     /// <summary>
     /// An echo arrived for a message that had already failed (its retries ran out first): the server holds it
-    /// after all. The status stays <see cref="DeliveryStatus.Failed"/>; the echo is attached to the message.
+    /// after all. The status stays <see cref="DeliveryStatus.Failed"/>; the echo is attached to the message. The same
+    /// thing as <see cref="EchoMatch.LateEcho"/>, seen as an update.
     /// </summary>
-    EchoAfterFailure,
+    LateEcho,
 
     /// <summary>
     /// A transient ERROR system message (<see cref="SystemErrorKind.Transient"/>, PROTOCOL.md §6) was tied to the

@@ -6,8 +6,8 @@ namespace PolyChat.Protocol;
 /// The receipt schedule of PROTOCOL.md §2, as instants on the clock counted from the moment a message was accepted:
 /// attempt 0 at once; attempt 1 after <see cref="DeliveryOptions.RetryDelay"/>; attempt n + 1 a further
 /// <see cref="DeliveryOptions.RetryDelay"/> × n after attempt n; and the failure <see cref="DeliveryOptions.RetryDelay"/>
-/// × <see cref="DeliveryOptions.MaxRetries"/> after the last attempt. With the defaults: sends at 0, 5, 10 and 20 s,
-/// failed at 35 s. This is the one place those numbers are worked out.
+/// × <see cref="DeliveryOptions.MaxRetries"/> after the last attempt. The one place the instants are worked out;
+/// <see cref="DeliveryOptions"/> states what they are with the defaults.
 /// </summary>
 /// <remarks>
 /// The instants do not move with the link: an attempt that falls due while disconnected is owed to the next

@@ -157,7 +157,7 @@ public class DeliveryRetryTests
         Assert.Equal(1, message.ExtraCopies);
         Assert.Equal(DeliveryStatus.Failed, await message.Completion);
         Assert.Equal(
-            [DeliveryUpdateKind.Sending, DeliveryUpdateKind.Failed, DeliveryUpdateKind.EchoAfterFailure, DeliveryUpdateKind.ExtraCopy],
+            [DeliveryUpdateKind.Sending, DeliveryUpdateKind.Failed, DeliveryUpdateKind.LateEcho, DeliveryUpdateKind.ExtraCopy],
             log.KindsFor(message));
     }
 
