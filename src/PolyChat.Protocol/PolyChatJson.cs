@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Serialization;
 
 namespace PolyChat.Protocol;
 

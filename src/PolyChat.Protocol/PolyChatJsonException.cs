@@ -1,5 +1,6 @@
 using System;
 using System.Text.Json;
+using PolyChat.Protocol.Serialization;
 
 namespace PolyChat.Protocol;
 

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Streaming;
 
 namespace PolyChat.Protocol.Fuzz;
 

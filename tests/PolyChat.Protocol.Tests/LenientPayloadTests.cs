@@ -1,4 +1,6 @@
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Streaming;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests;

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using PolyChat.Simulator;
 

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using PolyChat.Protocol;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Sequencing;
 
 namespace PolyChat.Session.Simulation;
 

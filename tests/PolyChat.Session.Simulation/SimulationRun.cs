@@ -1,12 +1,13 @@
 using System;
-using System.Diagnostics;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using PolyChat.Simulator;
 

@@ -3,6 +3,8 @@ using System.Buffers;
 using System.IO;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
 
 namespace PolyChat.Cli.Replay;
 

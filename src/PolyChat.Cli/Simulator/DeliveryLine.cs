@@ -1,5 +1,6 @@
 using System;
 using PolyChat.Protocol;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 
 namespace PolyChat.Cli;

@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
+using PolyChat.Protocol.Delivery;
 
 namespace PolyChat.Protocol.Client;
 

@@ -2,6 +2,7 @@ using System;
 using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
+using PolyChat.Protocol.Sequencing;
 
 namespace PolyChat.Protocol.Client;
 

@@ -3,7 +3,12 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Serialization;
+using PolyChat.Protocol.Streaming;
 
 namespace PolyChat.Protocol.Client;
 

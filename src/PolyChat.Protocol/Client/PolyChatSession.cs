@@ -10,7 +10,11 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Streaming;
 
 namespace PolyChat.Protocol.Client;
 

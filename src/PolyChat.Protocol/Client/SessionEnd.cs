@@ -1,4 +1,5 @@
 using System;
+using PolyChat.Protocol.Delivery;
 
 namespace PolyChat.Protocol.Client;
 

@@ -1,5 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Streaming;
 
 namespace PolyChat.Protocol.Client;
 

@@ -1,9 +1,12 @@
 using System;
-using System.Net.WebSockets;
 using System.Net;
+using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using PolyChat.Protocol.Delivery;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Streaming;
 
 namespace PolyChat.Protocol.Client;
 

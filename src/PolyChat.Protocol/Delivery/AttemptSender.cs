@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// Hands attempts to the application's transport. An attempt never throws: what the transport throws, synchronously

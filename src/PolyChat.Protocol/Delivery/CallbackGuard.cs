@@ -1,6 +1,6 @@
 using System;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>Which exceptions a callback that must not throw (a timer callback, an update handler) may swallow.</summary>
 internal static class CallbackGuard

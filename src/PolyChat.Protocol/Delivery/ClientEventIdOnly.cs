@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// The outgoing <c>metadata.custom</c> of a message whose caller supplied none: the single pair

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// Gives a client event the identity its echo is matched by: <c>metadata.custom.client_event_id</c>

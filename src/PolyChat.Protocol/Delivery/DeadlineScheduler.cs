@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// One timer for many deadlines: the owner says when it next needs to wake (<see cref="Request"/>,

@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>Why a <see cref="TrackedMessage"/> became <see cref="DeliveryStatus.Failed"/>.</summary>
 public enum DeliveryFailure

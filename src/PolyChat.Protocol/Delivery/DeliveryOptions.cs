@@ -1,6 +1,6 @@
 using System;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// Settings for a <see cref="DeliveryTracker"/>. Each property is validated when it is set, so an options

@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// Where a <see cref="TrackedMessage"/> stands. It moves from <see cref="Sending"/> to one of the two others, once;

@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 // The connection and the clock: pausing and resuming with the link, retries when no echo comes, and the end.
 public sealed partial class DeliveryTracker

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 // Receipts: which received event settles, retries or fails which message (PROTOCOL.md §2, §6).
 public sealed partial class DeliveryTracker

@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// The outbound side of a session: sends client events, matches the server's echoes to them as delivery receipts,

@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>One change to a tracked message, raised by <see cref="DeliveryTracker.Updated"/>.</summary>
 /// <param name="Message">The message; its properties may have moved on since, the other fields are as of this change.</param>

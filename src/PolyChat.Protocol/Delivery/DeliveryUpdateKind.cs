@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>What happened to a tracked message, as reported by <see cref="DeliveryTracker.Updated"/>.</summary>
 public enum DeliveryUpdateKind

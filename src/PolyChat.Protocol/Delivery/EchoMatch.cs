@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// What <see cref="DeliveryTracker.OnEventReceived(PolyChat.Protocol.Events.Event)"/> found a received event to be.

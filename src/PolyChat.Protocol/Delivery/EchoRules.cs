@@ -1,7 +1,7 @@
 using System;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// What a received event carrying a tracked message's <c>client_event_id</c> is to that message, by PolyAI's rules:

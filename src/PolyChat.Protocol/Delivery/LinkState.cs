@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// Where the tracker's connection stands, and which connection is current. Work begun on one connection (owed

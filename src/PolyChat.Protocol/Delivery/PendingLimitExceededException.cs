@@ -1,6 +1,6 @@
 using System;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// Thrown by <see cref="DeliveryTracker.SendAsync"/> when <see cref="DeliveryOptions.MaxPending"/> messages already

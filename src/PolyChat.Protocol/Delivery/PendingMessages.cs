@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// The messages still waiting for their echo (<see cref="DeliveryStatus.Sending"/>), in the order they were first

@@ -1,6 +1,6 @@
 using System;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// The receipt schedule of PROTOCOL.md §2, as instants on the clock counted from the moment a message was accepted:

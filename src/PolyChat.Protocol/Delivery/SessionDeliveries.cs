@@ -1,7 +1,7 @@
 using System;
 using PolyChat.Protocol.Client;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// A session's outbound messages as the application sees them: how many wait for their echo, how many extra copies

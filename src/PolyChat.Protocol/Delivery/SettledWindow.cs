@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// The most recently settled messages, by <c>client_event_id</c>, so that an echo arriving after its message

@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// What an <c>EVENT_TYPE_SYSTEM_MESSAGE</c> at level ERROR means for the message it is tied to, by the strings

@@ -1,6 +1,6 @@
 using System;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>Reads the ERROR system messages PolyAI documents (PROTOCOL.md §6) as a <see cref="SystemErrorKind"/>.</summary>
 /// <remarks>

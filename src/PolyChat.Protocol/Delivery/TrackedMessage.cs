@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// A client event sent through a <see cref="DeliveryTracker"/>, followed until the server's echo (its delivery

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Delivery;
 
 /// <summary>
 /// Raises <see cref="DeliveryUpdate"/>s to their handlers one at a time and in the order they were queued, never

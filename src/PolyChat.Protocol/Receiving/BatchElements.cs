@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Receiving;
 
 /// <summary>
 /// Finds the byte range of each element of a batch frame's <c>payload.events</c> without reading the events, so that

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Serialization;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Receiving;
 
 /// <summary>
 /// The inbound side of a session: frames in arrival order in, each event once and in order out.

@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Receiving;
 
 /// <summary>What <see cref="EventReceiver.Receive"/> did with a frame.</summary>
 public enum FrameOutcome

@@ -1,4 +1,5 @@
-namespace PolyChat.Protocol;
+using PolyChat.Protocol.Sequencing;
+namespace PolyChat.Protocol.Receiving;
 
 /// <summary>
 /// An event the <see cref="EventReceiver"/> could not read, with where it was: a whole frame, or one inner event of an

@@ -1,8 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using PolyChat.Protocol.Receiving;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Sequencing;
 
 /// <summary>
 /// Turns server events, in the order they arrive, into the order the application should apply

@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Sequencing;
 
 /// <summary>
 /// Why <see cref="EventSequencer{TEvent}"/> stopped waiting for missing sequences.

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Sequencing;
 
 /// <summary>
 /// Events that arrived ahead of the cursor, waiting for the gap below them to fill, up to

@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Sequencing;
 
 /// <summary>
 /// A run of sequences that <see cref="EventSequencer{TEvent}"/> gave up waiting for. It is emitted

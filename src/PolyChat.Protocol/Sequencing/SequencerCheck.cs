@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Sequencing;
 
 /// <summary>
 /// What <see cref="EventSequencer{TEvent}.Check"/> predicts for an event before its payload is read.

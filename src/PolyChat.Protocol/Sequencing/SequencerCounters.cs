@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Sequencing;
 
 /// <summary>
 /// A snapshot of what an <see cref="EventSequencer{TEvent}"/> has done since it was created, for

@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Sequencing;
 
 /// <summary>
 /// What <see cref="EventSequencer{TEvent}.Offer"/> did with an event.

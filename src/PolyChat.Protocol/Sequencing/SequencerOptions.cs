@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Sequencing;
 
 /// <summary>
 /// Settings for an <see cref="EventSequencer{TEvent}"/>. Each property is validated when it is set,

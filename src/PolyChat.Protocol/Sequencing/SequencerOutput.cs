@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Sequencing;
 
 /// <summary>
 /// One output taken from <see cref="EventSequencer{TEvent}.TryTake"/>: an event to hand to the

@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Sequencing;
 
 /// <summary>
 /// The kind of a <see cref="SequencerOutput{TEvent}"/>.

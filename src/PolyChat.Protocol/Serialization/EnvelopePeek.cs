@@ -1,8 +1,9 @@
 using System;
 using System.Text.Json;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Sequencing;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Serialization;
 
 /// <summary>Reads the envelope keys of one event object and skips everything else.</summary>
 internal static class EnvelopePeek

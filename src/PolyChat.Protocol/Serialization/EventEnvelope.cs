@@ -1,6 +1,7 @@
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Sequencing;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Serialization;
 
 /// <summary>
 /// The envelope of a frame (<c>id</c>, <c>sequence</c>, <c>type</c>), read by

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Serialization;
 
 /// <summary>Where in a frame a problem is: JSON path, zero-based line and zero-based byte in that line.</summary>
 internal readonly record struct FrameLocation(string Path, long Line, long Column)

@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Streaming;
 
 /// <summary>Why a streamed message was given up before its last chunk.</summary>
 public enum AbandonReason

@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Streaming;
 
 /// <summary>A streamed message given up before completion, with what had been assembled.</summary>
 /// <param name="Message">The partial message: its text holds the chunks applied in order before the gap.</param>

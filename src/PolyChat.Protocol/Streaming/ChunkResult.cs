@@ -1,4 +1,4 @@
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Streaming;
 
 /// <summary>What <see cref="MessageStreamAssembler.Add"/> did with a chunk.</summary>
 public enum ChunkResult

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Streaming;
 
 /// <summary>
 /// Assembles streamed agent replies: groups <see cref="PolyAgentMessageChunkEvent"/>s by <c>message_id</c>,

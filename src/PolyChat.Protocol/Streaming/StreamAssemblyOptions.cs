@@ -1,6 +1,6 @@
 using System;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Streaming;
 
 /// <summary>
 /// Bounds for <see cref="MessageStreamAssembler"/>. Every buffer it keeps is limited by one of these. Each property

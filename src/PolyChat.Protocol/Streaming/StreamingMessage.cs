@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Text;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Protocol;
+namespace PolyChat.Protocol.Streaming;
 
 /// <summary>
 /// A PolyAI agent reply being assembled from <see cref="PolyAgentMessageChunkEvent"/>s. Its text grows as

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
 
 // Runs as a Native AOT binary: every event type round-trips through the generated converters (façade and
 // JsonSerializerContext), and the receiver sequences a transcript. Any mismatch exits non-zero.

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
 using Shop.Events;
 
 // A consumer of the package: the shipped PolyAI catalogue and runtime, plus types generated for its own schema.

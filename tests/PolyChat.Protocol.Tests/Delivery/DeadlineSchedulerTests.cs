@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Delivery;
 using Xunit;
 using static PolyChat.Protocol.Tests.DeliveryTestKit;
 

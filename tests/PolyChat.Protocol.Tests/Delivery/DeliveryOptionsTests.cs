@@ -1,4 +1,5 @@
 using System;
+using PolyChat.Protocol.Delivery;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests;

@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using Xunit;
 using Xunit.Abstractions;

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using Xunit;
 using static PolyChat.Protocol.Tests.DeliveryTestKit;

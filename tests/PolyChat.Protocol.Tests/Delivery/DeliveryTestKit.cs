@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 
 namespace PolyChat.Protocol.Tests;

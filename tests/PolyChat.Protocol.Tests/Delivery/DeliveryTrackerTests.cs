@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using Xunit;
 using static PolyChat.Protocol.Tests.DeliveryTestKit;

@@ -1,3 +1,4 @@
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using Xunit;
 using static PolyChat.Protocol.Tests.DeliveryTestKit;

@@ -1,3 +1,4 @@
+using PolyChat.Protocol.Delivery;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests;

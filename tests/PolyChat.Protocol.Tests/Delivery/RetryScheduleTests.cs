@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using PolyChat.Protocol.Delivery;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests;

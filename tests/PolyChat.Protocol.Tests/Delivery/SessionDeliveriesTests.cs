@@ -4,6 +4,7 @@ using System.Linq;
 using System.Reflection;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Delivery;
 using Xunit;
 using static PolyChat.Protocol.Tests.DeliveryTestKit;
 

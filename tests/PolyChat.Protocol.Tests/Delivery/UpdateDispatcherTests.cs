@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using PolyChat.Protocol.Delivery;
 using Xunit;
 using static PolyChat.Protocol.Tests.DeliveryTestKit;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using PolyChat.Protocol.Receiving;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests.Hostile;

@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Streaming;
 using PolyChat.Protocol.Tests.Support;
 using Xunit;
 

@@ -1,6 +1,8 @@
 using System;
 using System.Text;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Serialization;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
 using Xunit;
 using static PolyChat.Protocol.Tests.Receiving.ReceiverFrames;
 

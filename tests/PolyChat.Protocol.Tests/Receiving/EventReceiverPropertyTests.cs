@@ -6,6 +6,8 @@ using System.Text;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests.Receiving;

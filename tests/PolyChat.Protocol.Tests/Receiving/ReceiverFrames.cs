@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
 
 namespace PolyChat.Protocol.Tests.Receiving;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using CsCheck;
+using PolyChat.Protocol.Sequencing;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests;

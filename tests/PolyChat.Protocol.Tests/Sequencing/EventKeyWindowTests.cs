@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using CsCheck;
+using PolyChat.Protocol.Sequencing;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests;

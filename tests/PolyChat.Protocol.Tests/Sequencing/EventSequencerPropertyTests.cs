@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Sequencing;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests;

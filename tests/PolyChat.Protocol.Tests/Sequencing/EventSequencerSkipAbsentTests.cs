@@ -1,5 +1,6 @@
 using System;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Sequencing;
 using Xunit;
 using static PolyChat.Protocol.Tests.TestIds;
 

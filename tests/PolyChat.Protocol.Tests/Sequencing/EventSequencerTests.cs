@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Sequencing;
 using Xunit;
 using static PolyChat.Protocol.Tests.TestIds;
 

@@ -1,6 +1,8 @@
 using System;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
 using Xunit;
 using Xunit.Abstractions;
 using static PolyChat.Protocol.Tests.TestIds;

@@ -1,4 +1,5 @@
 using System;
+using PolyChat.Protocol.Sequencing;
 
 namespace PolyChat.Protocol.Tests;
 

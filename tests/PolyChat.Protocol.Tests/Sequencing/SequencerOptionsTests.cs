@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using PolyChat.Protocol.Sequencing;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests;

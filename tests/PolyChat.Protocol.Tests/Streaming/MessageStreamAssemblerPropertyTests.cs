@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using CsCheck;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Streaming;
 using Xunit;
 
 namespace PolyChat.Protocol.Tests.Streaming;

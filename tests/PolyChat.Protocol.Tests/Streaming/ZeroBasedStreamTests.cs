@@ -1,5 +1,6 @@
 using System.Linq;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Streaming;
 using Xunit;
 using static PolyChat.Protocol.Tests.Streaming.MessageStreamAssemblerTests;
 

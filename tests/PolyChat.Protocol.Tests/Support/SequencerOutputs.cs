@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Globalization;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
 
 namespace PolyChat.Protocol.Tests;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Linq;
 using System.Threading.Tasks;
 using PolyChat.Protocol;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using PolyChat.Simulator.Tests.Client.Scripted;
 using Xunit;

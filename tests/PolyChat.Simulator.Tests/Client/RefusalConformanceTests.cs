@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol.Client;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using PolyChat.Simulator.Tests.Client.Scripted;
 using Xunit;
@@ -171,7 +172,7 @@ public sealed class RefusalConformanceTests
         await Waits.AdvanceUntilAsync(clock, Step, () => client.Reading.IsCompleted, "the end of the session", Waits.Cap);
 
         Assert.Null(await client.EndedAsync());
-        Assert.Equal(PolyChat.Protocol.DeliveryStatus.Failed, await end.Completion);
+        Assert.Equal(PolyChat.Protocol.Delivery.DeliveryStatus.Failed, await end.Completion);
         Assert.Contains("no longer knows it (404)", end.FailureReason, StringComparison.Ordinal);
         Assert.Equal(2, server.Connections.Count);
     }

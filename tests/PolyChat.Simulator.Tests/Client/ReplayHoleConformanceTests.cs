@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Sequencing;
 using PolyChat.Simulator.Tests.Client.Scripted;
 using Xunit;
 

@@ -3,7 +3,10 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Streaming;
 using PolyChat.Simulator.Tests.Client.Scripted;
 using Xunit;
 

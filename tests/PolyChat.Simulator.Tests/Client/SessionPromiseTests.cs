@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Sequencing;
 using PolyChat.Simulator.Tests.Client.Scripted;
 using Xunit;
 

@@ -11,6 +11,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using PolyChat.Simulator.Tests.Client.Scripted;
 using Xunit;

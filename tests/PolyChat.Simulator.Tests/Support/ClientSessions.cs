@@ -3,7 +3,10 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Streaming;
 
 namespace PolyChat.Simulator.Tests.Support;
 

@@ -8,7 +8,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Streaming;
 
 namespace PolyChat.Simulator.Tests.Client.Scripted;
 
