@@ -1,10 +1,10 @@
 using System.Linq;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Support;
+using PolyChat.Testing.Tests.Support;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests;
+namespace PolyChat.Testing.Tests;
 
 /// <summary>What the simulator records about each client frame, and how it treats re-sent messages.</summary>
 public sealed class ClientFrameTests

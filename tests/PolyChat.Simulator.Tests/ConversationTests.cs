@@ -2,10 +2,10 @@ using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Support;
+using PolyChat.Testing.Tests.Support;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests;
+namespace PolyChat.Testing.Tests;
 
 public sealed class ConversationTests
 {

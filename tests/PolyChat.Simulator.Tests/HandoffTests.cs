@@ -1,10 +1,10 @@
 using System.Net.WebSockets;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Support;
+using PolyChat.Testing.Tests.Support;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests;
+namespace PolyChat.Testing.Tests;
 
 public sealed class HandoffTests
 {

@@ -8,7 +8,7 @@ using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests;
+namespace PolyChat.Testing.Tests;
 
 /// <summary>The in-memory transport: the same endpoint as over Kestrel, with no port and no web host.</summary>
 public sealed class InMemoryTransportTests

@@ -7,11 +7,11 @@ using System.Threading.Tasks;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Support;
+using PolyChat.Testing.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace PolyChat.Simulator.Tests;
+namespace PolyChat.Testing.Tests;
 
 /// <summary>
 /// The session client against every <see cref="ServerBehavior"/> preset and a few seeds of the random one: the

@@ -7,10 +7,10 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Support;
+using PolyChat.Testing.Tests.Support;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests;
+namespace PolyChat.Testing.Tests;
 
 /// <summary>
 /// Each open answer of <see cref="ServerBehavior"/> puts on the wire the shape it names, read from raw frames.

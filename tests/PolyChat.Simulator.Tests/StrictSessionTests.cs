@@ -7,10 +7,10 @@ using System.Net.WebSockets;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Support;
+using PolyChat.Testing.Tests.Support;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests;
+namespace PolyChat.Testing.Tests;
 
 /// <summary>The handshake and lifetime rules the docs state precisely (PROTOCOL.md §4b, §5d, §5e).</summary>
 public sealed class StrictSessionTests

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator;
+using PolyChat.Testing;
 
 namespace PolyChat.Cli;
 

@@ -3,10 +3,10 @@ using System.Linq;
 using System.Threading.Tasks;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Client.Scripted;
+using PolyChat.Testing.Tests.Client.Scripted;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 /// <summary>A retried message that the server kept twice reaches the application once.</summary>
 public sealed class ExtraCopyConformanceTests

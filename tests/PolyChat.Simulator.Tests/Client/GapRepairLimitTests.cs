@@ -5,10 +5,10 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Client.Scripted;
+using PolyChat.Testing.Tests.Client.Scripted;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 /// <summary>
 /// At most one repair per hole (README "Holes in the numbering"): events held behind a missing sequence for

@@ -5,10 +5,10 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Client.Scripted;
+using PolyChat.Testing.Tests.Client.Scripted;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 /// <summary>
 /// §3b <c>heartbeat_interval_seconds</c> at the edges of what the capabilities type holds (a <c>long</c>): a period no

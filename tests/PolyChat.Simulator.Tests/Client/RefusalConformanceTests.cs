@@ -10,10 +10,10 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Client.Scripted;
+using PolyChat.Testing.Tests.Client.Scripted;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 /// <summary>Refused handshakes, rejecting close codes and the reconnect limit, against a scripted server.</summary>
 public sealed class RefusalConformanceTests

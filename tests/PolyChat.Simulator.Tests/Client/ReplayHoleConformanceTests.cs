@@ -5,10 +5,10 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Client.Scripted;
+using PolyChat.Testing.Tests.Client.Scripted;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 /// <summary>
 /// §1b: the docs promise only that <c>sequence</c> increases, not that it has no holes; §4b: a reconnect replays

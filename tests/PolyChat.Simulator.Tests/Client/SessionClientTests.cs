@@ -8,11 +8,11 @@ using System.Threading.Tasks;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Support;
+using PolyChat.Testing.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 /// <summary>The session client end to end against the simulator, over real loopback sockets.</summary>
 public sealed class SessionClientTests(ITestOutputHelper output)

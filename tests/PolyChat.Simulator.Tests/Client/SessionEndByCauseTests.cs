@@ -5,10 +5,10 @@ using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Tests;
-using PolyChat.Simulator.Tests.Client.Scripted;
+using PolyChat.Testing.Tests.Client.Scripted;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 /// <summary>
 /// How a session ends depends on its cause, and every way of ending stops everything: after <c>EndAsync</c> (§4a step

@@ -5,10 +5,10 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Support;
+using PolyChat.Testing.Tests.Support;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 /// <summary>The heartbeat follows <c>capabilities.heartbeat_interval_seconds</c>, on the session's clock.</summary>
 public sealed class SessionHeartbeatTests

@@ -3,10 +3,10 @@ using System.Linq;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Support;
+using PolyChat.Testing.Tests.Support;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 public sealed class SessionLoggingTests
 {

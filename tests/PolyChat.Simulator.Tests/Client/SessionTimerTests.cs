@@ -6,10 +6,10 @@ using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Tests;
-using PolyChat.Simulator.Tests.Client.Scripted;
+using PolyChat.Testing.Tests.Client.Scripted;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 /// <summary>
 /// What an idle session costs in timer work (ours, for thousands of sessions per process): it wakes for its

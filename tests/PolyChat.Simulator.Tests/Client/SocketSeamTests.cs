@@ -12,10 +12,10 @@ using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator.Tests.Client.Scripted;
+using PolyChat.Testing.Tests.Client.Scripted;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Client;
+namespace PolyChat.Testing.Tests.Client;
 
 /// <summary>
 /// The socket seam (ours): <see cref="SessionOptions.ConfigureWebSocket"/> adjusts the default socket,

@@ -9,7 +9,7 @@ using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
 using Xunit;
 
-namespace PolyChat.Simulator.Tests.Support;
+namespace PolyChat.Testing.Tests.Support;
 
 /// <summary>A raw <see cref="ClientWebSocket"/> that reads whole frames as events.</summary>
 internal sealed class ChatSocket : IAsyncDisposable

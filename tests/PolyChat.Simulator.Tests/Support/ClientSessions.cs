@@ -5,7 +5,7 @@ using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Simulator.Tests.Support;
+namespace PolyChat.Testing.Tests.Support;
 
 /// <summary>
 /// The session client's way into the simulator, written once: a token and a session through the library's own

@@ -1,4 +1,4 @@
-namespace PolyChat.Simulator.Tests.Support;
+namespace PolyChat.Testing.Tests.Support;
 
 /// <summary>Client frames as raw JSON, the way an app would put them on the wire.</summary>
 internal static class Frames

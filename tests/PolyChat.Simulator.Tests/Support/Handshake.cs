@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace PolyChat.Simulator.Tests.Support;
+namespace PolyChat.Testing.Tests.Support;
 
 /// <summary>A WebSocket upgrade request sent with <see cref="HttpClient"/>, so a refusal's status and body can be read.</summary>
 internal static class Handshake

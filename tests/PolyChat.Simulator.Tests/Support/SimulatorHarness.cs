@@ -7,7 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Simulator.Tests.Support;
+namespace PolyChat.Testing.Tests.Support;
 
 /// <summary>A running simulator, an <see cref="HttpClient"/> for it, and a 10-second budget for the test.</summary>
 internal sealed class SimulatorHarness : IAsyncDisposable

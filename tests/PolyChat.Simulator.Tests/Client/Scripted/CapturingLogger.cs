@@ -2,7 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace PolyChat.Simulator.Tests.Client.Scripted;
+namespace PolyChat.Testing.Tests.Client.Scripted;
 
 /// <summary>Keeps every log line, with its exception, to check what a session writes.</summary>
 internal sealed class CapturingLogger : ILogger

@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace PolyChat.Simulator.Tests.Client.Scripted;
+namespace PolyChat.Testing.Tests.Client.Scripted;
 
 /// <summary>
 /// A socket that forwards to another and records the size of every buffer the client receives into, for tests

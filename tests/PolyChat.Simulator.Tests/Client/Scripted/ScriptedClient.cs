@@ -10,7 +10,7 @@ using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Events;
 
-namespace PolyChat.Simulator.Tests.Client.Scripted;
+namespace PolyChat.Testing.Tests.Client.Scripted;
 
 /// <summary>A session against a <see cref="ScriptedServer"/>, and a reader that records what the application sees.</summary>
 internal sealed class ScriptedClient : IAsyncDisposable

@@ -9,7 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 
-namespace PolyChat.Simulator.Tests.Client.Scripted;
+namespace PolyChat.Testing.Tests.Client.Scripted;
 
 /// <summary>One upgrade request to a <see cref="ScriptedServer"/>: refuse it, or accept it and send scripted frames.</summary>
 internal sealed class ScriptedConnection

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Linq;
 
-namespace PolyChat.Simulator.Tests.Client.Scripted;
+namespace PolyChat.Testing.Tests.Client.Scripted;
 
 /// <summary>
 /// Server frames as JSON text, shaped like the docs' examples (§8, §1b): each event with its own <c>id</c>,

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 
-namespace PolyChat.Simulator.Tests.Client.Scripted;
+namespace PolyChat.Testing.Tests.Client.Scripted;
 
 /// <summary>
 /// Waits for the regression tests: like <see cref="Waits"/>, but each gives up after 10 s of real time, so a test

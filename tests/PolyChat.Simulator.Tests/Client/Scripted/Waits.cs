@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 
-namespace PolyChat.Simulator.Tests.Client.Scripted;
+namespace PolyChat.Testing.Tests.Client.Scripted;
 
 /// <summary>Waits on conditions, never on fixed sleeps: each wait gives up after 30 s of real time, or the cap given.</summary>
 internal static class Waits
