@@ -84,7 +84,7 @@ testing_consumer() {
   local artifacts=$1 version=$2 cache config nupkg entries
   nupkg="$artifacts/packages/PolyChat.Testing.$version.nupkg"
   entries=$(unzip -Z1 "$nupkg")
-  for entry in lib/net10.0/PolyChat.Simulator.dll lib/net10.0/PolyChat.Simulator.xml README.md; do
+  for entry in lib/net10.0/PolyChat.Testing.dll lib/net10.0/PolyChat.Testing.xml README.md; do
     echo "$entries" | grep -qx "$entry" || { echo "missing $entry"; return 1; }
   done
   unzip -p "$nupkg" PolyChat.Testing.nuspec | grep -q "id=\"PolyChat.Protocol\" version=\"$version\""
@@ -111,7 +111,7 @@ XML
   dotnet restore --configfile "$config" -p:PolyChatVersion="$version"
   dotnet test --no-restore -c Release -p:PolyChatVersion="$version" --nologo
 }
-check pack-testing dotnet pack src/PolyChat.Simulator/PolyChat.Simulator.csproj -c Release -o "$artifacts/packages" -p:Version=$version --nologo
+check pack-testing dotnet pack src/PolyChat.Testing/PolyChat.Testing.csproj -c Release -o "$artifacts/packages" -p:Version=$version --nologo
 check testing-consumer bash -c "set -eo pipefail; $(declare -f testing_consumer); testing_consumer '$artifacts' '$version'"
 check aot-app bash -c "
   set -e

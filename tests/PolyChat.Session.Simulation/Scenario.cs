@@ -62,9 +62,9 @@ public sealed record Scenario
 {
     public required int Seed { get; init; }
 
-    public required PolyChat.Simulator.ServerBehavior Behavior { get; init; }
+    public required PolyChat.Testing.ServerBehavior Behavior { get; init; }
 
-    public required PolyChat.Simulator.FaultOptions Faults { get; init; }
+    public required PolyChat.Testing.FaultOptions Faults { get; init; }
 
     public required int HeartbeatSeconds { get; init; }
 
@@ -90,7 +90,7 @@ public sealed record Scenario
         T Pick<T>(params T[] values) => values[random.Next(values.Length)];
         bool Chance(double p) => random.NextDouble() < p;
 
-        var behavior = new PolyChat.Simulator.ServerBehavior
+        var behavior = new PolyChat.Testing.ServerBehavior
         {
             Name = string.Create(CultureInfo.InvariantCulture, $"sim:{seed}"),
             Seed = seed,
@@ -107,8 +107,8 @@ public sealed record Scenario
             ReplayBatchDelay = TimeSpan.FromMilliseconds(Pick(0, 0, 0, 200, 700, 2000)),
         };
         var faults = Chance(0.5)
-            ? PolyChat.Simulator.FaultOptions.None
-            : new PolyChat.Simulator.FaultOptions
+            ? PolyChat.Testing.FaultOptions.None
+            : new PolyChat.Testing.FaultOptions
             {
                 Seed = seed,
                 DropConnection = Pick(0, 0, 0.03, 0.1),

@@ -9,7 +9,7 @@ using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
-using PolyChat.Simulator;
+using PolyChat.Testing;
 
 namespace PolyChat.Session.Simulation;
 

@@ -2,7 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
-using PolyChat.Simulator;
+using PolyChat.Testing;
 
 namespace PolyChat.Cli;
 

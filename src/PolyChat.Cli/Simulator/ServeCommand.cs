@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-using PolyChat.Simulator;
+using PolyChat.Testing;
 
 namespace PolyChat.Cli;
 

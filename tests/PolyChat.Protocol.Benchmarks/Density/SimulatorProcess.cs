@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using PolyChat.Simulator;
+using PolyChat.Testing;
 
 namespace PolyChat.Protocol.Benchmarks.Density;
 

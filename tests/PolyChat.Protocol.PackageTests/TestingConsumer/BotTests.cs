@@ -1,4 +1,4 @@
-using PolyChat.Simulator;
+using PolyChat.Testing;
 using Xunit;
 
 // The README's example, verbatim.
