@@ -94,7 +94,7 @@ public sealed class DeliveryLineTests
                 _sent.Add(value);
                 return ValueTask.CompletedTask;
             },
-            new DeliveryOptions { TimeProvider = _clock, RetryDelay = TimeSpan.FromSeconds(1) });
+            new DeliveryOptions { RetryDelay = TimeSpan.FromSeconds(1) }, _clock);
         tracker.Updated += (_, update) => _updates.Add(update);
         return tracker;
     }

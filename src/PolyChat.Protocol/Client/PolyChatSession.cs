@@ -90,17 +90,18 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         _options = options;
         _token = options.AccessToken;
         _logger = options.Logger ?? NullLogger.Instance;
-        _receiver = new EventReceiver((options.Sequencing ?? new SequencerOptions()).ForSession(options.Cursor, options.TimeProvider))
+        _receiver = new EventReceiver(options.Sequencing, options.TimeProvider)
         {
             MaxFrameBytes = options.MaxInboundFrameBytes,
         };
-        _assembler = new MessageStreamAssembler((options.Streaming ?? new StreamAssemblyOptions()).WithClock(options.TimeProvider));
+        _receiver.StartAt(options.Cursor);
+        _assembler = new MessageStreamAssembler(options.Streaming, options.TimeProvider);
         _events = Channel.CreateBounded<Event>(new BoundedChannelOptions(options.EventBufferCapacity)
         {
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _deliveries = new DeliveryTracker(SendFrameAsync, (options.Delivery ?? new DeliveryOptions()).WithClock(options.TimeProvider));
+        _deliveries = new DeliveryTracker(SendFrameAsync, options.Delivery, options.TimeProvider);
         _receiver.Arrived = _arrived.Add;
         _deliveries.Updated += OnDeliveryUpdated;
         Deliveries = new SessionDeliveries(_deliveries, OnHandlerFailed);

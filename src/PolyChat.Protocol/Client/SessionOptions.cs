@@ -81,7 +81,7 @@ public sealed class SessionOptions
     /// <summary>How many delivered events may wait for the application before the receive loop pauses (backpressure). Default 256.</summary>
     public int EventBufferCapacity { get; init => field = OptionRules.InRange(value, 1, int.MaxValue); } = 256;
 
-    /// <summary>Ordering and dedup bounds of the receive path.</summary>
+    /// <summary>Ordering and dedup bounds of the receive path. Its <see cref="SequencerOptions.InitialCursor"/> is not used: <see cref="Cursor"/> is the session's.</summary>
     public SequencerOptions? Sequencing { get; init; }
 
     /// <summary>Retry and pending bounds of outbound messages.</summary>
@@ -112,8 +112,7 @@ public sealed class SessionOptions
 
     /// <summary>
     /// The one clock of the session and of everything it creates: heartbeats, backoff, gap repair, the history quiet
-    /// period, the sequencer's gap timeout, delivery retries and streamed-reply timeouts. A clock set on
-    /// <see cref="Sequencing"/>, <see cref="Delivery"/> or <see cref="Streaming"/> is not used here. Default
+    /// period, the sequencer's gap timeout, delivery retries, streamed-reply timeouts and the close handshake. Default
     /// <see cref="TimeProvider.System"/>.
     /// </summary>
     public TimeProvider TimeProvider { get; init => field = OptionRules.NotNull(value); } = TimeProvider.System;

@@ -68,22 +68,4 @@ public sealed class DeliveryOptions
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
     public int SettledWindow { get; init => field = OptionRules.InRange(value, 0, MaxCapacity); } = 128;
-
-    /// <summary>
-    /// Gets the clock for the retry schedule. Default <see cref="TimeProvider.System"/>. Inside a
-    /// <see cref="Client.PolyChatSession"/> the session's <see cref="Client.SessionOptions.TimeProvider"/> is used instead.
-    /// </summary>
-    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
-    public TimeProvider TimeProvider { get; init => field = OptionRules.NotNull(value); } = TimeProvider.System;
-
-    /// <summary>A copy that runs on the session's clock, every other setting as given.</summary>
-    internal DeliveryOptions WithClock(TimeProvider clock) => new()
-    {
-        RetryDelay = RetryDelay,
-        TransientErrorDelay = TransientErrorDelay,
-        MaxRetries = MaxRetries,
-        MaxPending = MaxPending,
-        SettledWindow = SettledWindow,
-        TimeProvider = clock,
-    };
 }

@@ -102,9 +102,10 @@ public sealed partial class DeliveryTracker : IDisposable
     /// socket. Called for first sends, retries and re-sends; the token is cancelled when the tracker is disposed.
     /// An exception it throws (synchronously or from the task) counts as a failed attempt.
     /// </param>
-    /// <param name="options">Retry schedule, bounds and clock; defaults when null.</param>
+    /// <param name="options">Retry schedule and bounds; defaults when null.</param>
+    /// <param name="timeProvider">The clock of the retry schedule; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="transport"/> is null.</exception>
-    public DeliveryTracker(Func<Event, CancellationToken, ValueTask> transport, DeliveryOptions? options = null)
+    public DeliveryTracker(Func<Event, CancellationToken, ValueTask> transport, DeliveryOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         options ??= new DeliveryOptions();
@@ -115,7 +116,7 @@ public sealed partial class DeliveryTracker : IDisposable
         _updates = new UpdateDispatcher(this);
 
         // One timer for every message, armed for the earliest deadline; Dispose releases it.
-        _schedule = new DeadlineScheduler(options.TimeProvider, OnDue);
+        _schedule = new DeadlineScheduler(timeProvider ?? TimeProvider.System, OnDue);
     }
 
     /// <summary>

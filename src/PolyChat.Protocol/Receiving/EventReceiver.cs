@@ -41,9 +41,10 @@ public sealed class EventReceiver
     private long _unreadableTaken;
 
     /// <summary>Creates a receiver.</summary>
-    /// <param name="options">Sequencer bounds, clock and starting cursor; defaults when null.</param>
-    public EventReceiver(SequencerOptions? options = null) =>
-        _sequencer = options is null ? new EventSequencer<Event>() : new EventSequencer<Event>(options);
+    /// <param name="options">Sequencer bounds and starting cursor; defaults when null.</param>
+    /// <param name="timeProvider">The clock for <see cref="SequencerOptions.GapTimeout"/>; <see cref="TimeProvider.System"/> when null.</param>
+    public EventReceiver(SequencerOptions? options = null, TimeProvider? timeProvider = null) =>
+        _sequencer = new EventSequencer<Event>(options, timeProvider);
 
     /// <summary>
     /// The largest frame accepted, in bytes; a larger one is <see cref="FrameOutcome.Invalid"/> without being read.
@@ -184,6 +185,9 @@ public sealed class EventReceiver
     /// <summary>Once a replay has been received in full, moves past the sequences it lacks (see <see cref="EventSequencer{TEvent}.SkipAbsent"/>).</summary>
     /// <returns>How many sequences were skipped.</returns>
     internal long SkipAbsent() => _sequencer.SkipAbsent();
+
+    /// <summary>Starts delivery after <paramref name="cursor"/> (a session's own cursor, which rules over <see cref="SequencerOptions.InitialCursor"/>).</summary>
+    internal void StartAt(long cursor) => _sequencer.Reset(cursor);
 
     /// <summary>The lowest held sequence, the top of the lowest hole; 0 when nothing is held.</summary>
     internal long LowestHeld => _sequencer.LowestHeld;

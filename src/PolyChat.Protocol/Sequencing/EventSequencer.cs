@@ -83,20 +83,13 @@ public sealed class EventSequencer<TEvent>
     private long _gapsDeclared;
     private int _maxHeld;
 
-    /// <summary>Creates a sequencer with the default <see cref="SequencerOptions"/>.</summary>
-    public EventSequencer()
-        : this(new SequencerOptions())
-    {
-    }
-
     /// <summary>Creates a sequencer.</summary>
-    /// <param name="options">The settings; they are read once, here.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    public EventSequencer(SequencerOptions options)
+    /// <param name="options">The settings, read once, here; the defaults when null.</param>
+    /// <param name="timeProvider">The clock for <see cref="SequencerOptions.GapTimeout"/>; <see cref="TimeProvider.System"/> when null.</param>
+    public EventSequencer(SequencerOptions? options = null, TimeProvider? timeProvider = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-
-        _timeProvider = options.TimeProvider;
+        options ??= new SequencerOptions();
+        _timeProvider = timeProvider ?? TimeProvider.System;
         _gapTimeout = options.GapTimeout;
         _transientIds = new EventKeyWindow(options.TransientIdWindow);
         _deliveredIds = new EventKeyWindow(options.DeliveredIdWindow);

@@ -54,22 +54,4 @@ public sealed class SequencerOptions
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside the range.</exception>
     public int DeliveredIdWindow { get; init => field = OptionRules.InRange(value, 1, MaxCapacity); } = 1024;
-
-    /// <summary>
-    /// Gets the clock used for <see cref="GapTimeout"/>. Default <see cref="TimeProvider.System"/>. Inside a
-    /// <see cref="Client.PolyChatSession"/> the session's <see cref="Client.SessionOptions.TimeProvider"/> is used instead.
-    /// </summary>
-    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
-    public TimeProvider TimeProvider { get; init => field = OptionRules.NotNull(value); } = TimeProvider.System;
-
-    /// <summary>A copy for a session: its cursor and its clock, every other setting as given.</summary>
-    internal SequencerOptions ForSession(long cursor, TimeProvider clock) => new()
-    {
-        InitialCursor = cursor,
-        MaxHeldEvents = MaxHeldEvents,
-        GapTimeout = GapTimeout,
-        TransientIdWindow = TransientIdWindow,
-        DeliveredIdWindow = DeliveredIdWindow,
-        TimeProvider = clock,
-    };
 }

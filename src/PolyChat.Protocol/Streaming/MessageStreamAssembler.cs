@@ -35,14 +35,16 @@ public sealed class MessageStreamAssembler
     private readonly HashSet<string> _completed = new(StringComparer.Ordinal);
     private readonly Queue<string> _completedOrder = new();
     private readonly Queue<AbandonedMessage> _abandoned = new();
+    private readonly TimeProvider _time;
     private long _opened;
 
     /// <summary>Creates an assembler.</summary>
-    /// <param name="options">Bounds and clock; defaults when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public MessageStreamAssembler(StreamAssemblyOptions? options = null)
+    /// <param name="options">Bounds; defaults when null.</param>
+    /// <param name="timeProvider">The clock for <see cref="StreamAssemblyOptions.IncompleteTimeout"/>; <see cref="TimeProvider.System"/> when null.</param>
+    public MessageStreamAssembler(StreamAssemblyOptions? options = null, TimeProvider? timeProvider = null)
     {
         _options = options ?? new StreamAssemblyOptions();
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>How many messages are open (started, not complete, not abandoned).</summary>
@@ -67,7 +69,7 @@ public sealed class MessageStreamAssembler
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var payload = chunk.Payload;
-        var now = _options.TimeProvider.GetTimestamp();
+        var now = _time.GetTimestamp();
         if (_completed.Contains(payload.MessageId))
         {
             message = null;
@@ -168,7 +170,7 @@ public sealed class MessageStreamAssembler
         List<StreamingMessage>? expired = null;
         foreach (var message in _open.Values)
         {
-            if (_options.TimeProvider.GetElapsedTime(message.LastActivity) >= _options.IncompleteTimeout)
+            if (_time.GetElapsedTime(message.LastActivity) >= _options.IncompleteTimeout)
             {
                 (expired ??= new List<StreamingMessage>()).Add(message);
             }

@@ -25,22 +25,4 @@ public sealed class StreamAssemblyOptions
 
     /// <summary>How many completed message ids are remembered, so late duplicate chunks are recognised. Default 64.</summary>
     public int CompletedIdWindow { get; init => field = OptionRules.InRange(value, 0, int.MaxValue); } = 64;
-
-    /// <summary>
-    /// The clock for <see cref="IncompleteTimeout"/>. Default <see cref="TimeProvider.System"/>. Inside a
-    /// <see cref="Client.PolyChatSession"/> the session's <see cref="Client.SessionOptions.TimeProvider"/> is used instead.
-    /// </summary>
-    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
-    public TimeProvider TimeProvider { get; init => field = OptionRules.NotNull(value); } = TimeProvider.System;
-
-    /// <summary>A copy that runs on the session's clock, every other setting as given.</summary>
-    internal StreamAssemblyOptions WithClock(TimeProvider clock) => new()
-    {
-        MaxOpenMessages = MaxOpenMessages,
-        MaxTextLength = MaxTextLength,
-        MaxHeldChunks = MaxHeldChunks,
-        IncompleteTimeout = IncompleteTimeout,
-        CompletedIdWindow = CompletedIdWindow,
-        TimeProvider = clock,
-    };
 }

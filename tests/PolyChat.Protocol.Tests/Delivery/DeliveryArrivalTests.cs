@@ -23,7 +23,7 @@ public class DeliveryArrivalTests
     [Fact]
     public async Task AnEchoThatArrivesAheadOfItsTurnSettlesTheMessageAndStopsTheRetries()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var log = new UpdateLog(tracker);
         var message = await tracker.SendAsync(UserMessage("hi"));
         var echo = Echo(message.Event, "srv-1", 7);
@@ -42,7 +42,7 @@ public class DeliveryArrivalTests
     [Fact]
     public async Task WhenACopyArrivesFirstTheCopyFirstInOrderIsShownAndTheOtherIsTheExtraCopy()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
         var first = Echo(message.Event, "srv-1", 5);
         var retried = Echo(message.Event, "srv-2", 9);
@@ -58,7 +58,7 @@ public class DeliveryArrivalTests
     [Fact]
     public async Task ErrorsAndTheSessionEndDoNotActOnArrival()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
 
         tracker.OnEchoArrived(SystemMessage(SystemMessageLevel.Error, "Sorry, I encountered an error. Please try again.", message.ClientEventId));
@@ -84,7 +84,7 @@ public class DeliveryArrivalTests
                     await release.Task;
                 }
             },
-            Options(_clock));
+            Options(), _clock);
         var a = await tracker.SendAsync(UserMessage("a"));
         var b = await tracker.SendAsync(UserMessage("b"));
 

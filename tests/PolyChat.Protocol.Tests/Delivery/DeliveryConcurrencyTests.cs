@@ -34,7 +34,7 @@ public class DeliveryConcurrencyTests(ITestOutputHelper output)
                 wire.Add(sent);
                 return ValueTask.CompletedTask;
             },
-            new DeliveryOptions { TimeProvider = new FakeTimeProvider(), MaxPending = Senders * MessagesPerSender });
+            new DeliveryOptions { MaxPending = Senders * MessagesPerSender }, new FakeTimeProvider());
         var recorder = new Recorder(tracker);
 
         var echoing = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(

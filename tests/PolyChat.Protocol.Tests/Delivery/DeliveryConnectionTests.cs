@@ -19,7 +19,7 @@ public class DeliveryConnectionTests
     [Fact]
     public async Task AReconnectSendsOnlyTheOwedAttemptsInTheOrderTheMessagesWereAccepted()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var a = await tracker.SendAsync(UserMessage("a"));
         var b = await tracker.SendAsync(UserMessage("b"));
         var c = await tracker.SendAsync(UserMessage("c"));
@@ -53,7 +53,7 @@ public class DeliveryConnectionTests
     public async Task TheScheduleAndTheDeadlineHoldAcrossDisconnects()
     {
         // §2's instants count from acceptance whatever the link does (reconnects are our rule; the docs are silent).
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
         _clock.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(2, message.Attempts);
@@ -81,7 +81,7 @@ public class DeliveryConnectionTests
     [Fact]
     public async Task AMessageFailsAtItsDeadlineWhileTheLinkIsDown()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
         tracker.OnDisconnected();
 
@@ -99,7 +99,7 @@ public class DeliveryConnectionTests
     public async Task AMessageQueuedWhileTheLinkStaysDownFailsAtItsDeadline()
     {
         // Found by the session simulation: a queued message armed no timer, so it waited for a reconnect to fail.
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         tracker.OnDisconnected();
         var message = await tracker.SendAsync(UserMessage("queued"));
 
@@ -115,7 +115,7 @@ public class DeliveryConnectionTests
     [Fact]
     public async Task AMessageQueuedWhileDisconnectedCountsItsDeadlineFromAcceptance()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         tracker.OnDisconnected();
         var message = await tracker.SendAsync(UserMessage("queued"));
 
@@ -134,7 +134,7 @@ public class DeliveryConnectionTests
     [Fact]
     public async Task AnEchoInTheReplayedHistorySettlesAMessageBeforeTheReconnectCouldResendIt()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
         tracker.OnDisconnected();
 
@@ -161,7 +161,7 @@ public class DeliveryConnectionTests
                     await release.Task;
                 }
             },
-            Options(_clock));
+            Options(), _clock);
         await tracker.SendAsync(UserMessage("old"));
         await tracker.SendAsync(UserMessage("older-but-second"));
         tracker.OnDisconnected();
@@ -182,7 +182,7 @@ public class DeliveryConnectionTests
     [Fact]
     public async Task SessionEndFailsPendingMessagesWithTheReason()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var a = await tracker.SendAsync(UserMessage("a"));
         var b = await tracker.SendAsync(UserMessage("b"));
         tracker.OnEventReceived(Echo(a.Event, "srv-a", 1));
@@ -209,7 +209,7 @@ public class DeliveryConnectionTests
     [Fact]
     public async Task ATerminalCloseFailsPendingMessagesWithTheReason()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var log = new UpdateLog(tracker);
         var a = await tracker.SendAsync(UserMessage("a"));
         var b = await tracker.SendAsync(UserMessage("b"));
@@ -234,7 +234,7 @@ public class DeliveryConnectionTests
     [Fact]
     public async Task ACloseWhileDisconnectedFailsTheQueuedMessagesToo()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         tracker.OnDisconnected();
         var queued = await tracker.SendAsync(UserMessage("queued"));
 
@@ -247,7 +247,7 @@ public class DeliveryConnectionTests
     [Fact]
     public async Task ThePendingLimitGivesAClearErrorAndFreesUpAsMessagesSettle()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock, maxPending: 2));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(maxPending: 2), _clock);
         var a = await tracker.SendAsync(UserMessage("a"));
         await tracker.SendAsync(UserMessage("b"));
 
@@ -267,7 +267,7 @@ public class DeliveryConnectionTests
     [Fact]
     public async Task QueuedMessagesCountTowardsThePendingLimit()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock, maxPending: 1));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(maxPending: 1), _clock);
         tracker.OnDisconnected();
         await tracker.SendAsync(UserMessage("a"));
 
@@ -277,7 +277,7 @@ public class DeliveryConnectionTests
     [Fact]
     public async Task DisposeFailsPendingMessagesCancelsTheTransportAndRefusesNewSends()
     {
-        var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
         var token = _transport.LastToken;
         Assert.False(token.IsCancellationRequested);

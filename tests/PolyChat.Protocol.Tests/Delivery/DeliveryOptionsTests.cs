@@ -15,7 +15,6 @@ public class DeliveryOptionsTests
         Assert.Equal(3, options.MaxRetries);
         Assert.Equal(256, options.MaxPending);
         Assert.Equal(128, options.SettledWindow);
-        Assert.Same(TimeProvider.System, options.TimeProvider);
     }
 
     [Fact]
@@ -48,6 +47,5 @@ public class DeliveryOptionsTests
         Assert.Throws<ArgumentOutOfRangeException>("MaxPending", () => new DeliveryOptions { MaxPending = DeliveryOptions.MaxCapacity + 1 });
         Assert.Throws<ArgumentOutOfRangeException>("SettledWindow", () => new DeliveryOptions { SettledWindow = -1 });
         Assert.Throws<ArgumentOutOfRangeException>("SettledWindow", () => new DeliveryOptions { SettledWindow = DeliveryOptions.MaxCapacity + 1 });
-        Assert.Throws<ArgumentNullException>("TimeProvider", () => new DeliveryOptions { TimeProvider = null! });
     }
 }

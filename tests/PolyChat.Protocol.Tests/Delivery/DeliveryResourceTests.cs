@@ -21,7 +21,7 @@ public class DeliveryResourceTests(ITestOutputHelper output)
         var fake = new FakeTimeProvider();
         var clock = new CountingTimeProvider(fake);
         var transport = new RecordingTransport();
-        var tracker = new DeliveryTracker(transport.SendAsync, new DeliveryOptions { TimeProvider = clock });
+        var tracker = new DeliveryTracker(transport.SendAsync, new DeliveryOptions(), clock);
         Assert.Equal(1, clock.Created);
         Assert.Equal(0, clock.Armed);
 
@@ -55,11 +55,12 @@ public class DeliveryResourceTests(ITestOutputHelper output)
     {
         // Our rule: thousands of sessions each own a tracker, so its collections start empty and grow with use;
         // nothing is sized to MaxPending or SettledWindow up front (those would take several kilobytes here).
-        var options = new DeliveryOptions { TimeProvider = new FakeTimeProvider(), MaxPending = 4096, SettledWindow = 4096 };
-        using var warm = new DeliveryTracker(Discard, options);
+        var options = new DeliveryOptions { MaxPending = 4096, SettledWindow = 4096 };
+        var clock = new FakeTimeProvider();
+        using var warm = new DeliveryTracker(Discard, options, clock);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        using var tracker = new DeliveryTracker(Discard, options);
+        using var tracker = new DeliveryTracker(Discard, options, clock);
         long size = GC.GetAllocatedBytesForCurrentThread() - before;
 
         output.WriteLine($"A new tracker: {size:N0} bytes");
@@ -72,7 +73,7 @@ public class DeliveryResourceTests(ITestOutputHelper output)
         // Our rule: thousands of sessions each own a tracker, so one with nothing pending must cost no wake-ups.
         var fake = new FakeTimeProvider();
         var clock = new CountingTimeProvider(fake);
-        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions { TimeProvider = clock });
+        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions(), clock);
         fake.Pass(TimeSpan.FromMinutes(1));
         Assert.Equal(0, clock.Fired);
 
@@ -91,7 +92,7 @@ public class DeliveryResourceTests(ITestOutputHelper output)
     {
         var fake = new FakeTimeProvider();
         var clock = new CountingTimeProvider(fake);
-        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions { TimeProvider = clock });
+        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions(), clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
 
         fake.Pass(TimeSpan.FromSeconds(50));
@@ -111,7 +112,7 @@ public class DeliveryResourceTests(ITestOutputHelper output)
     {
         var fake = new FakeTimeProvider();
         var clock = new CountingTimeProvider(fake);
-        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions { TimeProvider = clock });
+        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions(), clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
         Assert.Equal(1, clock.Armed);
 
@@ -126,7 +127,7 @@ public class DeliveryResourceTests(ITestOutputHelper output)
     public void SettledMessagesAreReleasedOnceTheWindowMovesOn()
     {
         var clock = new FakeTimeProvider();
-        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions { TimeProvider = clock, SettledWindow = 1 });
+        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions { SettledWindow = 1 }, clock);
 
         var echoed = SendAndEcho(tracker, "echoed");
         var failed = SendAndLetFail(tracker, clock, "failed");

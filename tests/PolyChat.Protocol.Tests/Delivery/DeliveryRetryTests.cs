@@ -22,8 +22,8 @@ public class DeliveryRetryTests
     public async Task TheScheduleFollowsTheOptions()
     {
         // §2's shape with another unit: first wait RetryDelay, after retry n RetryDelay × n.
-        var options = new DeliveryOptions { TimeProvider = _clock, RetryDelay = TimeSpan.FromSeconds(2), MaxRetries = 1 };
-        using var tracker = new DeliveryTracker(_transport.SendAsync, options);
+        var options = new DeliveryOptions { RetryDelay = TimeSpan.FromSeconds(2), MaxRetries = 1 };
+        using var tracker = new DeliveryTracker(_transport.SendAsync, options, _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
 
         _clock.Advance(TimeSpan.FromSeconds(2));
@@ -39,7 +39,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task WithNoRetriesAMessageIsSentOnceAndFailsAfterOneDelay()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock, MaxRetries = 0 });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { MaxRetries = 0 }, _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
 
         _clock.Advance(TimeSpan.FromSeconds(5));
@@ -51,7 +51,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task MessagesSentAtDifferentTimesKeepTheirOwnSchedules()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var first = await tracker.SendAsync(UserMessage("first"));
         _clock.Advance(TimeSpan.FromSeconds(3));
         var second = await tracker.SendAsync(UserMessage("second"));
@@ -69,7 +69,7 @@ public class DeliveryRetryTests
     {
         // As after a suspended laptop wakes: the overdue message is retried once, and the instants it slept through
         // are gone (§2's schedule stays on the clock).
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
 
         _clock.Advance(TimeSpan.FromSeconds(12));
@@ -84,7 +84,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task AClockThatJumpsPastTheDeadlineFailsTheMessageWithoutSendingAgain()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
 
         _clock.Advance(TimeSpan.FromMinutes(5));
@@ -97,7 +97,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task AnEchoStopsTheRetries()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
         _clock.Advance(TimeSpan.FromSeconds(7));
         Assert.Equal(2, _transport.Sent.Count);
@@ -113,7 +113,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task TwoEchoesAfterARetryAreOneSentMessageWithTheDuplicateFlagged()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var log = new UpdateLog(tracker);
         var message = await tracker.SendAsync(UserMessage("hi"));
         _clock.Advance(TimeSpan.FromSeconds(5));
@@ -141,7 +141,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task AnEchoAfterTheRetriesRanOutIsReportedAndAttachedButTheMessageStaysFailed()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock, MaxRetries = 0 });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { MaxRetries = 0 }, _clock);
         var log = new UpdateLog(tracker);
         var message = await tracker.SendAsync(UserMessage("hi"));
         _clock.Advance(TimeSpan.FromSeconds(5));
@@ -165,7 +165,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task OnlyTheSettledWindowIsRemembered()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock, settledWindow: 2));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(settledWindow: 2), _clock);
         var messages = new TrackedMessage[3];
         for (int i = 0; i < messages.Length; i++)
         {
@@ -184,7 +184,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task WithNoSettledWindowASettledMessageIsForgottenAtOnce()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock, settledWindow: 0));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(settledWindow: 0), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
         tracker.OnEventReceived(Echo(message.Event, "srv-1", 1));
 
@@ -195,7 +195,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task ATransportThatThrowsCountsAsAFailedAttemptAndTheRetryGoesOn()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var log = new UpdateLog(tracker);
         var broken = new IOException("socket write failed");
         _transport.ThrowNext = broken;
@@ -222,7 +222,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task ATransportWhoseTaskFaultsIsHandledTheSameWay()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         _transport.ThrowNext = new IOException("connection reset");
         _transport.FailAsynchronously = true;
 
@@ -235,7 +235,7 @@ public class DeliveryRetryTests
     [Fact]
     public async Task ATransportThatAlwaysThrowsEndsInRetriesExhaustedAndTheTrackerStaysUsable()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         _transport.ThrowNext = new IOException("down");
         var message = await tracker.SendAsync(UserMessage("hi"));
 
@@ -254,7 +254,7 @@ public class DeliveryRetryTests
     public async Task ASlowTransportDoesNotHoldUpTheCallerPastItsCompletion()
     {
         var gate = new TaskCompletionSource();
-        using var tracker = new DeliveryTracker(async (_, _) => await gate.Task, Options(_clock));
+        using var tracker = new DeliveryTracker(async (_, _) => await gate.Task, Options(), _clock);
 
         var sending = tracker.SendAsync(UserMessage("hi")).AsTask();
         Assert.False(sending.IsCompleted);

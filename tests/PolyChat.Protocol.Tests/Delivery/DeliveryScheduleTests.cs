@@ -32,7 +32,7 @@ public class DeliveryScheduleTests
     public async Task TheDefaultScheduleSendsAt0And5And10And20SecondsAndFailsAt35()
     {
         // §2, the receipt algorithm: these exact instants and nothing in between.
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
         var log = new UpdateLog(tracker);
         var start = _clock.GetUtcNow();
         var message = await tracker.SendAsync(UserMessage("hello?"));
@@ -72,7 +72,7 @@ public class DeliveryScheduleTests
     public async Task AnEchoAfterAnyAttemptSettlesSentAndStopsTheSchedule(int attempts)
     {
         // §2: "an echo at any point removes it from the map and marks it sent".
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
         var log = new UpdateLog(tracker);
         var start = _clock.GetUtcNow();
         var message = await tracker.SendAsync(UserMessage("hello?"));
@@ -108,7 +108,7 @@ public class DeliveryScheduleTests
         // §2: every attempt carries the same client_event_id, so a retry that also reached the server is echoed twice
         // (two server ids, §1b). The application must see one message: the second echo is reported as a duplicate,
         // as a delivery update and a counter (our API; the docs only say to match echoes by the id).
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
         var log = new UpdateLog(tracker);
         var message = await tracker.SendAsync(UserMessage("hi"));
         _clock.Advance(Attempts[1]);

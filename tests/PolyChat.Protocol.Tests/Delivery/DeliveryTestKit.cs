@@ -76,8 +76,8 @@ internal static class DeliveryTestKit
         }
     }
 
-    public static DeliveryOptions Options(FakeTimeProvider clock, int maxPending = 256, int settledWindow = 128) =>
-        new() { TimeProvider = clock, MaxPending = maxPending, SettledWindow = settledWindow };
+    public static DeliveryOptions Options(int maxPending = 256, int settledWindow = 128) =>
+        new() { MaxPending = maxPending, SettledWindow = settledWindow };
 }
 
 /// <summary>A transport that records every event handed to it and can be told to fail.</summary>

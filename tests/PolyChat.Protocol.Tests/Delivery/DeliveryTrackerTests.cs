@@ -17,7 +17,7 @@ public class DeliveryTrackerTests
     private readonly RecordingTransport _transport = new();
     private readonly DeliveryTracker _tracker;
 
-    public DeliveryTrackerTests() => _tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+    public DeliveryTrackerTests() => _tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
 
     [Fact]
     public async Task SendAssignsAGuidClientEventIdAndKeepsTheCallersCustomMetadata()

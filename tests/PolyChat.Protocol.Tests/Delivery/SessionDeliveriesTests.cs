@@ -34,7 +34,7 @@ public class SessionDeliveriesTests
     [Fact]
     public async Task TheViewReadsTheTrackerAndRaisesItsUpdatesAsItself()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var view = new SessionDeliveries(tracker, (_, exception) => throw exception);
         var seen = new List<(object? Sender, DeliveryUpdateKind Kind)>();
         view.Updated += (sender, update) => seen.Add((sender, update.Kind));
@@ -58,7 +58,7 @@ public class SessionDeliveriesTests
     [Fact]
     public async Task AHandlerThatThrowsIsReportedAndTheOthersStillRun()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var failures = new List<(string Event, Exception Error)>();
         var view = new SessionDeliveries(tracker, (name, exception) => failures.Add((name, exception)));
         var boom = new InvalidOperationException("boom");
@@ -77,7 +77,7 @@ public class SessionDeliveriesTests
     [Fact]
     public async Task AnUnsubscribedHandlerHearsNothingMore()
     {
-        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(_clock));
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
         var view = new SessionDeliveries(tracker, (_, exception) => throw exception);
         var count = 0;
         EventHandler<DeliveryUpdate> handler = (_, _) => count++;

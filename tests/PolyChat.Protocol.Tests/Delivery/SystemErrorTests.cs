@@ -43,7 +43,7 @@ public class SystemErrorTests
     public async Task HighLoadRetriesThePendingMessageAfter3SecondsInsteadOfFailingIt()
     {
         // §6: "Our system is experiencing high load…" is transient, "retry after 2–5 s"; 3 s is our fixed choice.
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
         var log = new UpdateLog(tracker);
         var message = await tracker.SendAsync(UserMessage("hi"));
         _clock.Advance(TimeSpan.FromSeconds(1));
@@ -72,7 +72,7 @@ public class SystemErrorTests
     {
         // §6 (transient) within §2's bound: each transient retry takes the place of one of the schedule's attempts
         // (our rule, so nothing waits forever), and the 35 s deadline holds.
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
         for (var i = 0; i < 4; i++)
         {
@@ -100,7 +100,7 @@ public class SystemErrorTests
     public async Task ClientErrorsFailThePendingMessageForGood(string text)
     {
         // §6: the client sent something the server cannot accept; the same frame again gets the same answer.
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
         var message = await tracker.SendAsync(UserMessage("hi"));
 
         Assert.Equal(EchoMatch.Rejected, tracker.OnEventReceived(ErrorFrame(text, message.ClientEventId)));
@@ -116,7 +116,7 @@ public class SystemErrorTests
     public async Task AForwardFailureMarksTheSentMessageItNamesAsLost()
     {
         // §6: "Failed to forward message to live agent" means that user message was lost in the handoff, though echoed.
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
         var log = new UpdateLog(tracker);
         var message = await tracker.SendAsync(UserMessage("to the human"));
         var other = await tracker.SendAsync(UserMessage("another"));
@@ -145,7 +145,7 @@ public class SystemErrorTests
     public async Task AForwardFailureWithoutMetadataIsTheMostRecentlySentUserMessages()
     {
         // §6 ties errors by echoed metadata; without it the docs are silent: our rule is the most recently sent user message.
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
         Assert.Equal(EchoMatch.None, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, clientEventId: null, "sys-0", 1)));
 
         var first = await tracker.SendAsync(UserMessage("first"));
@@ -168,7 +168,7 @@ public class SystemErrorTests
     public async Task AForwardFailureForAPendingMessageFailsItAsLost()
     {
         // §6: the message was lost; no retry can bring it to the live agent, so it is not retried.
-        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions { TimeProvider = _clock });
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
         var log = new UpdateLog(tracker);
         var message = await tracker.SendAsync(UserMessage("hi"));
 

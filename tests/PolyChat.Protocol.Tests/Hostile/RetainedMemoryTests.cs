@@ -29,8 +29,8 @@ public sealed class RetainedMemoryTests(ITestOutputHelper output)
     [Fact]
     public void StreamedMessagesThatNeverCompleteAreBoundedByTheOpenMessageLimit()
     {
-        var options = new StreamAssemblyOptions { MaxOpenMessages = 8, TimeProvider = new FakeTimeProvider() };
-        var assembler = new MessageStreamAssembler(options);
+        var options = new StreamAssemblyOptions { MaxOpenMessages = 8 };
+        var assembler = new MessageStreamAssembler(options, new FakeTimeProvider());
         var text = new string('x', 200);
 
         // 100,000 messages that each send one chunk and are never heard of again: ~60 MB allocated on the way.
@@ -55,8 +55,8 @@ public sealed class RetainedMemoryTests(ITestOutputHelper output)
     [Fact]
     public void TextThatNeverEndsAndChunksThatNeverFillAreBoundedPerMessage()
     {
-        var options = new StreamAssemblyOptions { MaxOpenMessages = 4, MaxTextLength = 4096, MaxHeldChunks = 16, TimeProvider = new FakeTimeProvider() };
-        var assembler = new MessageStreamAssembler(options);
+        var options = new StreamAssemblyOptions { MaxOpenMessages = 4, MaxTextLength = 4096, MaxHeldChunks = 16 };
+        var assembler = new MessageStreamAssembler(options, new FakeTimeProvider());
         var text = new string('y', 100);
 
         long retained = Retained(() =>
@@ -87,7 +87,7 @@ public sealed class RetainedMemoryTests(ITestOutputHelper output)
     public void FramesFarAheadOfTheCursorAreBoundedByTheHeldLimit()
     {
         const int MaxHeld = 256;
-        var receiver = new EventReceiver(new SequencerOptions { MaxHeldEvents = MaxHeld, TimeProvider = new FakeTimeProvider() });
+        var receiver = new EventReceiver(new SequencerOptions { MaxHeldEvents = MaxHeld }, new FakeTimeProvider());
         Assert.Equal(FrameOutcome.Accepted, receiver.Receive(ReceiverFrames.Message(1)));
         receiver.Drain();
 
@@ -113,7 +113,7 @@ public sealed class RetainedMemoryTests(ITestOutputHelper output)
     [Fact]
     public void DistinctTransientIdsAndInvalidFramesRetainNothingBeyondTheIdWindow()
     {
-        var receiver = new EventReceiver(new SequencerOptions { TransientIdWindow = 1024, TimeProvider = new FakeTimeProvider() });
+        var receiver = new EventReceiver(new SequencerOptions { TransientIdWindow = 1024 }, new FakeTimeProvider());
         var invalid = Encoding.UTF8.GetBytes("{\"id\":\"x\",\"type\":\"EVENT_TYPE_USER_MESSAGE\",\"payload\":{\"text\":");
 
         long retained = Retained(() =>

@@ -172,5 +172,5 @@ public class BatchResilienceTests
         Assert.Null(delivered.Payload.State);
     }
 
-    private static EventReceiver NewReceiver() => new(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
+    private static EventReceiver NewReceiver() => new(new SequencerOptions(), new FakeTimeProvider());
 }

@@ -37,7 +37,7 @@ public class EventReceiverPropertyTests
             List<Event> timeline = Timeline(session, random);
             List<Unit> units = Traffic(session, timeline, random);
 
-            var receiver = new EventReceiver(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
+            var receiver = new EventReceiver(new SequencerOptions(), new FakeTimeProvider());
             var outputs = new List<SequencerOutput<Event>>();
             long offered = 0;
             foreach (Unit unit in units)

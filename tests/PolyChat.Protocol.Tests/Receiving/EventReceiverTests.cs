@@ -94,7 +94,7 @@ public class EventReceiverTests
     [Fact]
     public void AReceiverStartedAtACursorTreatsEarlierEventsAsStale()
     {
-        var receiver = new EventReceiver(new SequencerOptions { InitialCursor = 10, TimeProvider = new FakeTimeProvider() });
+        var receiver = new EventReceiver(new SequencerOptions { InitialCursor = 10 }, new FakeTimeProvider());
 
         Assert.Equal(FrameOutcome.Stale, receiver.Receive(Message(10)));
         Assert.Equal(FrameOutcome.Accepted, receiver.Receive(Message(11)));
@@ -282,7 +282,7 @@ public class EventReceiverTests
     public void ALostRunTimesOutIntoAGapOnPoll()
     {
         var time = new FakeTimeProvider();
-        var receiver = new EventReceiver(new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(5), TimeProvider = time });
+        var receiver = new EventReceiver(new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(5) }, time);
         receiver.Receive(Message(1));
         receiver.Receive(Message(5));
         Assert.Equal("m1", receiver.Drain().Render());
@@ -334,5 +334,5 @@ public class EventReceiverTests
         Assert.Equal(2, receiver.Cursor);
     }
 
-    private static EventReceiver NewReceiver() => new(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
+    private static EventReceiver NewReceiver() => new(new SequencerOptions(), new FakeTimeProvider());
 }

@@ -25,7 +25,7 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
             ids[i] = Uuid(i + 1);
         }
 
-        var sequencer = new EventSequencer<object>(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
+        var sequencer = new EventSequencer<object>(new SequencerOptions(), new FakeTimeProvider());
         long sequence = 0;
         OfferInOrder(sequencer, ids, ref sequence, 1000);
 
@@ -42,7 +42,7 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
     public void TransientSteadyStateAllocatesNothing()
     {
         const int Count = 100_000;
-        var sequencer = new EventSequencer<object>(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
+        var sequencer = new EventSequencer<object>(new SequencerOptions(), new FakeTimeProvider());
         Span<byte> buffer = stackalloc byte[36];
         OfferTransient(sequencer, 0, 2048, buffer);
 
@@ -58,7 +58,7 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
     public void AMillionDistinctTransientIdsKeepMemoryBounded()
     {
         const int Count = 1_000_000;
-        var sequencer = new EventSequencer<object>(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
+        var sequencer = new EventSequencer<object>(new SequencerOptions(), new FakeTimeProvider());
         Span<byte> buffer = stackalloc byte[36];
         OfferTransient(sequencer, 0, 4096, buffer);
 
@@ -83,7 +83,7 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
         // Ids that are not canonical UUIDs are kept as strings (EventKey's documented cost): a key made
         // from UTF-8 allocates its string, and nothing else is allocated per event.
         const int Count = 100_000;
-        var sequencer = new EventSequencer<object>(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
+        var sequencer = new EventSequencer<object>(new SequencerOptions(), new FakeTimeProvider());
         Span<byte> buffer = stackalloc byte[32];
         OfferTransient(sequencer, 0, 2048, buffer, Utf8);
         long expected = 0;
@@ -107,7 +107,7 @@ public class EventSequencerAllocationTests(ITestOutputHelper output)
     {
         const int MaxHeld = 64;
         const long Far = 1L << 62;
-        var sequencer = new EventSequencer<object>(new SequencerOptions { MaxHeldEvents = MaxHeld, TimeProvider = new FakeTimeProvider() });
+        var sequencer = new EventSequencer<object>(new SequencerOptions { MaxHeldEvents = MaxHeld }, new FakeTimeProvider());
         sequencer.Offer(Uuid(1), 1, Payload);
 
         // Every other sequence far above the cursor: each offer past the limit declares a one-wide

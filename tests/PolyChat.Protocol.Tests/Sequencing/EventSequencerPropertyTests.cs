@@ -44,7 +44,7 @@ public class EventSequencerPropertyTests
         {
             Traffic stream = Traffic.Build(scenario);
             var time = new FakeTimeProvider();
-            var sequencer = new EventSequencer<string>(scenario.Options(time));
+            var sequencer = new EventSequencer<string>(scenario.Options(), time);
             var drainPoints = new Random(scenario.Seed);
             var outputs = new List<SequencerOutput<string>>();
 
@@ -89,10 +89,9 @@ public class EventSequencerPropertyTests
                 InitialCursor = scenario.InitialCursor,
                 DeliveredIdWindow = scenario.DeliveredIdWindow,
                 TransientIdWindow = scenario.TransientIdWindow,
-                GapTimeout = TimeSpan.FromSeconds(timeoutSeconds),
-                TimeProvider = time,
+                GapTimeout = TimeSpan.FromSeconds(timeoutSeconds)
             };
-            var sequencer = new EventSequencer<string>(options);
+            var sequencer = new EventSequencer<string>(options, time);
             var clock = new Random(scenario.Seed);
             var outputs = new List<SequencerOutput<string>>();
 
@@ -168,13 +167,12 @@ public class EventSequencerPropertyTests
         int WithoutIdPercent,
         int Seed)
     {
-        public SequencerOptions Options(TimeProvider time) => new()
+        public SequencerOptions Options() => new()
         {
             MaxHeldEvents = MaxHeld,
             InitialCursor = InitialCursor,
             DeliveredIdWindow = DeliveredIdWindow,
             TransientIdWindow = TransientIdWindow,
-            TimeProvider = time,
         };
     }
 

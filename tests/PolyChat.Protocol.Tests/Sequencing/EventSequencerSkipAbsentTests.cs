@@ -67,5 +67,5 @@ public class EventSequencerSkipAbsentTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SequenceGap(2, 4, GapReason.RepairFailed + 1));
     }
 
-    private EventSequencer<string> Create() => new(new SequencerOptions { TimeProvider = _time, GapTimeout = TimeSpan.FromSeconds(5) });
+    private EventSequencer<string> Create() => new(new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(5) }, _time);
 }

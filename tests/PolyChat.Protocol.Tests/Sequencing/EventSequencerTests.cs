@@ -65,7 +65,7 @@ public class EventSequencerTests
     [Fact]
     public void EventsAtOrBelowTheCursorAreStale()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, DeliveredIdWindow = 2 });
+        var sequencer = Create(new SequencerOptions { DeliveredIdWindow = 2 });
         for (long sequence = 1; sequence <= 4; sequence++)
         {
             sequencer.Offer(Uuid(sequence), sequence, "x");
@@ -124,7 +124,7 @@ public class EventSequencerTests
     [Fact]
     public void TransientIdsAreDeduplicatedWithinTheWindow()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, TransientIdWindow = 2 });
+        var sequencer = Create(new SequencerOptions { TransientIdWindow = 2 });
 
         Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(1), null, "a"));
         Assert.Equal(SequencerDecision.Duplicate, sequencer.Offer(Uuid(1), null, "a again"));
@@ -153,7 +153,7 @@ public class EventSequencerTests
     [Fact]
     public void InitialCursorSetsTheFirstExpectedSequence()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, InitialCursor = 10 });
+        var sequencer = Create(new SequencerOptions { InitialCursor = 10 });
 
         Assert.Equal(10, sequencer.Cursor);
         Assert.Equal(SequencerDecision.Stale, sequencer.Offer(Uuid(10), 10, "replayed"));
@@ -165,7 +165,7 @@ public class EventSequencerTests
     [Fact]
     public void HeldLimitDeclaresTheLowestGapAndReleasesWhatFollows()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, MaxHeldEvents = 3 });
+        var sequencer = Create(new SequencerOptions { MaxHeldEvents = 3 });
         sequencer.Offer(Uuid(3), 3, "c");
         sequencer.Offer(Uuid(4), 4, "d");
         sequencer.Offer(Uuid(6), 6, "f");
@@ -182,7 +182,7 @@ public class EventSequencerTests
     [Fact]
     public void HeldLimitCanDeliverTheOfferedEventWhenItIsTheLowest()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, MaxHeldEvents = 2 });
+        var sequencer = Create(new SequencerOptions { MaxHeldEvents = 2 });
         sequencer.Offer(Uuid(5), 5, "e");
         sequencer.Offer(Uuid(6), 6, "f");
 
@@ -197,7 +197,7 @@ public class EventSequencerTests
     [Fact]
     public void HeldLimitReleaseCanMakeTheOfferedEventNext()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, MaxHeldEvents = 2 });
+        var sequencer = Create(new SequencerOptions { MaxHeldEvents = 2 });
         sequencer.Offer(Uuid(5), 5, "e");
         sequencer.Offer(Uuid(6), 6, "f");
 
@@ -257,7 +257,7 @@ public class EventSequencerTests
     [Fact]
     public void EventsReleasedMeanwhileDoNotDelayTheTimeout()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, MaxHeldEvents = 2 });
+        var sequencer = Create(new SequencerOptions { MaxHeldEvents = 2 });
         sequencer.Offer(Uuid(1000), 1000, "far");
 
         // Many events are held and released while 1000 waits; their arrival records die and get
@@ -282,7 +282,7 @@ public class EventSequencerTests
     [Fact]
     public void InfiniteGapTimeoutNeverExpires()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, GapTimeout = Timeout.InfiniteTimeSpan });
+        var sequencer = Create(new SequencerOptions { GapTimeout = Timeout.InfiniteTimeSpan });
         sequencer.Offer(Uuid(3), 3, "c");
 
         _time.Advance(TimeSpan.FromDays(365));
@@ -326,7 +326,7 @@ public class EventSequencerTests
     [Fact]
     public void SequenceJumpUsesOneSlot()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, MaxHeldEvents = 4 });
+        var sequencer = Create(new SequencerOptions { MaxHeldEvents = 4 });
         const long Far = 1L << 62;
         sequencer.Offer(Uuid(1), 1, "a");
 
@@ -341,7 +341,7 @@ public class EventSequencerTests
     [Fact]
     public void CursorAtLongMaxValueMakesEverythingStale()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, InitialCursor = long.MaxValue });
+        var sequencer = Create(new SequencerOptions { InitialCursor = long.MaxValue });
 
         Assert.Equal(SequencerDecision.Stale, sequencer.Offer(Uuid(1), long.MaxValue, "last"));
         sequencer.Flush();
@@ -352,7 +352,7 @@ public class EventSequencerTests
     [Fact]
     public void CheckAgreesWithOfferAndChangesNothing()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, MaxHeldEvents = 2, TransientIdWindow = 2 });
+        var sequencer = Create(new SequencerOptions { MaxHeldEvents = 2, TransientIdWindow = 2 });
         var arrivals = new (EventKey Id, long? Sequence)[]
         {
             (Uuid(1), 1), (Uuid(1), 1), (Uuid(3), 3), (Uuid(3), 3), (default, 3), (Uuid(9), 3), (Uuid(2), 2),
@@ -377,7 +377,7 @@ public class EventSequencerTests
     [Fact]
     public void OutputsQueueUntilTaken()
     {
-        var sequencer = Create(new SequencerOptions { TimeProvider = _time, MaxHeldEvents = 1 });
+        var sequencer = Create(new SequencerOptions { MaxHeldEvents = 1 });
 
         // Outputs offered without taking any queue up in order, well past the held limit.
         for (long sequence = 1; sequence <= 10; sequence++)
@@ -423,10 +423,14 @@ public class EventSequencerTests
     }
 
     [Fact]
-    public void ConstructorRejectsNullOptions()
+    public void WithoutOptionsOrClockTheDefaultsAndTheSystemClockApply()
     {
-        Assert.Throws<ArgumentNullException>(() => new EventSequencer<string>(null!));
-        Assert.Equal(0, new EventSequencer<string>().Cursor);
+        var sequencer = new EventSequencer<string>(options: null, timeProvider: null);
+
+        Assert.Equal(0, sequencer.Cursor);
+        Assert.Equal(SequencerDecision.Held, sequencer.Offer(default, 2, "b"));
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(default, 1, "a"));
+        Assert.Equal(2, sequencer.Cursor);
     }
 
     [Fact]
@@ -461,5 +465,5 @@ public class EventSequencerTests
     }
 
     private EventSequencer<string> Create(SequencerOptions? options = null) =>
-        new(options ?? new SequencerOptions { TimeProvider = _time });
+        new(options ?? new SequencerOptions(), _time);
 }

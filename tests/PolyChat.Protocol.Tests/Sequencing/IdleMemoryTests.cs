@@ -62,7 +62,7 @@ public class IdleMemoryTests(ITestOutputHelper output)
     [Fact]
     public void ABurstGrowsTheCollectionsThenTheSteadyStateAllocatesNothing()
     {
-        var sequencer = new EventSequencer<object>(new SequencerOptions { TimeProvider = new FakeTimeProvider() });
+        var sequencer = new EventSequencer<object>(new SequencerOptions(), new FakeTimeProvider());
         Span<byte> buffer = stackalloc byte[36];
         long sequence = 0;
 

@@ -17,7 +17,6 @@ public class SequencerOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(5), options.GapTimeout);
         Assert.Equal(1024, options.TransientIdWindow);
         Assert.Equal(1024, options.DeliveredIdWindow);
-        Assert.Same(TimeProvider.System, options.TimeProvider);
     }
 
     [Theory]
@@ -37,7 +36,6 @@ public class SequencerOptionsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SequencerOptions { InitialCursor = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new SequencerOptions { GapTimeout = TimeSpan.Zero });
         Assert.Throws<ArgumentOutOfRangeException>(() => new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(-1) });
-        Assert.Throws<ArgumentNullException>(() => new SequencerOptions { TimeProvider = null! });
     }
 
     [Fact]

@@ -313,7 +313,7 @@ public class MessageStreamAssemblerTests
     public void OpeningOneMessageTooManyAbandonsTheOldestAndReportsIt()
     {
         var time = new FakeTimeProvider();
-        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { MaxOpenMessages = 2, TimeProvider = time });
+        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { MaxOpenMessages = 2 }, time);
 
         assembler.Add(Chunk("first", 1, "one"), out _);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -340,7 +340,7 @@ public class MessageStreamAssemblerTests
     public void OnATiedClockTheFirstOpenedMessageIsTheOneAbandoned()
     {
         var time = new FakeTimeProvider();
-        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { MaxOpenMessages = 2, TimeProvider = time });
+        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { MaxOpenMessages = 2 }, time);
 
         assembler.Add(Chunk("a", 1, "A", complete: false), out _);
         assembler.Add(Chunk("b", 1, "B", complete: false), out _);
@@ -420,7 +420,7 @@ public class MessageStreamAssemblerTests
     {
         var time = new FakeTimeProvider();
         var timeout = TimeSpan.FromSeconds(30);
-        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { IncompleteTimeout = timeout, TimeProvider = time });
+        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { IncompleteTimeout = timeout }, time);
 
         assembler.Add(Chunk("stalled", 1, "I was saying"), out _);
         assembler.Add(Chunk("active", 1, "Still "), out _);

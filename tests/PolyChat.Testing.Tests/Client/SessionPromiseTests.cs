@@ -139,7 +139,7 @@ public sealed class SessionPromiseTests
             }
         });
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = ScriptedClient.Options(server, clock, sequencing: new SequencerOptions { MaxHeldEvents = 2, TimeProvider = clock });
+        var options = ScriptedClient.Options(server, clock, sequencing: new SequencerOptions { MaxHeldEvents = 2 });
         using var cap = new CancellationTokenSource(Waits.Cap);
         await using var session = await PolyChatSession.ConnectAsync(options, cap.Token);
         var gaps = new ConcurrentQueue<SequenceGap>();
