@@ -304,17 +304,18 @@ internal sealed class SchemaParser
             return null;
         }
 
-        var direction = EventDirection.Server;
+        // Qualified: compiled into polychat, a bare name would find PolyChat.Protocol.EventDirection (an enclosing namespace) first.
+        var direction = Model.EventDirection.Server;
         switch (GetString(node, "x-direction"))
         {
             case null:
             case "server":
                 break;
             case "client":
-                direction = EventDirection.Client;
+                direction = Model.EventDirection.Client;
                 break;
             case "both":
-                direction = EventDirection.Both;
+                direction = Model.EventDirection.Both;
                 break;
             default:
                 Report(SchemaDiagnostics.InvalidExtension, node.Get("x-direction")!.Position,
