@@ -12,7 +12,7 @@ namespace PolyChat.Cli.Tests;
 /// </summary>
 public sealed class SchemaDiffTests : IDisposable
 {
-    private const string Base = """
+    internal const string Base = """
         {
           "x-namespace": "Shop",
           "oneOf": [ { "$ref": "#/$defs/OrderPlacedEvent" }, { "$ref": "#/$defs/PingEvent" } ],
@@ -186,7 +186,7 @@ public sealed class SchemaDiffTests : IDisposable
         return path;
     }
 
-    private static void Apply(string change, JsonObject schema)
+    internal static void Apply(string change, JsonObject schema)
     {
         var defs = schema["$defs"]!.AsObject();
         var oneOf = schema["oneOf"]!.AsArray();

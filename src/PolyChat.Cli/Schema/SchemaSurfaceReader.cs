@@ -20,7 +20,7 @@ internal static class SchemaSurfaceReader
     /// Stands in for the consuming project's <c>RootNamespace</c>, the generator's last resort for a namespace: a
     /// schema without <c>x-namespace</c> compiles in any project, and the namespace is not part of the surface.
     /// </summary>
-    private const string FallbackNamespace = "PolyChat.SchemaDiff";
+    public const string FallbackNamespace = "PolyChat.SchemaDiff";
 
     /// <summary>Reads the schema text; <paramref name="path"/> names the file in diagnostics and, as for the generator, gives the default context name.</summary>
     /// <exception cref="SchemaReadException">The generator would refuse the schema; the message lists its errors.</exception>
