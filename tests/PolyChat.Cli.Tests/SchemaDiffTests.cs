@@ -12,7 +12,7 @@ namespace PolyChat.Cli.Tests;
 /// </summary>
 public sealed class SchemaDiffTests : IDisposable
 {
-    private const string Base = """
+    internal const string Base = """
         {
           "x-namespace": "Shop",
           "oneOf": [ { "$ref": "#/$defs/OrderPlacedEvent" }, { "$ref": "#/$defs/PingEvent" } ],
@@ -105,6 +105,26 @@ public sealed class SchemaDiffTests : IDisposable
         Assert.Empty(result.StdoutLines);
     }
 
+    /// <summary>
+    /// The generator reads an inline payload as the record <c>&lt;Name minus "Event"&gt;Payload</c>: written inline or
+    /// as a <c>$ref</c> to a definition of that name, the generated C# is the same, and so is the wire.
+    /// </summary>
+    [Fact]
+    public void A_payload_written_inline_instead_of_as_a_ref_is_no_change()
+    {
+        var catalogue = File.ReadAllText(Path.Combine(CliResult.Repository, "schema", "polychat.events.schema.json"));
+        var inline = JsonNode.Parse(catalogue)!.AsObject();
+        var defs = inline["$defs"]!.AsObject();
+        var payload = defs["UserMessagePayload"]!.DeepClone();
+        defs.Remove("UserMessagePayload");
+        defs["UserMessageEvent"]!["properties"]!["payload"] = payload;
+
+        var result = Diff(catalogue, inline.ToJsonString());
+
+        Assert.True(result.StdoutLines.Length == 0, string.Join("\n", result.StdoutLines));
+        Assert.Equal(0, result.ExitCode);
+    }
+
     [Fact]
     public void Only_safe_changes_exit_zero()
     {
@@ -166,7 +186,7 @@ public sealed class SchemaDiffTests : IDisposable
         return path;
     }
 
-    private static void Apply(string change, JsonObject schema)
+    internal static void Apply(string change, JsonObject schema)
     {
         var defs = schema["$defs"]!.AsObject();
         var oneOf = schema["oneOf"]!.AsArray();

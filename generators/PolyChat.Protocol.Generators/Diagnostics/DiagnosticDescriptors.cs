@@ -4,75 +4,63 @@ using Microsoft.CodeAnalysis;
 
 namespace PolyChat.Protocol.Generators.Diagnostics;
 
-/// <summary>Every diagnostic the generator reports. Ids are stable: see AnalyzerReleases.Shipped.md.</summary>
+/// <summary>
+/// The Roslyn descriptor of each <see cref="SchemaDiagnostic"/>; title and message come from the plain definition.
+/// Ids and severities are written out here because the analyzer release tracking (AnalyzerReleases.*.md) reads them
+/// as constants; a test holds each severity equal to the plain definition's.
+/// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "PolyChat.Protocol.Schema";
 
-    public static readonly DiagnosticDescriptor InvalidJson = Error(
-        "PCP001", "Schema is not valid JSON", "The event schema is not valid JSON: {0}");
+    public static readonly DiagnosticDescriptor InvalidJson = Error("PCP001");
 
-    public static readonly DiagnosticDescriptor InvalidKeyword = Error(
-        "PCP002", "Schema keyword has the wrong JSON type", "'{0}' must be {1}, but it is {2}");
+    public static readonly DiagnosticDescriptor InvalidKeyword = Error("PCP002");
 
-    public static readonly DiagnosticDescriptor UnsupportedDialect = Warning(
-        "PCP003", "Unsupported JSON Schema dialect", "The schema declares '$schema': '{0}'; only draft 2020-12 is supported and the file is read as such");
+    public static readonly DiagnosticDescriptor UnsupportedDialect = Warning("PCP003");
 
-    public static readonly DiagnosticDescriptor MissingNamespace = Error(
-        "PCP004", "No namespace for generated code", "Set 'x-namespace' in the schema or the 'Namespace' metadata on the AdditionalFiles item");
+    public static readonly DiagnosticDescriptor MissingNamespace = Error("PCP004");
 
-    public static readonly DiagnosticDescriptor InvalidIdentifier = Error(
-        "PCP005", "Not a valid C# identifier", "'{0}' cannot be used as a C# {1} name");
+    public static readonly DiagnosticDescriptor InvalidIdentifier = Error("PCP005");
 
-    public static readonly DiagnosticDescriptor DuplicateTypeName = Error(
-        "PCP006", "Duplicate generated type name", "The type name '{0}' is generated twice or is reserved; rename one definition");
+    public static readonly DiagnosticDescriptor DuplicateTypeName = Error("PCP006");
 
-    public static readonly DiagnosticDescriptor InvalidEvent = Error(
-        "PCP007", "Invalid event definition", "Event '{0}' is invalid: {1}");
+    public static readonly DiagnosticDescriptor InvalidEvent = Error("PCP007");
 
-    public static readonly DiagnosticDescriptor DuplicateWireType = Error(
-        "PCP008", "Duplicate event type string", "The wire type '{0}' is used by more than one event");
+    public static readonly DiagnosticDescriptor DuplicateWireType = Error("PCP008");
 
-    public static readonly DiagnosticDescriptor UnresolvedReference = Error(
-        "PCP009", "Unresolved $ref", "'$ref': '{0}' does not resolve; use '#' or '#/$defs/<Name>'");
+    public static readonly DiagnosticDescriptor UnresolvedReference = Error("PCP009");
 
-    public static readonly DiagnosticDescriptor UnsupportedConstruct = Error(
-        "PCP010", "Unsupported schema construct", "{0} is not supported by the PolyChat event schema dialect: {1}");
+    public static readonly DiagnosticDescriptor UnsupportedConstruct = Error("PCP010");
 
-    public static readonly DiagnosticDescriptor DuplicateKey = Warning(
-        "PCP011", "Duplicate key in schema object", "The key '{0}' appears more than once in the same object; the last one is used");
+    public static readonly DiagnosticDescriptor DuplicateKey = Warning("PCP011");
 
-    public static readonly DiagnosticDescriptor UnknownRequiredProperty = Warning(
-        "PCP012", "Required property is not declared", "'required' names '{0}', which is not a property of '{1}'");
+    public static readonly DiagnosticDescriptor UnknownRequiredProperty = Warning("PCP012");
 
-    public static readonly DiagnosticDescriptor InvalidExtension = Error(
-        "PCP013", "Invalid x- extension value", "'{0}' must be {1}");
+    public static readonly DiagnosticDescriptor InvalidExtension = Error("PCP013");
 
-    public static readonly DiagnosticDescriptor NoEvents = Error(
-        "PCP014", "Schema declares no events", "The schema has no events: list them in the root 'oneOf' as {{ \"$ref\": \"#/$defs/<Name>\" }}");
+    public static readonly DiagnosticDescriptor NoEvents = Error("PCP014");
 
-    public static readonly DiagnosticDescriptor EnumMemberNameClash = Warning(
-        "PCP015", "Enum values map to the same member name", "The values of enum '{0}' give the member name '{1}' twice; '{2}' is used for the second");
+    public static readonly DiagnosticDescriptor EnumMemberNameClash = Warning("PCP015");
 
-    public static readonly DiagnosticDescriptor TypeNameIsOwnMember = Error(
-        "PCP016", "Definition name is a member of the generated type", "'{0}' cannot name a definition: the generated {1} has a member of that name; rename the definition");
+    public static readonly DiagnosticDescriptor TypeNameIsOwnMember = Error("PCP016");
 
-    public static readonly DiagnosticDescriptor InternalError = Error(
-        "PCP099", "The event generator failed", "The event generator failed on this schema and produced no code: {0}");
+    public static readonly DiagnosticDescriptor InternalError = Error("PCP099");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = Index(
-        InvalidJson, InvalidKeyword, UnsupportedDialect, MissingNamespace, InvalidIdentifier, DuplicateTypeName,
-        InvalidEvent, DuplicateWireType, UnresolvedReference, UnsupportedConstruct, DuplicateKey,
-        UnknownRequiredProperty, InvalidExtension, NoEvents, EnumMemberNameClash, TypeNameIsOwnMember, InternalError);
+        InvalidJson, InvalidKeyword, UnsupportedDialect, MissingNamespace, InvalidIdentifier, DuplicateTypeName, InvalidEvent, DuplicateWireType, UnresolvedReference, UnsupportedConstruct, DuplicateKey, UnknownRequiredProperty, InvalidExtension, NoEvents, EnumMemberNameClash, TypeNameIsOwnMember, InternalError);
+
+    /// <summary>Every descriptor, for tests.</summary>
+    public static IEnumerable<DiagnosticDescriptor> All => ById.Values;
 
     public static DiagnosticDescriptor Find(string id) =>
         ById.TryGetValue(id, out var descriptor) ? descriptor : throw new ArgumentException($"Unknown diagnostic id {id}.", nameof(id));
 
-    private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+    private static DiagnosticDescriptor Error(string id) =>
+        new(id, SchemaDiagnostics.Find(id).Title, SchemaDiagnostics.Find(id).MessageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
-    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+    private static DiagnosticDescriptor Warning(string id) =>
+        new(id, SchemaDiagnostics.Find(id).Title, SchemaDiagnostics.Find(id).MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
     private static Dictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
     {

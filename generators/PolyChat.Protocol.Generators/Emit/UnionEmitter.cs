@@ -214,7 +214,7 @@ internal static class UnionEmitter
     public static string EmitEventType(UnionEmitModel model)
     {
         var members = model.Events.Select(e => new EnumMemberSpec(e.CaseName, e.WireType)).ToEquatableArray();
-        var spec = new EnumSpec("EventType", "The <c>type</c> discriminator of an event, known or not.", members);
+        var spec = new EnumSpec("EventType", "The <c>type</c> discriminator of an event, known or not.", members, "$.oneOf");
         return EnumEmitter.Emit(new EnumEmitModel(model.Namespace, spec));
     }
 

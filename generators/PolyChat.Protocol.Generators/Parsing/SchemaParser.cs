@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using Microsoft.CodeAnalysis;
 using PolyChat.Protocol.Generators.Diagnostics;
 using PolyChat.Protocol.Generators.Helpers;
 using PolyChat.Protocol.Generators.Model;
@@ -55,7 +54,7 @@ internal sealed class SchemaParser
         {
             // The generator must never take the build down: an unexpected failure becomes a diagnostic.
             parser._diagnostics.Add(new DiagnosticInfo(
-                DiagnosticDescriptors.InternalError.Id,
+                SchemaDiagnostics.InternalError.Id,
                 new[] { exception.GetType().Name + ": " + exception.Message }.ToEquatableArray(),
                 new LocationInfo(input.Path, 0, 0, 1, 1)));
             return new ParseResult(null, parser._diagnostics.ToEquatableArray());
@@ -70,12 +69,12 @@ internal sealed class SchemaParser
             document = SchemaJsonReader.Parse(_input.Text, out var duplicateKeys);
             foreach (var (name, position) in duplicateKeys)
             {
-                Report(DiagnosticDescriptors.DuplicateKey, position, name);
+                Report(SchemaDiagnostics.DuplicateKey, position, name);
             }
         }
         catch (SchemaJsonException exception)
         {
-            Report(DiagnosticDescriptors.InvalidJson, exception.Position, exception.Message);
+            Report(SchemaDiagnostics.InvalidJson, exception.Position, exception.Message);
             return null;
         }
 
@@ -88,14 +87,14 @@ internal sealed class SchemaParser
         var dialect = GetString(root, "$schema");
         if (dialect is not null && dialect.TrimEnd('#') != SupportedDialect)
         {
-            Report(DiagnosticDescriptors.UnsupportedDialect, root.Get("$schema")!.Position, dialect);
+            Report(SchemaDiagnostics.UnsupportedDialect, root.Get("$schema")!.Position, dialect);
         }
 
         var ns = ResolveNamespace(root);
         var contextName = _input.ContextNameOverride ?? GetString(root, "x-context") ?? DefaultContextName(_input.Path);
         if (!Identifiers.IsValidIdentifier(contextName))
         {
-            Report(DiagnosticDescriptors.InvalidIdentifier, (root.Get("x-context") ?? root).Position, contextName, "class");
+            Report(SchemaDiagnostics.InvalidIdentifier, (root.Get("x-context") ?? root).Position, contextName, "class");
         }
 
         foreach (var reserved in Naming.ReservedTypeNames)
@@ -119,11 +118,11 @@ internal sealed class SchemaParser
 
             if (kind == DefinitionKind.Enum)
             {
-                ParseEnum(definition.Name, definition.NamePosition, (JsonObjectNode)definition.Value);
+                ParseEnum(definition.Name, definition.NamePosition, (JsonObjectNode)definition.Value, DefinitionPath(definition.Name));
             }
             else if (kind == DefinitionKind.Shape)
             {
-                ParseShape(definition.Name, definition.NamePosition, (JsonObjectNode)definition.Value);
+                ParseShape(definition.Name, definition.NamePosition, (JsonObjectNode)definition.Value, DefinitionPath(definition.Name));
             }
         }
 
@@ -136,7 +135,7 @@ internal sealed class SchemaParser
             {
                 if (!wireTypes.Add(spec.WireType))
                 {
-                    Report(DiagnosticDescriptors.DuplicateWireType, position, spec.WireType);
+                    Report(SchemaDiagnostics.DuplicateWireType, position, spec.WireType);
                     continue;
                 }
 
@@ -146,14 +145,14 @@ internal sealed class SchemaParser
 
         if (eventNames.Count == 0)
         {
-            Report(DiagnosticDescriptors.NoEvents, root.Position);
+            Report(SchemaDiagnostics.NoEvents, root.Position);
         }
 
         var metadataType = GetObject(root, "properties")?.Get("metadata") is { } metadataNode
-            ? ResolvePropertyType("Event", "metadata", metadataNode, out _)
+            ? ResolvePropertyType("Event", "metadata", metadataNode, "$.properties.metadata", out _)
             : TypeSpec.Any;
 
-        if (ns is null || _diagnostics.Any(d => DiagnosticDescriptors.Find(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
+        if (ns is null || _diagnostics.Any(d => d.IsError))
         {
             return null;
         }
@@ -173,18 +172,21 @@ internal sealed class SchemaParser
         var ns = _input.NamespaceOverride ?? GetString(root, "x-namespace") ?? _input.RootNamespace;
         if (string.IsNullOrWhiteSpace(ns))
         {
-            Report(DiagnosticDescriptors.MissingNamespace, root.Position);
+            Report(SchemaDiagnostics.MissingNamespace, root.Position);
             return null;
         }
 
         if (!Identifiers.IsValidNamespace(ns!))
         {
-            Report(DiagnosticDescriptors.InvalidIdentifier, (root.Get("x-namespace") ?? root).Position, ns!, "namespace");
+            Report(SchemaDiagnostics.InvalidIdentifier, (root.Get("x-namespace") ?? root).Position, ns!, "namespace");
             return null;
         }
 
         return ns;
     }
+
+    /// <summary>Where a definition is, as <c>polychat schema diff</c> prints it.</summary>
+    private static string DefinitionPath(string name) => "$.$defs." + name;
 
     private static string DefaultContextName(string path)
     {
@@ -222,7 +224,7 @@ internal sealed class SchemaParser
             var name = reference.Substring(DefsPrefix.Length);
             if (definitions.Get(name) is null)
             {
-                Report(DiagnosticDescriptors.UnresolvedReference, item.Position, reference);
+                Report(SchemaDiagnostics.UnresolvedReference, item.Position, reference);
                 continue;
             }
 
@@ -245,7 +247,7 @@ internal sealed class SchemaParser
 
             if (!Identifiers.IsValidIdentifier(definition.Name))
             {
-                Report(DiagnosticDescriptors.InvalidIdentifier, definition.NamePosition, definition.Name, "type");
+                Report(SchemaDiagnostics.InvalidIdentifier, definition.NamePosition, definition.Name, "type");
                 continue;
             }
 
@@ -264,7 +266,7 @@ internal sealed class SchemaParser
             }
             else
             {
-                Report(DiagnosticDescriptors.UnsupportedConstruct, definition.NamePosition,
+                Report(SchemaDiagnostics.UnsupportedConstruct, definition.NamePosition,
                     "$defs/" + definition.Name,
                     "a definition must be an event (listed in the root oneOf), an object with properties, or a string enum");
                 continue;
@@ -281,7 +283,7 @@ internal sealed class SchemaParser
             };
             if (clash)
             {
-                Report(DiagnosticDescriptors.TypeNameIsOwnMember, definition.NamePosition, definition.Name,
+                Report(SchemaDiagnostics.TypeNameIsOwnMember, definition.NamePosition, definition.Name,
                     kind == DefinitionKind.Enum ? "enum" : kind == DefinitionKind.Event ? "event record" : "record");
                 continue;
             }
@@ -297,25 +299,26 @@ internal sealed class SchemaParser
         var wireType = properties?.Get("type") is JsonObjectNode typeNode ? GetString(typeNode, "const") : null;
         if (wireType is null || wireType.Length == 0)
         {
-            Report(DiagnosticDescriptors.InvalidEvent, node.Position, name,
+            Report(SchemaDiagnostics.InvalidEvent, node.Position, name,
                 "it needs \"properties\": { \"type\": { \"const\": \"<wire type>\" } }");
             return null;
         }
 
-        var direction = EventDirection.Server;
+        // Qualified: compiled into polychat, a bare name would find PolyChat.Protocol.EventDirection (an enclosing namespace) first.
+        var direction = Model.EventDirection.Server;
         switch (GetString(node, "x-direction"))
         {
             case null:
             case "server":
                 break;
             case "client":
-                direction = EventDirection.Client;
+                direction = Model.EventDirection.Client;
                 break;
             case "both":
-                direction = EventDirection.Both;
+                direction = Model.EventDirection.Both;
                 break;
             default:
-                Report(DiagnosticDescriptors.InvalidExtension, node.Get("x-direction")!.Position,
+                Report(SchemaDiagnostics.InvalidExtension, node.Get("x-direction")!.Position,
                     "x-direction", "\"client\", \"server\" or \"both\"");
                 break;
         }
@@ -329,7 +332,7 @@ internal sealed class SchemaParser
             }
             else
             {
-                Report(DiagnosticDescriptors.InvalidExtension, transientNode.Position, "x-transient", "true or false");
+                Report(SchemaDiagnostics.InvalidExtension, transientNode.Position, "x-transient", "true or false");
             }
         }
 
@@ -341,7 +344,7 @@ internal sealed class SchemaParser
                 payloadType = reference.StartsWith(DefsPrefix, StringComparison.Ordinal) ? reference.Substring(DefsPrefix.Length) : reference;
                 if (!_definitionKinds.TryGetValue(payloadType, out var kind) || kind != DefinitionKind.Shape)
                 {
-                    Report(DiagnosticDescriptors.InvalidEvent, payloadNode.Position, name,
+                    Report(SchemaDiagnostics.InvalidEvent, payloadNode.Position, name,
                         $"its payload '$ref': '{reference}' must name an object definition in $defs");
                     return null;
                 }
@@ -349,11 +352,11 @@ internal sealed class SchemaParser
                 break;
             case JsonObjectNode payloadNode:
                 payloadType = baseName + "Payload";
-                ParseShape(payloadType, payloadNode.Position, payloadNode);
+                ParseShape(payloadType, payloadNode.Position, payloadNode, DefinitionPath(name) + ".properties.payload");
                 break;
             case null:
                 payloadType = baseName + "Payload";
-                ParseShape(payloadType, node.Position, new JsonObjectNode(node.Position, new List<JsonPropertyNode>()));
+                ParseShape(payloadType, node.Position, new JsonObjectNode(node.Position, new List<JsonPropertyNode>()), DefinitionPath(name) + ".properties.payload");
                 break;
             case { } other:
                 ReportKind($"$defs/{name}/properties/payload", "an object schema", other);
@@ -362,10 +365,10 @@ internal sealed class SchemaParser
 
         var payloadShape = _shapes.FirstOrDefault(s => s.Name == payloadType);
         var payloadHasRequired = payloadShape?.Properties.Any(p => p.IsRequired) ?? false;
-        return new EventSpec(name, wireType!, direction, transient, payloadType, payloadHasRequired, GetString(node, "description"));
+        return new EventSpec(name, wireType!, direction, transient, payloadType, payloadHasRequired, GetString(node, "description"), DefinitionPath(name));
     }
 
-    private void ParseShape(string name, TextPosition position, JsonObjectNode node)
+    private void ParseShape(string name, TextPosition position, JsonObjectNode node, string path)
     {
         ClaimTypeName(name, position);
         CheckUnsupportedKeywords(name, node);
@@ -398,7 +401,8 @@ internal sealed class SchemaParser
         foreach (var property in propertiesNode?.Properties ?? new List<JsonPropertyNode>())
         {
             var unique = Naming.PropertyName(name, property.Name, properties.Count, clrNames);
-            var type = ResolvePropertyType(name, property.Name, property.Value, out var allowsNull);
+            var propertyPath = path + ".properties." + property.Name;
+            var type = ResolvePropertyType(name, property.Name, property.Value, propertyPath, out var allowsNull);
             var isRequired = required.Contains(property.Name);
             var propertyObject = property.Value as JsonObjectNode;
             properties.Add(new PropertySpec(
@@ -408,21 +412,22 @@ internal sealed class SchemaParser
                 isRequired,
                 IsNullable: !isRequired || allowsNull,
                 IsDeprecated: propertyObject?.Get("deprecated")?.Kind == JsonNodeKind.True,
-                Description: propertyObject is null ? null : GetString(propertyObject, "description")));
+                Description: propertyObject is null ? null : GetString(propertyObject, "description"),
+                SchemaPath: propertyPath));
         }
 
         foreach (var requiredName in required)
         {
             if (propertiesNode?.Get(requiredName) is null)
             {
-                Report(DiagnosticDescriptors.UnknownRequiredProperty, (node.Get("required") ?? node).Position, requiredName, name);
+                Report(SchemaDiagnostics.UnknownRequiredProperty, (node.Get("required") ?? node).Position, requiredName, name);
             }
         }
 
-        _shapes.Add(new ShapeSpec(name, GetString(node, "description"), properties.ToEquatableArray()));
+        _shapes.Add(new ShapeSpec(name, GetString(node, "description"), properties.ToEquatableArray(), path));
     }
 
-    private void ParseEnum(string name, TextPosition position, JsonObjectNode node)
+    private void ParseEnum(string name, TextPosition position, JsonObjectNode node, string path)
     {
         ClaimTypeName(name, position);
         var values = new List<string>();
@@ -455,7 +460,7 @@ internal sealed class SchemaParser
             }
             else
             {
-                Report(DiagnosticDescriptors.InvalidExtension, namesNode.Position, "x-enum-names",
+                Report(SchemaDiagnostics.InvalidExtension, namesNode.Position, "x-enum-names",
                     "an array of C# identifiers, one for each value of 'enum'");
             }
         }
@@ -468,7 +473,7 @@ internal sealed class SchemaParser
             if (!used.Add(memberName))
             {
                 var fallback = memberName + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                Report(DiagnosticDescriptors.EnumMemberNameClash, node.Position, name, memberName, fallback);
+                Report(SchemaDiagnostics.EnumMemberNameClash, node.Position, name, memberName, fallback);
                 used.Add(fallback);
                 memberName = fallback;
             }
@@ -476,10 +481,10 @@ internal sealed class SchemaParser
             members.Add(new EnumMemberSpec(memberName, values[i]));
         }
 
-        _enums.Add(new EnumSpec(name, GetString(node, "description"), members.ToEquatableArray()));
+        _enums.Add(new EnumSpec(name, GetString(node, "description"), members.ToEquatableArray(), path));
     }
 
-    private TypeSpec ResolvePropertyType(string owner, string jsonName, JsonNode node, out bool allowsNull)
+    private TypeSpec ResolvePropertyType(string owner, string jsonName, JsonNode node, string path, out bool allowsNull)
     {
         allowsNull = false;
         if (node.Kind == JsonNodeKind.True)
@@ -503,7 +508,7 @@ internal sealed class SchemaParser
         allowsNull = typeNames.Remove("null");
         if (typeNames.Count > 1)
         {
-            Report(DiagnosticDescriptors.UnsupportedConstruct, schema.Position, $"'type': [{string.Join(", ", typeNames)}] on {owner}.{jsonName}",
+            Report(SchemaDiagnostics.UnsupportedConstruct, schema.Position, $"'type': [{string.Join(", ", typeNames)}] on {owner}.{jsonName}",
                 "a property has one JSON type, optionally with \"null\"");
             return TypeSpec.Any;
         }
@@ -511,7 +516,7 @@ internal sealed class SchemaParser
         var inlineName = owner + Naming.ToPascalCase(jsonName);
         if (schema.Get("enum") is not null)
         {
-            ParseEnum(inlineName, schema.Position, schema);
+            ParseEnum(inlineName, schema.Position, schema, path);
             return new TypeSpec(ValueKind.Enum, inlineName);
         }
 
@@ -536,23 +541,23 @@ internal sealed class SchemaParser
                 return new TypeSpec(ValueKind.Boolean);
             case "array":
                 var items = schema.Get("items");
-                var element = items is null ? TypeSpec.Any : ResolvePropertyType(owner, jsonName + "_item", items, out _);
+                var element = items is null ? TypeSpec.Any : ResolvePropertyType(owner, jsonName + "_item", items, path + ".items", out _);
                 return new TypeSpec(ValueKind.Array, Element: element);
             case "object":
                 if (schema.Get("properties") is not null)
                 {
-                    ParseShape(inlineName, schema.Position, schema);
+                    ParseShape(inlineName, schema.Position, schema, path);
                     return new TypeSpec(ValueKind.Shape, inlineName);
                 }
 
                 if (schema.Get("additionalProperties") is JsonObjectNode valueSchema)
                 {
-                    return new TypeSpec(ValueKind.Map, Element: ResolvePropertyType(owner, jsonName + "_value", valueSchema, out _));
+                    return new TypeSpec(ValueKind.Map, Element: ResolvePropertyType(owner, jsonName + "_value", valueSchema, path + ".additionalProperties", out _));
                 }
 
                 return TypeSpec.Any;
             default:
-                Report(DiagnosticDescriptors.UnsupportedConstruct, schema.Position, $"'type': '{typeName}' on {owner}.{jsonName}",
+                Report(SchemaDiagnostics.UnsupportedConstruct, schema.Position, $"'type': '{typeName}' on {owner}.{jsonName}",
                     "use string, integer, number, boolean, array or object");
                 return TypeSpec.Any;
         }
@@ -576,13 +581,13 @@ internal sealed class SchemaParser
                 case DefinitionKind.Enum:
                     return new TypeSpec(ValueKind.Enum, name);
                 default:
-                    Report(DiagnosticDescriptors.UnsupportedConstruct, position, $"'$ref': '{reference}'",
+                    Report(SchemaDiagnostics.UnsupportedConstruct, position, $"'$ref': '{reference}'",
                         "a property cannot reference an event definition; reference '#' for any event");
                     return TypeSpec.Any;
             }
         }
 
-        Report(DiagnosticDescriptors.UnresolvedReference, position, reference);
+        Report(SchemaDiagnostics.UnresolvedReference, position, reference);
         return TypeSpec.Any;
     }
 
@@ -592,7 +597,7 @@ internal sealed class SchemaParser
         {
             if (node.Get(keyword) is { } unsupported)
             {
-                Report(DiagnosticDescriptors.UnsupportedConstruct, unsupported.Position, $"'{keyword}' in {owner}",
+                Report(SchemaDiagnostics.UnsupportedConstruct, unsupported.Position, $"'{keyword}' in {owner}",
                     "describe each shape as a $defs object and each event in the root oneOf");
             }
         }
@@ -603,7 +608,7 @@ internal sealed class SchemaParser
         // Every shape and enum also gets a "<Name>JsonConverter" class, so that suffix belongs to the generator.
         if (_typeNames.ContainsKey(name) || name.EndsWith(Naming.ConverterSuffix, StringComparison.Ordinal))
         {
-            Report(DiagnosticDescriptors.DuplicateTypeName, position, name);
+            Report(SchemaDiagnostics.DuplicateTypeName, position, name);
             return;
         }
 
@@ -671,11 +676,11 @@ internal sealed class SchemaParser
     }
 
     private void ReportKind(string keyword, string expected, JsonNode actual) =>
-        Report(DiagnosticDescriptors.InvalidKeyword, actual.Position, keyword, expected, JsonNode.DescribeKind(actual.Kind));
+        Report(SchemaDiagnostics.InvalidKeyword, actual.Position, keyword, expected, JsonNode.DescribeKind(actual.Kind));
 
-    private void Report(DiagnosticDescriptor descriptor, TextPosition position, params string[] arguments) =>
+    private void Report(SchemaDiagnostic diagnostic, TextPosition position, params string[] arguments) =>
         _diagnostics.Add(new DiagnosticInfo(
-            descriptor.Id,
+            diagnostic.Id,
             arguments.ToEquatableArray(),
             new LocationInfo(_input.Path, position.Offset, 1, position.Line, position.Column)));
 }

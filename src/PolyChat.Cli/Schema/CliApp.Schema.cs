@@ -48,12 +48,16 @@ internal static partial class CliApp
         SchemaSurface beforeSurface, afterSurface;
         try
         {
-            beforeSurface = ReadSurface(beforeText, beforePath);
-            afterSurface = ReadSurface(afterText, afterPath);
+            beforeSurface = ReadSurface(beforeText, beforePath, stderr);
+            afterSurface = ReadSurface(afterText, afterPath, stderr);
         }
         catch (SchemaReadException exception)
         {
-            stderr.WriteLine($"polychat: {exception.Message}");
+            foreach (var line in exception.Message.Split(Environment.NewLine))
+            {
+                stderr.WriteLine($"polychat: {line}");
+            }
+
             return ExitCodes.Rejected;
         }
 
@@ -76,16 +80,16 @@ internal static partial class CliApp
         return breaking == 0 ? ExitCodes.Success : ExitCodes.Breaking;
     }
 
-    private static SchemaSurface ReadSurface(string text, string path)
+    private static SchemaSurface ReadSurface(string text, string path, TextWriter stderr)
     {
-        try
+        // The generator's own reader: a schema it refuses is refused here (SchemaReadException), with its diagnostics.
+        var spec = SchemaSurfaceReader.Parse(text, path, out var warnings);
+        foreach (var warning in warnings)
         {
-            return SchemaSurfaceReader.Read(text);
+            stderr.WriteLine($"polychat: {SchemaReadException.Format(warning, path)}");
         }
-        catch (SchemaReadException exception)
-        {
-            throw new SchemaReadException($"{path}: {exception.Message}", exception.Path);
-        }
+
+        return SchemaSurfaceReader.FromSpec(spec);
     }
 
     private static string Normalize(string line) => string.Join(' ', line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));

@@ -160,8 +160,8 @@ internal static class SchemaDiff
         }
 
         // In C# a property is nullable unless it is required and does not allow null.
-        var wasNullable = !old.IsRequired || old.AllowsNull;
-        var isNullable = !current.IsRequired || current.AllowsNull;
+        var wasNullable = old.IsNullable;
+        var isNullable = current.IsNullable;
         if (!old.IsRequired && current.IsRequired)
         {
             changes.Add(new(SchemaRule.PropertyBecameRequired, current.Path, $"{name} became required", Compatibility.CSharp | Compatibility.NewReader));
@@ -171,9 +171,10 @@ internal static class SchemaDiff
             changes.Add(new(SchemaRule.PropertyBecameOptional, current.Path, $"{name} became optional",
                 (wasNullable == isNullable ? Compatibility.None : Compatibility.CSharp) | Compatibility.OldReader));
         }
-        else if (old.IsRequired && old.AllowsNull != current.AllowsNull)
+        else if (old.IsRequired && wasNullable != isNullable)
         {
-            changes.Add(current.AllowsNull
+            // Both required: the C# type is nullable exactly when the schema allows null.
+            changes.Add(isNullable
                 ? new(SchemaRule.PropertyBecameNullable, current.Path, $"{name} may now be null", Compatibility.CSharp | Compatibility.OldReader)
                 : new(SchemaRule.PropertyBecameNonNullable, current.Path, $"{name} may no longer be null", Compatibility.CSharp | Compatibility.NewReader));
         }

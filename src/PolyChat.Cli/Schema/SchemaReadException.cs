@@ -1,24 +1,35 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
+using PolyChat.Protocol.Generators.Diagnostics;
 
 namespace PolyChat.Cli.Schema;
 
-/// <summary>A schema file could not be read as an event schema; <see cref="Path"/> says where.</summary>
+/// <summary>
+/// A schema file the source generator would refuse: <see cref="Diagnostics"/> holds its errors (the generator's
+/// PCP ids, messages and positions), and the message lists them one per line as a compiler would.
+/// </summary>
 internal sealed class SchemaReadException : Exception
 {
-    public SchemaReadException(string message, string path)
-        : base($"{path}: {message}") => Path = path;
+    public SchemaReadException(IReadOnlyList<DiagnosticInfo> diagnostics, string file)
+        : base(string.Join(Environment.NewLine, diagnostics.Select(d => Format(d, file))))
+        => Diagnostics = diagnostics;
 
     public SchemaReadException()
     {
-        Path = "$";
+        Diagnostics = Array.Empty<DiagnosticInfo>();
     }
 
     public SchemaReadException(string message)
-        : base(message) => Path = "$";
+        : base(message) => Diagnostics = Array.Empty<DiagnosticInfo>();
 
     public SchemaReadException(string message, Exception innerException)
-        : base(message, innerException) => Path = "$";
+        : base(message, innerException) => Diagnostics = Array.Empty<DiagnosticInfo>();
 
-    /// <summary>The JSON path of the problem.</summary>
-    public string Path { get; }
+    /// <summary>The errors that stop generation, in the order the generator reports them.</summary>
+    public IReadOnlyList<DiagnosticInfo> Diagnostics { get; }
+
+    /// <summary>One diagnostic as <c>file(line,column): error PCP001: message</c>.</summary>
+    public static string Format(DiagnosticInfo diagnostic, string file) =>
+        $"{file}({diagnostic.Location?.Line ?? 1},{diagnostic.Location?.Column ?? 1}): {(diagnostic.IsError ? "error" : "warning")} {diagnostic.Id}: {diagnostic.Message}";
 }

@@ -18,10 +18,12 @@ internal sealed record EventSurface(string Name, string WireType, string Payload
 internal sealed record ShapeSurface(string Name, IReadOnlyList<PropertySurface> Properties, string Path);
 
 /// <summary>
-/// One property. <see cref="Type"/> is a canonical spelling of its JSON type (<c>string</c>, <c>integer</c>,
-/// <c>array&lt;shape:Attachment&gt;</c>, <c>string:date-time</c>…), equal for equal wire types.
+/// One property, as the generator emits it. <see cref="Type"/> is a canonical spelling of its JSON type (<c>string</c>,
+/// <c>integer</c>, <c>array&lt;shape:Attachment&gt;</c>, <c>string:date-time</c>…), equal for equal wire types;
+/// <see cref="ClrType"/> is the C# type of the generated property, <c>?</c> included (<see cref="IsNullable"/>: not
+/// required, or allows null).
 /// </summary>
-internal sealed record PropertySurface(string JsonName, string ClrName, string Type, bool IsRequired, bool AllowsNull, string Path);
+internal sealed record PropertySurface(string JsonName, string ClrName, string Type, bool IsRequired, bool IsNullable, string Path, string ClrType);
 
 /// <summary>An open enum: its wire values and the C# member each gets.</summary>
 internal sealed record EnumSurface(string Name, IReadOnlyList<EnumValueSurface> Values, string Path);
