@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json;
+#if !JSON_SEMANTICS_WITHOUT_XUNIT
 using Xunit;
+#endif
 
 namespace PolyChat.Protocol.Tests;
 
@@ -11,10 +13,12 @@ namespace PolyChat.Protocol.Tests;
 /// Compares JSON documents by meaning: object key order is ignored, numbers compare by value
 /// (<c>1</c>, <c>1.0</c> and <c>1e0</c> are equal). A property whose value is <c>null</c> is not the same as an
 /// absent one: the library decides where it keeps that difference (schema/README.md), so the tests must see it.
-/// Array order and string contents are significant.
+/// Array order and string contents are significant. A key repeated in one object is a difference of its own:
+/// readers disagree on which occurrence wins, so no document with one is equivalent to anything.
 /// </summary>
 public static class JsonSemantics
 {
+#if !JSON_SEMANTICS_WITHOUT_XUNIT
     /// <summary>Fails with the JSON path of the first difference when the documents differ in meaning.</summary>
     public static void AssertEquivalent(string expected, string actual)
     {
@@ -23,6 +27,7 @@ public static class JsonSemantics
             Assert.Fail($"JSON differs at {difference}{Environment.NewLine}expected: {expected}{Environment.NewLine}actual:   {actual}");
         }
     }
+#endif
 
     /// <summary>The path and nature of the first difference, or null when the documents are equivalent.</summary>
     public static string? FirstDifference(string expected, string actual)
@@ -77,17 +82,22 @@ public static class JsonSemantics
 
     private static string? ObjectDifference(JsonElement expected, JsonElement actual, string path)
     {
-        // Last occurrence wins for duplicate keys, as in most JSON readers.
         var left = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in expected.EnumerateObject())
         {
-            left[property.Name] = property.Value;
+            if (!left.TryAdd(property.Name, property.Value))
+            {
+                return $"{ChildPath(path, property.Name)}: the expected document repeats the key";
+            }
         }
 
         var right = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in actual.EnumerateObject())
         {
-            right[property.Name] = property.Value;
+            if (!right.TryAdd(property.Name, property.Value))
+            {
+                return $"{ChildPath(path, property.Name)}: the actual document repeats the key";
+            }
         }
 
         foreach (var name in left.Keys.Concat(right.Keys.Where(k => !left.ContainsKey(k))))

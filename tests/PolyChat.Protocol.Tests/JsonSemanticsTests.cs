@@ -39,6 +39,18 @@ public sealed class JsonSemanticsTests
         Assert.StartsWith(path + ":", difference);
     }
 
+    [Theory]
+    [InlineData("""{"a":1,"a":2}""", """{"a":2}""", "$.a")]
+    [InlineData("""{"a":2}""", """{"a":1,"a":2}""", "$.a")]
+    [InlineData("""{"p":{"x":null,"x":null}}""", """{"p":{"x":null,"x":null}}""", "$.p.x")]
+    public void A_repeated_key_is_a_difference_not_a_last_one_wins(string expected, string actual, string path)
+    {
+        var difference = JsonSemantics.FirstDifference(expected, actual);
+        Assert.NotNull(difference);
+        Assert.StartsWith(path + ":", difference);
+        Assert.Contains("repeats the key", difference);
+    }
+
     [Fact]
     public void AssertEquivalent_fails_on_a_difference()
     {

@@ -7,6 +7,8 @@ using System.Text.Json;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Tests;
 
 // Runs as a Native AOT binary: every event type round-trips through the generated converters (façade and
 // JsonSerializerContext), and the receiver sequences a transcript. Any mismatch exits non-zero.
@@ -90,22 +92,15 @@ byte[] ReadResource(string name)
     return memory.ToArray();
 }
 
-static bool SameJson(byte[] expected, string actual) =>
-    Normalize(JsonDocument.Parse(expected).RootElement) == Normalize(JsonDocument.Parse(actual).RootElement);
-
-// Canonical text: keys sorted, null-valued properties dropped (null and absent mean the same here).
-static string Normalize(JsonElement element) => element.ValueKind switch
+// The repository's one JSON comparer (linked from PolyChat.Protocol.Tests): null is not absent, key order is
+// not significant, and a repeated key is a difference.
+static bool SameJson(byte[] expected, string actual)
 {
-    JsonValueKind.Object => "{" + string.Join(",", element.EnumerateObject()
-        .Where(p => p.Value.ValueKind != JsonValueKind.Null)
-        .OrderBy(p => p.Name, StringComparer.Ordinal)
-        .Select(p => JsonSerializer.Serialize(p.Name, AotJson.Default.String) + ":" + Normalize(p.Value))) + "}",
-    JsonValueKind.Array => "[" + string.Join(",", element.EnumerateArray().Select(Normalize)) + "]",
-    JsonValueKind.String => JsonSerializer.Serialize(element.GetString(), AotJson.Default.String),
-    _ => element.GetRawText(),
-};
+    var difference = JsonSemantics.FirstDifference(Encoding.UTF8.GetString(expected), actual);
+    if (difference is not null)
+    {
+        Console.Error.WriteLine($"JSON differs at {difference}");
+    }
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-internal sealed partial class AotJson : System.Text.Json.Serialization.JsonSerializerContext
-{
+    return difference is null;
 }

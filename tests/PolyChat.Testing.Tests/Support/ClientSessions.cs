@@ -1,4 +1,6 @@
 using System;
+using System.Net.WebSockets;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using PolyChat.Protocol;
@@ -45,7 +47,8 @@ internal static class ClientSessions
         ILogger? logger = null,
         StreamAssemblyOptions? streaming = null,
         SequencerOptions? sequencing = null,
-        TimeSpan? gapReconnectDelay = null) =>
+        TimeSpan? gapReconnectDelay = null,
+        Func<Uri, CancellationToken, ValueTask<WebSocket>>? webSocketFactory = null) =>
         new()
         {
             WebSocketAddress = address,
@@ -60,5 +63,6 @@ internal static class ClientSessions
             Delivery = new DeliveryOptions { RetryDelay = TimeSpan.FromMilliseconds(300) },
             Logger = logger,
             Streaming = streaming,
+            WebSocketFactory = webSocketFactory,
         };
 }
