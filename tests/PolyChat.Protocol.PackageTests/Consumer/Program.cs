@@ -3,6 +3,7 @@ using System.Text.Json;
 using PolyChat.Protocol;
 using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Receiving;
+using PolyChat.Protocol.Sequencing;
 using Shop.Events;
 
 // A consumer of the package: the shipped PolyAI catalogue and runtime, plus types generated for its own schema.
