@@ -80,7 +80,6 @@ public sealed class RefusalConformanceTests
         listener.SetMeasurementEventCallback<long>((instrument, _, measured, _) => Record(tags, instrument, measured));
         listener.SetMeasurementEventCallback<double>((instrument, _, measured, _) => Record(tags, instrument, measured));
         listener.Start();
-        listener.Start();
 
         await using var server = await ScriptedServer.StartAsync(async connection =>
         {
@@ -112,6 +111,9 @@ public sealed class RefusalConformanceTests
         Assert.Equal(1, asked);
         Assert.Equal(3, server.Connections.Count);
         listener.RecordObservableInstruments();
+
+        // The session measured something (its reconnects at least), so the tag check below has material to check.
+        Assert.Contains("polychat.session.reconnects", tags);
         foreach (var secret in new[] { ScriptedClient.Token, FreshToken })
         {
             Assert.DoesNotContain(secret, error.ToString(), StringComparison.Ordinal);

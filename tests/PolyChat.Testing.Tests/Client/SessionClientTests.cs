@@ -44,8 +44,11 @@ public sealed class SessionClientTests(ITestOutputHelper output)
 
         var types = events.Select(e => e.Type.Value).ToList();
         Assert.Equal("EVENT_TYPE_SESSION_START", types[0]);
-        Assert.True(types.IndexOf("EVENT_TYPE_REQUEST_POLY_AGENT_JOIN") < types.IndexOf("EVENT_TYPE_POLY_AGENT_JOINED"));
-        Assert.True(types.IndexOf("EVENT_TYPE_POLY_AGENT_JOINED") < types.IndexOf("EVENT_TYPE_POLY_AGENT_MESSAGE"));
+        // Each present, in this order (an IndexOf of -1 would pass a bare comparison).
+        var join = types.IndexOf("EVENT_TYPE_REQUEST_POLY_AGENT_JOIN");
+        var joined = types.IndexOf("EVENT_TYPE_POLY_AGENT_JOINED");
+        var greeting = types.IndexOf("EVENT_TYPE_POLY_AGENT_MESSAGE");
+        Assert.True(join >= 0 && join < joined && joined < greeting, $"join {join}, joined {joined}, greeting {greeting}");
         Assert.Equal("EVENT_TYPE_SESSION_END", types[^1]);
         Assert.Equal(SessionEndReason.UserEnd, ((SessionEndEvent)events[^1]).Payload.Reason);
         AssertExactlyOnceInOrder(events, harness);
@@ -134,7 +137,8 @@ public sealed class SessionClientTests(ITestOutputHelper output)
             }
         }
 
-        Assert.True(seen.IndexOf("EVENT_TYPE_CLIENT_HANDOFF_REQUIRED") < seen.IndexOf("EVENT_TYPE_POLY_AGENT_LEFT"));
+        var required = seen.IndexOf("EVENT_TYPE_CLIENT_HANDOFF_REQUIRED");
+        Assert.True(required >= 0 && required < seen.IndexOf("EVENT_TYPE_POLY_AGENT_LEFT"), string.Join(", ", seen));
         Assert.Contains("EVENT_TYPE_POLY_AGENT_TRIGGERED_HANDOFF", seen);
     }
 
