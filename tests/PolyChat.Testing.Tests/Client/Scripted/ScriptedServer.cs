@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Net;
+using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
@@ -28,6 +30,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
     private readonly ConcurrentQueue<ScriptedConnection> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _arrived = new(0);
+    private readonly ConcurrentQueue<Exception> _failures = new();
     private int _count;
 
     private ScriptedServer(WebApplication app) => _app = app;
@@ -78,6 +81,10 @@ internal sealed class ScriptedServer : IAsyncDisposable
         await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
         _stopping.Dispose();
+        if (!_failures.IsEmpty)
+        {
+            throw new AggregateException("A server script failed.", _failures);
+        }
     }
 
     private async Task HandleAsync(HttpContext context, Func<ScriptedConnection, Task> script)
@@ -101,6 +108,16 @@ internal sealed class ScriptedServer : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException || connection.ClientDone.IsCompleted)
+        {
+            // The client went away under the script: a script cannot tell that from its own failure by type, but
+            // a socket error, or any failure once the client is gone, is the client leaving, not a broken script.
+        }
+        catch (Exception exception)
+        {
+            // A script that failed otherwise (an assertion, a wait that gave up) fails the test at DisposeAsync.
+            _failures.Enqueue(exception);
         }
         finally
         {
