@@ -61,6 +61,7 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         await using var harness = await SimulatorHarness.StartAsync();
         await using var session = await ConnectAsync(harness, streaming: true);
         var chunks = new List<PolyAgentMessageChunkEvent>();
+        var assembledSeen = false;
 
         await foreach (var value in session.ReadEventsAsync(harness.Token))
         {
@@ -70,6 +71,7 @@ public sealed class SessionClientTests(ITestOutputHelper output)
             }
             else if (value is PolyAgentMessageEvent assembled)
             {
+                assembledSeen = true;
                 var parts = chunks.Where(c => c.Payload.MessageId == assembled.Payload.MessageId).OrderBy(c => c.Payload.ChunkIndex).ToList();
                 Assert.True(parts.Count > 1);
                 Assert.Equal(string.Concat(parts.Select(p => p.Payload.Text)), assembled.Payload.Text);
@@ -82,7 +84,8 @@ public sealed class SessionClientTests(ITestOutputHelper output)
             }
         }
 
-        Assert.NotEmpty(chunks);
+        // The loop left by its break, on an assembled reply, not because the stream ended first.
+        Assert.True(assembledSeen, "The stream ended before an assembled reply.");
     }
 
     [Fact]
@@ -346,7 +349,14 @@ public sealed class SessionClientTests(ITestOutputHelper output)
         var pending = session.Deliveries.PendingCount;
         var error = await Assert.ThrowsAsync<ArgumentException>(async () => await session.SendMessageAsync(new string('x', 200_000)));
         Assert.Contains("max_message_size_bytes", error.Message, StringComparison.Ordinal);
-        Assert.True(session.Deliveries.PendingCount <= pending, "The oversized message was not tracked.");
+        Assert.Equal(pending, session.Deliveries.PendingCount);
+
+        // Nothing reached the server: a typing frame sent after it is the barrier, and the server saw no oversized
+        // frame and no user message before it.
+        Assert.True(await session.SendTypingAsync(true, harness.Token));
+        var server = harness.Simulator.Sessions.Single();
+        await Scripted.Waits.UntilAsync(() => server.ReceivedFrames.Any(f => f.Type == "EVENT_TYPE_USER_TYPING"), "the typing barrier");
+        Assert.DoesNotContain(server.ReceivedFrames, f => f.Flags.HasFlag(ClientFrameFlags.Oversized) || f.Type == "EVENT_TYPE_USER_MESSAGE");
     }
 
     private static async Task<PolyChatSession> ConnectAsync(

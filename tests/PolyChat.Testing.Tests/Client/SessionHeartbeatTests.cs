@@ -44,13 +44,19 @@ public sealed class SessionHeartbeatTests
                 clock.Advance(TimeSpan.FromSeconds(20));
                 clock.Advance(TimeSpan.FromSeconds(20));
             }
-            else if (value is HeartbeatEvent && ++heartbeats == 2)
+            else if (value is HeartbeatEvent && advanced && ++heartbeats == 2)
             {
                 break;
             }
         }
 
+        // Exactly two from the timer: the server received the connect heartbeat and two more, and a typing frame sent
+        // now (the barrier) arrives after any third one.
         Assert.Equal(2, heartbeats);
+        Assert.True(await session.SendTypingAsync(true, harness.Token));
+        var frames = harness.Simulator.GetSession(sessionId);
+        await Scripted.Waits.UntilAsync(() => frames.ReceivedFrames.Any(f => f.Type == "EVENT_TYPE_USER_TYPING"), "the typing barrier");
+        Assert.Equal(3, frames.ReceivedFrames.Count(f => f.Type == "EVENT_TYPE_HEARTBEAT"));
         Assert.Equal(0, session.Deliveries.PendingCount);
     }
 }
