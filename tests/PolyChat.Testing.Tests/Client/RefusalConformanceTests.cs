@@ -196,6 +196,9 @@ public sealed class RefusalConformanceTests
         Assert.Equal((WebSocketCloseStatus)4001, error.CloseStatus);
         Assert.Contains("4001", error.Message, StringComparison.Ordinal);
         clock.Advance(TimeSpan.FromMinutes(1));
+
+        // Ended for good, so no reconnect can still be on its way.
+        Assert.Equal(SessionPhase.Ended, client.Session.Phase);
         Assert.Single(server.Connections);
     }
 

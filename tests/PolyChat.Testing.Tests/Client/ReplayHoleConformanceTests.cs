@@ -81,6 +81,10 @@ public sealed class ReplayHoleConformanceTests
 
         await Waits.AdvanceUntilAsync(clock, Step, () => client.Count<PolyAgentMessageEvent>() == 1, "the history after its quiet period", PerEvent);
 
+        // Past any gap repair and its backoff: a typing frame still goes out on the first connection (the barrier).
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(await client.Session.SendTypingAsync(true));
+        await server.Connections[0].WaitForTypeAsync("EVENT_TYPE_USER_TYPING");
         Assert.Single(server.Connections);
         Assert.Equal(6, client.Session.SkippedSequences);
         Assert.Equal(["EVENT_TYPE_SESSION_START", "EVENT_TYPE_POLY_AGENT_JOINED", "EVENT_TYPE_POLY_AGENT_MESSAGE"], client.Events.Select(e => e.Type.Value));

@@ -7,6 +7,7 @@ using PolyChat.Protocol;
 using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Tests;
 using PolyChat.Testing.Tests.Client.Scripted;
 using Xunit;
 
@@ -31,7 +32,8 @@ public sealed class SessionEndConformanceTests
             await connection.SendAsync(ServerFrames.SessionEnd(3, "REASON_NATURAL_END"));
         });
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, clock));
+        var time = new CountingTimeProvider(clock);
+        await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server, time));
         var connection = await server.WaitForConnectionAsync(1);
         await Waits.UntilAsync(() => client.Count<PolyAgentJoinedEvent>() == 1, "the history");
 
@@ -50,11 +52,15 @@ public sealed class SessionEndConformanceTests
         Assert.Equal(DeliveryStatus.Failed, await pending.Completion.WaitAsync(Waits.Cap));
         Assert.Contains("REASON_NATURAL_END", pending.FailureReason, StringComparison.Ordinal);
 
-        // Three more heartbeat intervals: nothing more reaches the server, and the session made no new connection.
+        // Three more heartbeat intervals: no timer of the session fires (the heartbeat is stopped, not merely unable
+        // to reach a closed socket), nothing more reaches the server, and the session made no new connection.
+        var firedAtEnd = time.Fired;
         for (var i = 0; i < 3; i++)
         {
             clock.Advance(TimeSpan.FromSeconds(30));
         }
+
+        Assert.Equal(firedAtEnd, time.Fired);
 
         await connection.ClientDone.WaitAsync(Waits.Cap);
         Assert.Equal(framesBeforeEnd, connection.Received.Count);
@@ -97,9 +103,10 @@ public sealed class SessionEndConformanceTests
         Assert.Null(await client.EndedAsync());
         Assert.Equal(3, client.Events.Count);
 
-        // Well past any backoff: still one connection.
+        // Well past any backoff: still one connection, and the session is over, so none can still be on its way.
         clock.Advance(TimeSpan.FromMinutes(5));
         await server.Connections[0].ClientDone.WaitAsync(Waits.Cap);
+        Assert.Equal(SessionPhase.Ended, client.Session.Phase);
         Assert.Single(server.Connections);
     }
 }
