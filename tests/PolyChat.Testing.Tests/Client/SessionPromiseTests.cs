@@ -205,6 +205,10 @@ public sealed class SessionPromiseTests
         // 50 live frames of about 250 bytes each fit in the socket buffers, so the server's sends complete.
         await allSent.Task.WaitAsync(Waits.Cap);
         await Waits.UntilAsync(() => session.Cursor == Capacity + 1, "the buffer to fill");
+
+        // Paused, not merely slow: with every frame in the socket, the loop stays there. Nothing can signal that nothing
+        // more happened, so this one check gives it real time to go wrong.
+        await Task.Delay(200);
         Assert.Equal(Capacity + 1, session.Cursor);
 
         // Reading one event makes room for one more, and the loop takes exactly one more frame.
