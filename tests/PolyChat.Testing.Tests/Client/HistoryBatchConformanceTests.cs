@@ -22,6 +22,7 @@ public sealed class HistoryBatchConformanceTests
 {
     private const string Join = "EVENT_TYPE_REQUEST_POLY_AGENT_JOIN";
     private const string Heartbeat = "EVENT_TYPE_HEARTBEAT";
+    private const string Typing = "EVENT_TYPE_USER_TYPING";
     private const string UserMessage = "EVENT_TYPE_USER_MESSAGE";
     private static readonly TimeSpan Quiet = new SessionOptions { WebSocketAddress = new Uri("ws://127.0.0.1/"), SessionId = "s", AccessToken = new("t", TimeSpan.Zero) }.HistoryQuietPeriod;
 
@@ -55,6 +56,9 @@ public sealed class HistoryBatchConformanceTests
         clock.Advance(Quiet * 4);
         await Waits.AdvanceUntilAsync(clock, TimeSpan.FromSeconds(1), () => clock.GetUtcNow() - clock.Start >= TimeSpan.FromSeconds(10), "time for a join to be sent");
 
+        // A typing frame sent now is the barrier: a join the session had sent would be ahead of it.
+        Assert.True(await client.Session.SendTypingAsync(true));
+        await server.Connections[0].WaitForTypeAsync(Typing);
         Assert.DoesNotContain(Join, server.Connections[0].ReceivedTypes);
         Assert.Equal(Enumerable.Range(1, history.Length).Select(i => (long?)i), client.Events.Select(e => e.Sequence));
     }
@@ -148,17 +152,19 @@ public sealed class HistoryBatchConformanceTests
 
         Assert.Equal(DeliveryStatus.Sent, await message.Completion.WaitAsync(Waits.Cap));
         Assert.Equal(2, server.Connections.Count);
+        Assert.True(await client.Session.SendTypingAsync(true));
+        await server.Connections[1].WaitForTypeAsync(Typing);
         Assert.DoesNotContain(UserMessage, server.Connections[1].ReceivedTypes);
         Assert.Single(client.Events.OfType<UserMessageEvent>());
         Assert.Equal(1, message.Attempts);
     }
 
     [Fact]
-    public async Task WithNoBatchAtAllAfterAReconnectPendingMessagesAreResentAfterTheQuietPeriod()
+    public async Task WithNoBatchAtAllAfterAReconnectAPendingMessageGoesOutOnItsScheduleOnTheNewConnection()
     {
         // §4b / §5c: nothing newer than the cursor may mean no batch at all ([unconfirmed] whether empty batches
-        // are sent); the quiet period still ends the history, and the unconfirmed message goes out again with its
-        // client_event_id (§2: every attempt carries the same one).
+        // are sent); the quiet period still ends the history, and the unconfirmed message's next attempt (§2's 5 s
+        // instant, owed while the link was down) goes out with its client_event_id (§2: every attempt carries it).
         await using var server = await ScriptedServer.StartAsync(async connection =>
         {
             await connection.AcceptAsync();
@@ -180,6 +186,8 @@ public sealed class HistoryBatchConformanceTests
         await Waits.AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(100), () => second.ReceivedTypes.Contains(UserMessage), "the re-send", Waits.Cap);
 
         Assert.Equal(message.ClientEventId, ScriptedConnection.ClientEventIdOf(second.Received.First(f => ScriptedConnection.TypeOf(f) == UserMessage)));
+        Assert.True(await client.Session.SendTypingAsync(true));
+        await second.WaitForTypeAsync(Typing);
         Assert.DoesNotContain(Join, second.ReceivedTypes);
     }
 
