@@ -84,6 +84,9 @@ public sealed class SessionEndByCauseTests
         Assert.Null(ended);
         Assert.Equal(DeliveryStatus.Failed, await Soon.Within(end.Completion, "the end message to settle"));
         Assert.False(string.IsNullOrWhiteSpace(end.FailureReason));
+
+        // Over for good: no reconnect can still be on its way.
+        Assert.Equal(SessionPhase.Ended, client.Session.Phase);
         Assert.Single(server.Connections);
     }
 
