@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol;
+using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Tests;
