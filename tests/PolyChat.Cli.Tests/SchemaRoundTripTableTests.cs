@@ -240,6 +240,7 @@ public sealed class SchemaRoundTripTableTests
         ["integer"] = ["3", "0", "-7", "9007199254740993", "9223372036854775807"],
         ["number"] = ["1.5", "0", "-2.25E+10", "5E-324"],
         ["boolean"] = ["true", "false"],
+        ["string:uuid"] = ["\"6f9619ff-8b86-d011-b42d-00cfb0c36f2c\"", "\"00000000-0000-0000-0000-000000000000\""],
     };
 
     private static IEnumerable<string> Samples(JsonObject schema)
@@ -301,7 +302,7 @@ public sealed class SchemaRoundTripTableTests
             _ => throw new NotSupportedException($"no sample values for {property.ToJsonString()}: add them to Values"),
         };
         var type = Assert.Single(types, t => t != "null");
-        if (!Values.TryGetValue(type, out var values) || schema["format"] is not null)
+        if (!Values.TryGetValue(schema["format"] is { } format ? $"{type}:{format}" : type, out var values))
         {
             throw new NotSupportedException($"no sample values for {property.ToJsonString()}: add them to Values");
         }
