@@ -227,7 +227,10 @@ public sealed class SchemaRoundTripTableTests
     /// changes it) and <c>long.MaxValue</c>;</item>
     /// <item><c>number</c>: a fraction first (an <c>integer</c> reader refuses it), zero, a large exponent and the
     /// smallest subnormal double;</item>
-    /// <item><c>boolean</c>: both values.</item>
+    /// <item><c>boolean</c>: both values;</item>
+    /// <item><c>json</c> (no <c>type</c>: a <c>JsonElement</c>): an object with an array and a null, a number, a string,
+    /// an empty array and a boolean, one of each JSON kind a typed reader might refuse;</item>
+    /// <item><c>string:uuid</c>: a GUID and the empty GUID (a format's values are the ones its reader parses).</item>
     /// </list>
     /// Enums take every value they list (a removed value is then sent by the old side). Each optional property is
     /// also left out, each nullable one is also <c>null</c>, and one sample has only the required properties; the
@@ -240,6 +243,7 @@ public sealed class SchemaRoundTripTableTests
         ["integer"] = ["3", "0", "-7", "9007199254740993", "9223372036854775807"],
         ["number"] = ["1.5", "0", "-2.25E+10", "5E-324"],
         ["boolean"] = ["true", "false"],
+        ["json"] = ["{\"a\": [1, null, \"x\"]}", "1.5", "\"A-1\"", "[]", "true"],
         ["string:uuid"] = ["\"6f9619ff-8b86-d011-b42d-00cfb0c36f2c\"", "\"00000000-0000-0000-0000-000000000000\""],
     };
 
@@ -299,6 +303,7 @@ public sealed class SchemaRoundTripTableTests
         {
             JsonArray array => array.Select(t => t!.GetValue<string>()).ToArray(),
             JsonValue single => [single.GetValue<string>()],
+            null => ["json"],
             _ => throw new NotSupportedException($"no sample values for {property.ToJsonString()}: add them to Values"),
         };
         var type = Assert.Single(types, t => t != "null");
