@@ -61,6 +61,7 @@ public sealed class SchemaDiffTests : IDisposable
         { "PCS015", "add format to string property", "breaking(csharp,wire:new-reader)", "$.$defs.OrderPlacedPayload.properties.note" },
         { "PCS015", "change property to any JSON", "breaking(csharp,wire:old-reader)", "$.$defs.OrderPlacedPayload.properties.total" },
         { "PCS016", "make property required", "breaking(csharp,wire:new-reader)", "$.$defs.OrderPlacedPayload.properties.note" },
+        { "PCS016", "change string property to enum and make it required", "breaking(csharp,wire:new-reader)", "$.$defs.OrderPlacedPayload.properties.note" },
         { "PCS017", "make property optional", "breaking(csharp,wire:old-reader)", "$.$defs.OrderPlacedPayload.properties.total" },
         { "PCS017", "make nullable property optional", "breaking(wire:old-reader)", "$.$defs.OrderPlacedPayload.properties.customer" },
         { "PCS018", "allow null", "breaking(csharp,wire:old-reader)", "$.$defs.OrderPlacedPayload.properties.order_id" },
@@ -255,6 +256,10 @@ public sealed class SchemaDiffTests : IDisposable
                 break;
             case "change string property to enum":
                 properties["note"] = Ref("Status");
+                break;
+            case "change string property to enum and make it required":
+                properties["note"] = Ref("Status");
+                required.Add("note");
                 break;
             case "add format to string property":
                 properties["note"] = JsonNode.Parse("""{ "type": "string", "format": "uuid" }""");
