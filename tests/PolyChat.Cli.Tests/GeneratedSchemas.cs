@@ -75,6 +75,26 @@ internal sealed class GeneratedSchemas : IDisposable
                 .ToDictionary(f => f.Name[..^"PropertyName".Length], f => ((JsonEncodedText)f.GetValue(null)!).ToString(), StringComparer.Ordinal);
     }
 
+    /// <summary>The public types generated in namespace <paramref name="ns"/>.</summary>
+    public IEnumerable<Type> Types(string ns) => _assembly.GetExportedTypes().Where(t => t.Namespace == ns);
+
+    /// <summary>
+    /// Compiles <paramref name="usage"/> against the code generated from <paramref name="schema"/> alone and returns
+    /// the errors and warnings reported in <paramref name="usage"/> (nullable warnings included, as a build with
+    /// <c>TreatWarningsAsErrors</c> would fail on them).
+    /// </summary>
+    public static IReadOnlyList<string> CompileUsage(string schema, string usage)
+    {
+        var driver = GeneratorHarness.CreateDriver(new[] { new InMemoryAdditionalText("/s/usage.events.schema.json", schema) });
+        var compilation = GeneratorHarness.CreateCompilation(usage);
+        var usageTree = compilation.SyntaxTrees.Single();
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        return output.GetDiagnostics()
+            .Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && d.Location.SourceTree == usageTree)
+            .Select(d => $"{d.Id} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}")
+            .ToList();
+    }
+
     private JsonTypeInfo Info(string ns, string typeName)
     {
         var contextType = _assembly.GetType($"{ns}.{ns}EventsJsonContext", throwOnError: true)!;
