@@ -19,7 +19,8 @@ namespace PolyChat.Cli.Tests;
 /// <item>the direction breaks when, for some sample, the reader throws, writes back JSON that differs from what it read
 /// (a value changed or lost), or holds a value the writer kept in a typed member somewhere else (see <see cref="Observe"/>).</item>
 /// </list>
-/// The <c>csharp</c> class is about source compatibility and is taken from the table. The class schema diff prints
+/// The <c>csharp</c> class is about source compatibility: here it is taken from the table, and
+/// <see cref="Each_rows_csharp_class_is_whether_old_code_compiles_against_the_new"/> checks it with the compiler. The class schema diff prints
 /// must then be exactly <c>csharp</c> (from the table) plus the wire classes observed, plus those of
 /// <see cref="Argued"/>: the rows whose wire meaning the generated converters do not carry, so no round trip can see it.
 /// </summary>
@@ -30,7 +31,9 @@ public sealed class SchemaRoundTripTableTests
     /// for every event (any <c>id</c>, <c>sequence</c> or <c>timestamp</c>, present or not, is read and written back), so
     /// <c>x-transient</c> and <c>x-direction</c> change only <c>Event.IsTransient</c> and <c>Event.Direction</c>, which are
     /// facts of the reader's schema, not of the data. The round trip of these rows is still run: it must observe nothing,
-    /// so that the class below is the argument's alone.
+    /// so that the class below is the argument's alone. Nor does this library's receiver look at <c>IsTransient</c>: it
+    /// orders by the envelope's <c>sequence</c> as received. The breaks argued are those of code that relies on the
+    /// schema's promise (a non-null <c>Sequence</c>, the event in history and replay, who may send it).
     /// </summary>
     private static readonly Dictionary<string, (bool OldReader, bool NewReader, string Why)> Argued = new(StringComparer.Ordinal)
     {
