@@ -56,7 +56,12 @@ public sealed class SchemaDiffTests : IDisposable
         { "PCS014", "remove optional property", "breaking(csharp)", "$.$defs.OrderPlacedPayload.properties.note" },
         { "PCS014", "remove required property", "breaking(csharp,wire:old-reader)", "$.$defs.OrderPlacedPayload.properties.total" },
         { "PCS015", "change property type", "breaking(csharp,wire:old-reader,wire:new-reader)", "$.$defs.OrderPlacedPayload.properties.total" },
+        { "PCS015", "change enum property to string", "breaking(csharp)", "$.$defs.OrderPlacedPayload.properties.status" },
+        { "PCS015", "change string property to enum", "breaking(csharp)", "$.$defs.OrderPlacedPayload.properties.note" },
+        { "PCS015", "add format to string property", "breaking(csharp,wire:new-reader)", "$.$defs.OrderPlacedPayload.properties.note" },
+        { "PCS015", "change property to any JSON", "breaking(csharp,wire:old-reader)", "$.$defs.OrderPlacedPayload.properties.total" },
         { "PCS016", "make property required", "breaking(csharp,wire:new-reader)", "$.$defs.OrderPlacedPayload.properties.note" },
+        { "PCS016", "change string property to enum and make it required", "breaking(csharp,wire:new-reader)", "$.$defs.OrderPlacedPayload.properties.note" },
         { "PCS017", "make property optional", "breaking(csharp,wire:old-reader)", "$.$defs.OrderPlacedPayload.properties.total" },
         { "PCS017", "make nullable property optional", "breaking(wire:old-reader)", "$.$defs.OrderPlacedPayload.properties.customer" },
         { "PCS018", "allow null", "breaking(csharp,wire:old-reader)", "$.$defs.OrderPlacedPayload.properties.order_id" },
@@ -246,6 +251,22 @@ public sealed class SchemaDiffTests : IDisposable
                 break;
             case "change property type":
                 properties["total"] = JsonNode.Parse("""{ "type": "string" }""");
+                break;
+            case "change enum property to string":
+                properties["status"] = JsonNode.Parse("""{ "type": "string" }""");
+                break;
+            case "change string property to enum":
+                properties["note"] = Ref("Status");
+                break;
+            case "change string property to enum and make it required":
+                properties["note"] = Ref("Status");
+                required.Add("note");
+                break;
+            case "add format to string property":
+                properties["note"] = JsonNode.Parse("""{ "type": "string", "format": "uuid" }""");
+                break;
+            case "change property to any JSON":
+                properties["total"] = new JsonObject();
                 break;
             case "make property required":
                 required.Add("note");

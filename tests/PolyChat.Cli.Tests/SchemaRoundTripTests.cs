@@ -1,12 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
-using System.Reflection;
-using System.Runtime.Loader;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using PolyChat.Protocol.Generators.Tests.Infrastructure;
 using PolyChat.Protocol.Tests;
 using Xunit;
 
@@ -35,7 +30,7 @@ public sealed class SchemaRoundTripTests
     [InlineData("number", "integer")]
     public void A_property_type_change_is_classed_as_its_round_trip_behaves(string before, string after)
     {
-        using var generated = Generated.Compile(Schema("Before", before), Schema("After", after));
+        using var generated = GeneratedSchemas.Compile(("before", Schema("Before", before)), ("after", Schema("After", after)));
 
         var newReaderBreaks = Breaks(generated, "Before", "After", Samples[before]);
         var oldReaderBreaks = Breaks(generated, "After", "Before", Samples[after]);
@@ -57,14 +52,14 @@ public sealed class SchemaRoundTripTests
     }
 
     /// <summary>True when a value written by <paramref name="writer"/> is refused or changed by <paramref name="reader"/>.</summary>
-    private static bool Breaks(Generated generated, string writer, string reader, IEnumerable<string> values)
+    private static bool Breaks(GeneratedSchemas generated, string writer, string reader, IEnumerable<string> values)
     {
         foreach (var value in values)
         {
-            var written = generated.RoundTrip(writer, $$"""{"chunk_index": {{value}}}""");
+            var written = generated.RoundTrip(writer, "ChunkPayload", $$"""{"chunk_index": {{value}}}""");
             try
             {
-                if (JsonSemantics.FirstDifference(written, generated.RoundTrip(reader, written)) is not null)
+                if (JsonSemantics.FirstDifference(written, generated.RoundTrip(reader, "ChunkPayload", written)) is not null)
                 {
                     return true;
                 }
@@ -89,51 +84,4 @@ public sealed class SchemaRoundTripTests
           }
         }
         """;
-
-    /// <summary>Two schemas' generated code, compiled into one assembly (one namespace each) and loaded to run.</summary>
-    private sealed class Generated : IDisposable
-    {
-        private readonly AssemblyLoadContext _context;
-        private readonly Assembly _assembly;
-
-        private Generated(AssemblyLoadContext context, Assembly assembly)
-        {
-            _context = context;
-            _assembly = assembly;
-        }
-
-        public static Generated Compile(string before, string after)
-        {
-            var driver = GeneratorHarness.CreateDriver(new[]
-            {
-                new InMemoryAdditionalText("/s/before.events.schema.json", before),
-                new InMemoryAdditionalText("/s/after.events.schema.json", after),
-            });
-            driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.CreateCompilation(), out var output, out _);
-            using var image = new MemoryStream();
-            var emitted = output.Emit(image);
-            Assert.True(emitted.Success, string.Join(" | ", emitted.Diagnostics.Take(3)));
-            image.Position = 0;
-            var context = new AssemblyLoadContext("round-trip", isCollectible: true);
-            return new Generated(context, context.LoadFromStream(image));
-        }
-
-        /// <summary>Reads a payload with <paramref name="ns"/>'s generated reader and writes it back with its writer.</summary>
-        public string RoundTrip(string ns, string payload)
-        {
-            var contextType = _assembly.GetType($"{ns}.{ns}EventsJsonContext", throwOnError: true)!;
-            var context = contextType.GetProperty("Default", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-            var info = (JsonTypeInfo)contextType.GetProperty("ChunkPayload")!.GetValue(context)!;
-            try
-            {
-                return JsonSerializer.Serialize(JsonSerializer.Deserialize(payload, info), info);
-            }
-            catch (TargetInvocationException exception) when (exception.InnerException is not null)
-            {
-                throw exception.InnerException;
-            }
-        }
-
-        public void Dispose() => _context.Unload();
-    }
 }

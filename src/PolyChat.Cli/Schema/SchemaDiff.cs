@@ -144,17 +144,33 @@ internal static class SchemaDiff
         }
     }
 
+    /// <summary>
+    /// Whether a generated reader of the wire type <paramref name="reader"/> reads every value a writer of
+    /// <paramref name="writer"/> sends, and writes it back unchanged: <c>json</c> (a <c>JsonElement</c>) keeps anything;
+    /// <c>string</c> and open enums keep any string (an unknown enum value is kept); a format (<c>string:uuid</c>…) keeps
+    /// only its own. Anything else (<c>integer</c> and <c>number</c> included: 2^53 + 1 and 1.5) does not, conservatively.
+    /// </summary>
+    private static bool Keeps(string reader, string writer) =>
+        reader == writer
+        || reader == "json"
+        || ((reader == "string" || reader.StartsWith("enum:", StringComparison.Ordinal)) && IsString(writer));
+
+    private static bool IsString(string type) =>
+        type == "string" || type.StartsWith("string:", StringComparison.Ordinal) || type.StartsWith("enum:", StringComparison.Ordinal);
+
     private static void CompareProperty(string shape, PropertySurface old, PropertySurface current, List<SchemaChange> changes)
     {
         var name = $"'{shape}.{current.JsonName}'";
         if (old.Type != current.Type)
         {
+            // Breaks only the readers whose type does not keep every value of the other side's type. The requiredness
+            // and nullability checks below still apply: a widened type that also became required breaks new readers.
             changes.Add(new(SchemaRule.PropertyTypeChanged, current.Path, $"{name} is {current.Type}, was {old.Type}",
-                Compatibility.CSharp | Compatibility.OldReader | Compatibility.NewReader));
-            return;
+                Compatibility.CSharp
+                | (Keeps(old.Type, current.Type) ? Compatibility.None : Compatibility.OldReader)
+                | (Keeps(current.Type, old.Type) ? Compatibility.None : Compatibility.NewReader)));
         }
-
-        if (old.ClrName != current.ClrName)
+        else if (old.ClrName != current.ClrName)
         {
             changes.Add(new(SchemaRule.PropertyClrNameChanged, current.Path, $"{name} is the C# property '{current.ClrName}', was '{old.ClrName}'", Compatibility.CSharp));
         }

@@ -17,7 +17,7 @@ internal sealed record SchemaRule(string Id, string Name, string Why)
     public static readonly SchemaRule PropertyAddedOptional = new("PCS012", "property-added-optional", "old readers keep it in AdditionalProperties; new readers read null when it is absent");
     public static readonly SchemaRule PropertyAddedRequired = new("PCS013", "property-added-required", "old writers do not send it; object initializers must set it");
     public static readonly SchemaRule PropertyRemoved = new("PCS014", "property-removed", "its C# property is gone");
-    public static readonly SchemaRule PropertyTypeChanged = new("PCS015", "property-type-changed", "readers on either side fail on the other's value");
+    public static readonly SchemaRule PropertyTypeChanged = new("PCS015", "property-type-changed", "its C# type changes; a reader whose type does not read every value of the other side's fails on it or changes it");
     public static readonly SchemaRule PropertyBecameRequired = new("PCS016", "property-became-required", "old writers may omit it; its C# type loses '?'");
     public static readonly SchemaRule PropertyBecameOptional = new("PCS017", "property-became-optional", "old readers require it; its C# type gains '?'");
     public static readonly SchemaRule PropertyBecameNullable = new("PCS018", "property-became-nullable", "old readers reject null; its C# type gains '?'");
