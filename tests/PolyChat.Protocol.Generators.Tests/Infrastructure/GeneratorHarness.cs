@@ -16,6 +16,18 @@ public static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp12);
 
+    /// <summary>
+    /// The language a net10.0 project compiles with: C# 14. The Roslyn these tests reference (4.8.0, the generator's pin)
+    /// has no CSharp14 member, so this is its newest, Preview.
+    /// </summary>
+    public static readonly CSharpParseOptions ConsumerParseOptions = new(LanguageVersion.Preview);
+
+    /// <summary>A net10.0 consumer's compilation: nullable on, every warning wave (level 9999) and warnings as errors.</summary>
+    public static readonly CSharpCompilationOptions ConsumerCompilationOptions =
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+            .WithWarningLevel(9999)
+            .WithGeneralDiagnosticOption(ReportDiagnostic.Error);
+
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
@@ -35,10 +47,13 @@ public static class GeneratorHarness
         new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> schemas, TestOptionsProvider? options = null) =>
+        CreateDriver(schemas, ParseOptions, options);
+
+    private static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> schemas, CSharpParseOptions parseOptions, TestOptionsProvider? options) =>
         CSharpGeneratorDriver.Create(
             new[] { new EventSchemaGenerator().AsSourceGenerator() },
             schemas,
-            ParseOptions,
+            parseOptions,
             options ?? new TestOptionsProvider(),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -49,6 +64,19 @@ public static class GeneratorHarness
         driver = driver.RunGeneratorsAndUpdateCompilation(CreateCompilation(), out var output, out var generatorDiagnostics);
         var result = driver.GetRunResult();
         return new GeneratorRun(result, output, generatorDiagnostics);
+    }
+
+    /// <summary>
+    /// Runs the generator once on one schema and compiles the result as a net10.0 consumer would
+    /// (<see cref="ConsumerParseOptions"/>, <see cref="ConsumerCompilationOptions"/>): any warning is in
+    /// <see cref="GeneratorRun.CompilationErrors"/>.
+    /// </summary>
+    public static GeneratorRun RunAsConsumer(string schemaText, string path = "/schemas/test.events.schema.json")
+    {
+        var driver = CreateDriver(new[] { new InMemoryAdditionalText(path, schemaText) }, ConsumerParseOptions, null);
+        var compilation = CSharpCompilation.Create("ConsumerTests", [], References.Value, ConsumerCompilationOptions);
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        return new GeneratorRun(driver.GetRunResult(), output, generatorDiagnostics);
     }
 }
 
