@@ -99,16 +99,21 @@ public sealed class SessionCounterTests
     {
         const string Chunk = "{\"message_id\":\"m1\",\"chunk_index\":1,\"text\":\"Hel\",\"is_complete\":false}";
         using var probe = new MeterProbe();
+
+        // The client reads from its start; the reply comes once the handler is subscribed.
+        var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await ScriptedServer.StartAsync(async connection =>
         {
             await connection.AcceptAsync();
             await connection.SendAsync(ServerFrames.Batch(ServerFrames.SessionStart(1), ServerFrames.AgentJoined(2)));
+            await subscribed.Task;
             await connection.SendAsync(ServerFrames.Event(3, "EVENT_TYPE_POLY_AGENT_MESSAGE_CHUNK", Chunk));
             await connection.SendAsync(ServerFrames.SessionEnd(4, "REASON_NATURAL_END"));
         });
         await using var client = await ScriptedClient.ConnectAsync(ScriptedClient.Options(server));
         var abandoned = new ConcurrentQueue<AbandonedMessage>();
         client.Session.MessageAbandoned += (_, report) => abandoned.Enqueue(report);
+        subscribed.SetResult();
 
         Assert.Null(await client.EndedAsync());
 
