@@ -27,9 +27,15 @@ public sealed class SimulationRun
     /// <summary>How long after the server ended the session or the app disposed it the stream must be complete.</summary>
     public static readonly TimeSpan CompletionBound = TimeSpan.FromMinutes(2);
 
+    // The session completes the stream at once; what the app still has to read takes the app's own time: its stall and
+    // a read delay for each event the buffer (256 by default) can hold. Without that, a slow reader looks like a hang.
+    private TimeSpan StreamBound =>
+        CompletionBound + (_scenario.App.StallAfter >= 0 ? _scenario.App.StallFor : TimeSpan.Zero) + (_scenario.App.MaxReadDelay * 256);
+
     private static readonly TimeSpan SettlePatience = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Tail = TimeSpan.FromMinutes(10);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan> _settledAt = new(StringComparer.Ordinal);
     private readonly Scenario _scenario;
     private readonly VirtualClock _clock = new();
     private readonly Trace _trace;
@@ -154,9 +160,9 @@ public sealed class SimulationRun
                 break;
             }
 
-            if (EndedAt() is { } ended && _clock.Elapsed > ended + CompletionBound)
+            if (EndedAt() is { } ended && _clock.Elapsed > ended + StreamBound)
             {
-                _violations.Add(new Violation("stream-not-completed", $"the stream was still open {CompletionBound} after the end at {ended}"));
+                _violations.Add(new Violation("stream-not-completed", $"the stream was still open {StreamBound} after the end at {ended}"));
                 break;
             }
 
@@ -168,9 +174,9 @@ public sealed class SimulationRun
             }
 
             var target = steps.Count > 0 ? steps.Peek().At : limit;
-            if (EndedAt() is { } end && end + CompletionBound + TimeSpan.FromTicks(1) < target)
+            if (EndedAt() is { } end && end + StreamBound + TimeSpan.FromTicks(1) < target)
             {
-                target = end + CompletionBound + TimeSpan.FromTicks(1);
+                target = end + StreamBound + TimeSpan.FromTicks(1);
             }
 
             if (_clock.Elapsed >= limit && steps.Count == 0)
@@ -361,6 +367,12 @@ public sealed class SimulationRun
         session.Deliveries.Updated += (_, update) =>
         {
             _trace.Add("app", $"Deliveries.Updated: {update.Message.ClientEventId} {update.Kind} {update.Status} attempts {update.Attempts}");
+            if (update.Kind is DeliveryUpdateKind.Sent or DeliveryUpdateKind.Failed)
+            {
+                // The instant it settled, on the settling thread; Completion's continuation may run later on a busy pool.
+                _settledAt.TryAdd(update.Message.ClientEventId, _clock.Elapsed);
+            }
+
             if (app.ThrowOnDeliveryUpdated)
             {
                 throw new InvalidOperationException("The app's Deliveries.Updated handler failed.");
@@ -472,7 +484,7 @@ public sealed class SimulationRun
 
         _trace.Add("app", $"accepted {tracked.ClientEventId} ({tracked.Event.Type.Value})");
         var status = await tracked.Completion.ConfigureAwait(false);
-        record.SettledAt = _clock.Elapsed;
+        record.SettledAt = _settledAt.TryGetValue(tracked.ClientEventId, out var settledAt) ? settledAt : _clock.Elapsed;
         _trace.Add("app", $"settled {tracked.ClientEventId}: {status} {tracked.FailureReason}");
     }
 }

@@ -86,7 +86,7 @@ public sealed partial class PolyChatSession
                 {
                     return gaveUp.Kind == SessionEndKind.Disposed
                         ? gaveUp
-                        : SessionEnd.Failed(new SessionClosedException($"Reconnecting failed {failures} times in a row; the last handshake answered {(int?)status}.", lastClose, lastError));
+                        : GaveUp(new SessionClosedException($"Reconnecting failed {failures} times in a row; the last handshake answered {(int?)status}.", lastClose, lastError));
                 }
 
                 continue;
@@ -167,10 +167,20 @@ public sealed partial class PolyChatSession
             {
                 return exhausted.Kind == SessionEndKind.Disposed
                     ? exhausted
-                    : SessionEnd.Failed(new SessionClosedException($"Reconnecting failed {failures} times in a row.", lastClose, lastError));
+                    : GaveUp(new SessionClosedException($"Reconnecting failed {failures} times in a row.", lastClose, lastError));
             }
         }
     }
+
+    /// <summary>
+    /// The reconnects ran out. After <see cref="EndAsync()"/> that is the end the application asked for, unconfirmed:
+    /// the stream completes normally and the end request fails with the reason (ours; the same as a 404 after the end
+    /// request). Otherwise the stream throws <paramref name="error"/>.
+    /// </summary>
+    private SessionEnd GaveUp(SessionClosedException error) =>
+        Volatile.Read(ref _endRequested)
+            ? SessionEnd.Closed($"the session was ending as asked, but the end could not be confirmed: {error.Message}")
+            : SessionEnd.Failed(error);
 
     /// <summary>
     /// The application asked to end the session and the server no longer knows it (§5e, §5g): it ended as asked,

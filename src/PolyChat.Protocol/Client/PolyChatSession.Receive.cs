@@ -170,16 +170,17 @@ public sealed partial class PolyChatSession
             return;
         }
 
+        if (_join == AgentJoin.Unknown)
+        {
+            // §2: a new session; the agent never joins by itself. On a reconnect it is owed with the messages accepted
+            // meanwhile, and goes out before them (PendingMessages.FirstOwed).
+            _join = AgentJoin.Requested;
+            await _deliveries.SendAsync(new RequestPolyAgentJoinEvent(new RequestPolyAgentJoinPayload())).ConfigureAwait(false);
+        }
+
         if (connection.IsReconnect)
         {
             await _deliveries.OnReconnectedAsync().ConfigureAwait(false);
-        }
-
-        if (_join == AgentJoin.Unknown)
-        {
-            // §2: a new session; the agent never joins by itself.
-            _join = AgentJoin.Requested;
-            await _deliveries.SendAsync(new RequestPolyAgentJoinEvent(new RequestPolyAgentJoinPayload())).ConfigureAwait(false);
         }
     }
 

@@ -358,9 +358,12 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         {
             case DeliveryUpdateKind.Sending:
                 _sentAt.TryAdd(id, _options.TimeProvider.GetTimestamp());
-                break;
-            case DeliveryUpdateKind.AttemptFailed:
-                SessionMetrics.Retries.Add(1);
+                if (update.Attempts > 1)
+                {
+                    // Sent again for lack of an echo (or owed since a disconnect): what the counter promises.
+                    SessionMetrics.Retries.Add(1);
+                }
+
                 break;
             case DeliveryUpdateKind.Sent:
                 _frames.TryRemove(id, out _);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using PolyChat.Protocol.Events;
 
 namespace PolyChat.Protocol.Delivery;
 
@@ -39,18 +40,29 @@ internal sealed class PendingMessages
         _byId.Remove(message.ClientEventId);
     }
 
-    /// <summary>The oldest message owed an attempt: the next for a new connection to send.</summary>
+    /// <summary>
+    /// The next message owed an attempt, for a new connection to send: a join request first (PROTOCOL.md §6: a message
+    /// that reaches the server before the agent joined is answered "Error: Conversation not found"), then the oldest.
+    /// </summary>
     public TrackedMessage? FirstOwed()
     {
+        TrackedMessage? oldest = null;
         for (var node = _order.First; node is not null; node = node.Next)
         {
-            if (node.Value.Owed)
+            if (!node.Value.Owed)
+            {
+                continue;
+            }
+
+            if (node.Value.Event is RequestPolyAgentJoinEvent)
             {
                 return node.Value;
             }
+
+            oldest ??= node.Value;
         }
 
-        return null;
+        return oldest;
     }
 
     /// <summary>Finds a pending message by its <c>client_event_id</c>.</summary>

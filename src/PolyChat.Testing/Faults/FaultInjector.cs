@@ -14,16 +14,13 @@ internal sealed class FaultInjector
     private readonly Random _random;
 
     // A source of its own, so enabling hostile frames leaves the other faults of a seed as they were.
-    private readonly Random _hostileRandom;
     private readonly HostileFrame[] _hostileFrames;
     private readonly Lock _gate = new();
-    private int _nextHostile;
 
     public FaultInjector(FaultOptions options)
     {
         _options = options;
         _random = new Random(options.Seed);
-        _hostileRandom = new Random(options.Seed);
         _hostileFrames = options.HostileFrame > 0 ? HostileFrame.All(options.HostileFrameBytes) : [];
     }
 
@@ -43,10 +40,12 @@ internal sealed class FaultInjector
             var delay = delayed ? _options.MaxDelay * _random.NextDouble() : TimeSpan.Zero;
             var loseEcho = _random.NextDouble() < _options.LoseEcho && IsEcho(value);
             HostileFrame? hostile = null;
-            if (_hostileFrames.Length > 0 && _hostileRandom.NextDouble() < _options.HostileFrame)
+            if (_hostileFrames.Length > 0 && value.Sequence is long sequence
+                && new Random(unchecked((_options.Seed * 486187739) + (int)sequence)).NextDouble() < _options.HostileFrame)
             {
-                hostile = _hostileFrames[_nextHostile];
-                _nextHostile = (_nextHostile + 1) % _hostileFrames.Length;
+                // Decided by the seed and the event's sequence alone, not by how many frames went before (heartbeat
+                // echoes and reconnects vary with timing), so one seed gives the same hostile frames on every run.
+                hostile = _hostileFrames[(int)(sequence % _hostileFrames.Length)];
             }
 
             return new FaultDecision(drop, duplicate, reorder, delay, loseEcho, hostile);

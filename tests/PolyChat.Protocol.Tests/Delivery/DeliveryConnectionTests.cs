@@ -96,6 +96,22 @@ public class DeliveryConnectionTests
     }
 
     [Fact]
+    public async Task AnOwedJoinRequestGoesOutBeforeTheMessagesOwedWithIt()
+    {
+        // §6: a message that reaches the server before the agent joined is answered "Error: Conversation not found".
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
+        tracker.OnDisconnected();
+        var message = await tracker.SendAsync(UserMessage("early"));
+        var join = await tracker.SendAsync(new RequestPolyAgentJoinEvent(new RequestPolyAgentJoinPayload()));
+
+        Assert.Equal(2, await tracker.OnReconnectedAsync());
+
+        Assert.IsType<RequestPolyAgentJoinEvent>(_transport.Sent[0]);
+        Assert.Equal(message.ClientEventId, IdOf(_transport.Sent[1]));
+        Assert.Equal(1, join.Attempts);
+    }
+
+    [Fact]
     public async Task AMessageQueuedWhileTheLinkStaysDownFailsAtItsDeadline()
     {
         // Found by the session simulation: a queued message armed no timer, so it waited for a reconnect to fail.
