@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Xunit;
 using Xunit.Abstractions;
@@ -12,7 +11,7 @@ namespace PolyChat.Cli.Tests;
 /// README promises of <c>demo</c> and <c>serve</c>: the fault options take effect, and a signal stops either within
 /// a second, a second signal at once. Signal tests run the built apphost, as <see cref="SignalTests"/> does.
 /// </summary>
-public sealed partial class PromiseTests
+public sealed class PromiseTests
 {
     private static readonly TimeSpan StartCap = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopCap = TimeSpan.FromSeconds(30);
@@ -38,23 +37,6 @@ public sealed partial class PromiseTests
         Assert.Equal(0, faulty.ExitCode);
         Assert.EndsWith(", faults on (seed 42)", faulty.StdoutLines[0]);
         Assert.Contains(faulty.StdoutLines, line => line.Contains("rejected frame", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void DemoWithTheSameSeedPrintsTheSameConversation()
-    {
-        // What differs between runs by nature: the port, the session id and the server's message ids. The lines of
-        // rejected frames are compared as a set: their handler runs on the receive loop, so where they land among
-        // the reader's lines is a matter of timing.
-        var first = CliResult.Run(string.Empty, "demo", "--seed", "7");
-        var second = CliResult.Run(string.Empty, "demo", "--seed", "7");
-        var other = CliResult.Run(string.Empty, "demo", "--seed", "8");
-
-        Assert.Equal((0, 0, 0), (first.ExitCode, second.ExitCode, other.ExitCode));
-        Assert.EndsWith(", faults on (seed 7)", first.StdoutLines[0]);
-        Assert.Equal(Ordered(first), Ordered(second));
-        Assert.Equal(Rejections(first), Rejections(second));
-        Assert.NotEqual(Normalized(first), Normalized(other));
     }
 
     [Theory]
@@ -117,15 +99,4 @@ public sealed partial class PromiseTests
             throw;
         }
     }
-
-    private static string[] Normalized(CliResult result) => result.StdoutLines
-        .Select(line => Variable().Replace(line, "*"))
-        .ToArray();
-
-    private static string[] Ordered(CliResult result) => Normalized(result).Where(line => !line.Contains("rejected frame", StringComparison.Ordinal)).ToArray();
-
-    private static string[] Rejections(CliResult result) => Normalized(result).Where(line => line.Contains("rejected frame", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
-
-    [GeneratedRegex(@"127\.0\.0\.1:\d+|session [0-9a-f-]{36}|msg_u_[0-9a-f]+")]
-    private static partial Regex Variable();
 }

@@ -15,6 +15,7 @@ internal sealed class FaultInjector
 
     // A source of its own, so enabling hostile frames leaves the other faults of a seed as they were.
     private readonly HostileFrame[] _hostileFrames;
+    private int _nextHostile;
     private readonly Lock _gate = new();
 
     public FaultInjector(FaultOptions options)
@@ -44,8 +45,10 @@ internal sealed class FaultInjector
                 && new Random(unchecked((_options.Seed * 486187739) + (int)sequence)).NextDouble() < _options.HostileFrame)
             {
                 // Decided by the seed and the event's sequence alone, not by how many frames went before (heartbeat
-                // echoes and reconnects vary with timing), so one seed gives the same hostile frames on every run.
-                hostile = _hostileFrames[(int)(sequence % _hostileFrames.Length)];
+                // echoes and reconnects vary with timing), so one seed gives the same hostile frames on every run;
+                // the kinds take turns.
+                hostile = _hostileFrames[_nextHostile];
+                _nextHostile = (_nextHostile + 1) % _hostileFrames.Length;
             }
 
             return new FaultDecision(drop, duplicate, reorder, delay, loseEcho, hostile);
