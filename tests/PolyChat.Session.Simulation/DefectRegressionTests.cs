@@ -42,6 +42,11 @@ public sealed class DefectRegressionTests(ITestOutputHelper output)
     [Fact]
     public void AnEchoInASlowReplayAfterTheQuietPeriodStillSettlesItsMessage() => AssertKept(2964, "failed-despite-echo");
 
+    // From the 400,000-seed run (seeds 100001-500000).
+
+    [Fact]
+    public void AnEndAskedForEndsTheStreamNormallyWhenTheReconnectsRunOut() => AssertKept(141495, "end-as-asked-fails");
+
     private void AssertKept(int seed, params string[] kinds)
     {
         var result = SimulationTests.RunOnDedicatedThread(() => SimulationRun.Execute(Scenario.Generate(seed)));
