@@ -121,11 +121,11 @@ public sealed partial class PolyChatSession
     /// <summary>
     /// Runs once per connection, when the replay has been processed (§4a, §4b). A replay is authoritative up to the
     /// highest sequence it held: a sequence still missing below that was never assigned and is skipped now, without
-    /// another reconnect. Without a replay, a hole that a repair reconnect was made for is
-    /// declared lost (<see cref="GapReason.RepairFailed"/>): one repair per hole, whatever the server sends. Then, as
-    /// the docs order it "after processing the history", attempts owed since the disconnect go out (never a second
-    /// copy of what the replay showed the server holds), and a new session asks for its agent (only when the history
-    /// holds no <c>POLY_AGENT_JOINED</c>).
+    /// another reconnect. A hole that its one repair reconnect left open (no batch, an empty one, or one that stopped
+    /// below it) is declared lost (<see cref="GapReason.RepairFailed"/>) when a live frame ended the history.
+    /// Then, as the docs order it "after processing the history", a new session asks for its agent (only when the
+    /// history holds no <c>POLY_AGENT_JOINED</c>), and the attempts owed since the disconnect go out (never a second
+    /// copy of what the replay showed the server holds).
     /// </summary>
     private async Task AfterHistoryAsync(SessionConnection connection)
     {

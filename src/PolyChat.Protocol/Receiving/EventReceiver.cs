@@ -184,15 +184,13 @@ public sealed class EventReceiver
 
     /// <summary>Once a replay has been received in full, moves past the sequences it lacks (see <see cref="EventSequencer{TEvent}.SkipAbsent"/>).</summary>
     /// <returns>How many sequences were skipped.</returns>
-    internal long SkipAbsent() => _sequencer.SkipAbsent();
-
     /// <summary>Starts delivery after <paramref name="cursor"/> (a session's own cursor, which rules over <see cref="SequencerOptions.InitialCursor"/>).</summary>
     internal void StartAt(long cursor) => _sequencer.Reset(cursor);
 
     /// <summary>The lowest held sequence, the top of the lowest hole; 0 when nothing is held.</summary>
     internal long LowestHeld => _sequencer.LowestHeld;
 
-    /// <summary>Like <see cref="SkipAbsent"/>, but only for sequences up to <paramref name="through"/>: what a replay that reached that far vouches for.</summary>
+    /// <summary>Like <see cref="EventSequencer{TEvent}.SkipAbsent"/>, but only for sequences up to <paramref name="through"/>: what a replay that reached that far vouches for.</summary>
     internal long SkipAbsentThrough(long through) => _sequencer.SkipAbsentThrough(through);
 
     /// <summary>Pauses the sequencer's gap timeout (see <c>EventSequencer.PauseTimeouts</c>).</summary>

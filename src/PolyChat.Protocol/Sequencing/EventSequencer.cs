@@ -216,7 +216,7 @@ public sealed class EventSequencer<TEvent>
     /// <remarks>
     /// Missing events above the highest held one cannot be detected, so no gap is declared for them.
     /// </remarks>
-    public void Flush() => ReleaseThrough(long.MaxValue, GapReason.Flush);
+    public void Flush() => ReleaseHeld(GapReason.Flush);
 
     /// <summary>
     /// <see cref="SkipAbsent"/> for the sequences up to <paramref name="through"/> only: a replay vouches for the
@@ -241,15 +241,7 @@ public sealed class EventSequencer<TEvent>
     /// never assigned, and waiting for it (or reconnecting again to ask for it) would stall for nothing.
     /// </summary>
     /// <returns>How many sequences were skipped (the total of the declared gaps' counts).</returns>
-    public long SkipAbsent()
-    {
-        long before = _cursor;
-        long released = _held.Count;
-        ReleaseThrough(long.MaxValue, GapReason.NotInReplay);
-
-        // The cursor now stands on the highest held sequence: every sequence it passed was released or skipped.
-        return _cursor - before - released;
-    }
+    public long SkipAbsent() => SkipAbsentThrough(long.MaxValue);
 
     /// <summary>
     /// Moves the cursor, keeping the id windows and counters, for example when the application
