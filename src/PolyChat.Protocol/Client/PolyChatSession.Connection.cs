@@ -103,7 +103,7 @@ public sealed partial class PolyChatSession
                 return SessionEnd.Failed(new SessionClosedException($"{source} failed ({exception.GetType().Name}: {exception.Message}).", null, exception));
             }
 
-            var connection = new SessionConnection(socket, ++ordinal, Cursor, isReconnect: ordinal > 1, _stop.Token);
+            var connection = new SessionConnection(socket, ++ordinal, Cursor, isReconnect: ordinal > 1 || _resumed, _stop.Token);
             lock (_receiveLock)
             {
                 // Until this history is processed, the replay is on its way to fill any hole: no gap times out.

@@ -175,7 +175,7 @@ public sealed partial class PolyChatSession
             // §2: a new session; the agent never joins by itself. On a reconnect it is owed with the messages accepted
             // meanwhile, and goes out before them (PendingMessages.FirstOwed).
             _join = AgentJoin.Requested;
-            await _deliveries.SendAsync(new RequestPolyAgentJoinEvent(new RequestPolyAgentJoinPayload())).ConfigureAwait(false);
+            await SendAsync(new RequestPolyAgentJoinEvent(new RequestPolyAgentJoinPayload())).ConfigureAwait(false);
         }
 
         if (connection.IsReconnect)
@@ -318,6 +318,7 @@ public sealed partial class PolyChatSession
         while (_assembler.TryTakeAbandoned(out var abandoned))
         {
             SessionMetrics.MessagesAbandoned.Add(1);
+            _persistence?.StreamClosed(abandoned.Message.MessageId);
             SessionLog.MessageAbandoned(_logger, abandoned.Message.MessageId, abandoned.Reason, abandoned.Message.TextLength);
             Raise(MessageAbandoned, abandoned, nameof(MessageAbandoned));
         }
@@ -364,6 +365,10 @@ public sealed partial class PolyChatSession
                 break;
             case PolyAgentJoinedEvent:
                 _join = AgentJoin.Joined;
+                break;
+            case RequestPolyAgentJoinEvent when _join == AgentJoin.Unknown:
+                // The echo of a join asked for by an earlier process (a stored session): not asked for again.
+                _join = AgentJoin.Requested;
                 break;
             case SessionEndEvent end:
                 // Delivered last; the end path then stops the timers and closes the socket (§3a, §4a).

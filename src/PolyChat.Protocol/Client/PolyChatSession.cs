@@ -170,7 +170,13 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        var stored = options.Storage is { } storage ? await AcquireAsync(options, storage, cancellationToken).ConfigureAwait(false) : null;
         var session = new PolyChatSession(options);
+        if (stored is not null)
+        {
+            session.Restore(stored, options.Storage!);
+        }
+
         session._run = Task.Run(session.RunAsync, CancellationToken.None);
         try
         {
@@ -195,7 +201,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     public IAsyncEnumerable<Event> ReadEventsAsync(CancellationToken cancellationToken = default)
     {
         _reading.TrySetResult();
-        return _events.Reader.ReadAllAsync(cancellationToken);
+        return _persistence is null ? _events.Reader.ReadAllAsync(cancellationToken) : ReadHandledAsync(cancellationToken);
     }
 
     /// <summary>Sends a user message and tracks it until its echo (see <see cref="Deliveries"/>).</summary>
@@ -224,6 +230,11 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         var stamped = ClientEventStamp.Stamp(clientEvent, out var clientEventId);
         var frame = Write(stamped);
         EnsureFits(frame.Length);
+        if (_persistence is not null)
+        {
+            return SendDurablyAsync(stamped, clientEventId, frame);
+        }
+
         var added = _frames.TryAdd(clientEventId, frame);
         try
         {
@@ -313,15 +324,27 @@ public sealed partial class PolyChatSession : IAsyncDisposable
         // The run loop may not have started (or may have failed before its end path): the end path is idempotent.
         await FinishAsync(SessionEnd.Disposed).ConfigureAwait(false);
         _deliveries.Dispose();
+        if (_persistence is not null)
+        {
+            // After the tracker settled everything, so the settlements are written before the lease is given up.
+            await _persistence.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async ValueTask SendFrameAsync(Event value, CancellationToken cancellationToken)
     {
-        var frame = value.Metadata?.Custom is { } custom && custom.TryGetValue(DeliveryTracker.ClientEventIdKey, out var id)
-            && _frames.TryGetValue(id, out var written)
+        string? trackedId = null;
+        var frame = value.Metadata?.Custom is { } custom && custom.TryGetValue(DeliveryTracker.ClientEventIdKey, out trackedId)
+            && _frames.TryGetValue(trackedId, out var written)
             ? written
             : Write(value);
         EnsureFits(frame.Length);
+        if (trackedId is not null)
+        {
+            // Counted in the store before it leaves: a process that dies now still knows this attempt was made.
+            await RecordAttemptAsync(trackedId).ConfigureAwait(false);
+        }
+
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -367,6 +390,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
                 break;
             case DeliveryUpdateKind.Sent:
                 _frames.TryRemove(id, out _);
+                _persistence?.Settled(id);
                 if (_sentAt.TryRemove(id, out var sentAt))
                 {
                     SessionMetrics.EchoLatency.Record(_options.TimeProvider.GetElapsedTime(sentAt).TotalMilliseconds);
@@ -376,6 +400,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
             case DeliveryUpdateKind.Failed:
                 _sentAt.TryRemove(id, out _);
                 _frames.TryRemove(id, out _);
+                _persistence?.Settled(id);
                 break;
         }
     }

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Storage;
 using PolyChat.Protocol.Streaming;
 
 namespace PolyChat.Protocol.Client;
@@ -89,6 +90,14 @@ public sealed class SessionOptions
 
     /// <summary>Bounds of streamed-reply assembly.</summary>
     public StreamAssemblyOptions? Streaming { get; init; }
+
+    /// <summary>
+    /// Keeps the session's state in a store, so that it survives its process: <see cref="PolyChatSession.ConnectAsync"/>
+    /// resumes a stored session (its cursor, recent ids, capabilities, open streamed reply and outbox) or stores a new
+    /// one, and an event counts as handled, and is committed, when the application asks for the next. Default: none
+    /// (everything lives in memory). See <see cref="StorageOptions"/>.
+    /// </summary>
+    public StorageOptions? Storage { get; init; }
 
     /// <summary>Receives connection, reconnect, gap and invalid-frame messages; none of them contains the token. Default: no logging.</summary>
     public ILogger? Logger { get; init; }

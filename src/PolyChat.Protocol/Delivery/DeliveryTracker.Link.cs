@@ -50,6 +50,8 @@ public sealed partial class DeliveryTracker
             {
                 return 0;
             }
+
+            ReleaseRestoredDeadlines();
         }
 
         var sent = 0;
@@ -164,6 +166,13 @@ public sealed partial class DeliveryTracker
                     }
                     else if (now - message.AcceptedAt >= _retries.Deadline)
                     {
+                        if (_holdingRestoredDeadlines)
+                        {
+                            // Restored past its deadline: the first replay may hold its echo (ReleaseRestoredDeadlines).
+                            message.DueAt = DeadlineScheduler.Never;
+                            continue;
+                        }
+
                         Fail(message);
                     }
                     else if (message.NextAttempt >= _retries.MaxAttempts)

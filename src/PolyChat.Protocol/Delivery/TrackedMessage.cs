@@ -148,6 +148,9 @@ public sealed class TrackedMessage
 
     internal void CountAttempt() => _attempts++;
 
+    /// <summary>The attempts a stored message was sent before its process stopped; set once, when it is restored.</summary>
+    internal void RestoreAttempts(int attempts) => _attempts = attempts;
+
     internal void RecordSendError(Exception error) => _lastSendError = error;
 
     internal void RecordExtraCopy() => _extraCopies++;

@@ -187,6 +187,9 @@ public sealed class EventReceiver
     /// <summary>Starts delivery after <paramref name="cursor"/> (a session's own cursor, which rules over <see cref="SequencerOptions.InitialCursor"/>).</summary>
     internal void StartAt(long cursor) => _sequencer.Reset(cursor);
 
+    /// <summary>Remembers an event delivered by an earlier process, so a replayed copy is dropped (see <see cref="EventSequencer{TEvent}"/>).</summary>
+    internal void Remember(string id, long? sequence) => _sequencer.Remember(EventKey.FromString(id), sequence is not null);
+
     /// <summary>The lowest held sequence, the top of the lowest hole; 0 when nothing is held.</summary>
     internal long LowestHeld => _sequencer.LowestHeld;
 

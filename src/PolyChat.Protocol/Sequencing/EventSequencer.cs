@@ -328,6 +328,19 @@ public sealed class EventSequencer<TEvent>
     /// Stops <see cref="SequencerOptions.GapTimeout"/> from declaring gaps, for instance while a session's reconnect
     /// replays what is missing: the wait for the replay is not the hole's fault.
     /// </summary>
+    /// <summary>
+    /// Remembers the id of an event delivered before this sequencer existed (a stored session's recent events), so a
+    /// replayed copy of it is dropped as a duplicate.
+    /// </summary>
+    internal void Remember(EventKey id, bool sequenced)
+    {
+        var window = sequenced ? _deliveredIds : _transientIds;
+        if (!id.IsEmpty && !window.Contains(id))
+        {
+            window.Add(id);
+        }
+    }
+
     internal void PauseTimeouts() => _timeoutsPaused = true;
 
     /// <summary>Lets <see cref="SequencerOptions.GapTimeout"/> run again, each held event's wait starting now.</summary>
