@@ -21,6 +21,9 @@ public sealed partial class PolyChatSession
     // A stored session carried over from another process: its first connection is a reconnect (owed attempts go out).
     private bool _resumed;
 
+    // Ids an earlier process of this stored session sent (their echo came): a send repeated under one is not sent again.
+    private HashSet<string>? _sentBefore;
+
     /// <summary>Takes the stored session's lease; refuses a session whose end was handled already.</summary>
     private static async Task<StoredSession> AcquireAsync(SessionOptions options, StorageOptions storage, CancellationToken cancellationToken)
     {
@@ -56,6 +59,14 @@ public sealed partial class PolyChatSession
         }
 
         _capabilities = stored.Capabilities;
+        foreach (var settled in stored.RecentlySettled)
+        {
+            if (settled.Status == DeliveryStatus.Sent)
+            {
+                (_sentBefore ??= new HashSet<string>(StringComparer.Ordinal)).Add(settled.ClientEventId);
+            }
+        }
+
         _join = stored.AgentJoined ? AgentJoin.Joined : AgentJoin.Unknown;
         foreach (var chunk in stored.OpenChunks)
         {
@@ -132,9 +143,25 @@ public sealed partial class PolyChatSession
         }
     }
 
-    /// <summary>Stores a message before it is tracked and sent, so <see cref="SendAsync"/> returns only once it is durable.</summary>
+    /// <summary>
+    /// Stores a message before it is tracked and sent, so <see cref="SendAsync"/> returns only once it is durable. A send
+    /// repeated under a <c>client_event_id</c> that is pending, or was sent (also by an earlier process), returns that
+    /// message and sends nothing: an application that repeats its last send after a restart does not send it twice.
+    /// </summary>
     private async ValueTask<TrackedMessage> SendDurablyAsync(Event stamped, string clientEventId, ReadOnlyMemory<byte> frame)
     {
+        if (_deliveries.TryGetMessage(clientEventId, out var known) && known.Status != DeliveryStatus.Failed)
+        {
+            return known;
+        }
+
+        if (_sentBefore is { } sentBefore && sentBefore.Contains(clientEventId))
+        {
+            var earlier = new TrackedMessage(clientEventId, stamped);
+            earlier.Settle(DeliveryStatus.Sent, echo: null, DeliveryFailure.None, reason: null);
+            return earlier;
+        }
+
         await _persistence!.AcceptAsync(clientEventId, frame, _options.TimeProvider.GetUtcNow()).ConfigureAwait(false);
         var added = _frames.TryAdd(clientEventId, frame);
         try
@@ -147,7 +174,7 @@ public sealed partial class PolyChatSession
             if (added)
             {
                 _frames.TryRemove(clientEventId, out _);
-                _persistence.Settled(clientEventId);
+                _persistence.Settled(clientEventId, DeliveryStatus.Failed);
             }
 
             throw;

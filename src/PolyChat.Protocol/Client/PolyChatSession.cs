@@ -390,7 +390,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
                 break;
             case DeliveryUpdateKind.Sent:
                 _frames.TryRemove(id, out _);
-                _persistence?.Settled(id);
+                _persistence?.Settled(id, DeliveryStatus.Sent);
                 if (_sentAt.TryRemove(id, out var sentAt))
                 {
                     SessionMetrics.EchoLatency.Record(_options.TimeProvider.GetElapsedTime(sentAt).TotalMilliseconds);
@@ -400,7 +400,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
             case DeliveryUpdateKind.Failed:
                 _sentAt.TryRemove(id, out _);
                 _frames.TryRemove(id, out _);
-                _persistence?.Settled(id);
+                _persistence?.Settled(id, DeliveryStatus.Failed);
                 break;
         }
     }

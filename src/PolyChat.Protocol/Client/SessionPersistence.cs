@@ -24,10 +24,9 @@ internal sealed class SessionPersistence : IAsyncDisposable
     private readonly int _recentWindow;
     private readonly Action<SessionLeaseException> _leaseLost;
     private readonly SemaphoreSlim _write = new(1, 1);
-    private readonly ConcurrentQueue<string> _settled = new();
+    private readonly ConcurrentQueue<SettledMessage> _settled = new();
     private readonly ConcurrentQueue<string> _completedStreams = new();
     private readonly ITimer _renewal;
-    private long _nextPosition;
     private int _flushScheduled;
     private bool _released;
 
@@ -38,11 +37,6 @@ internal sealed class SessionPersistence : IAsyncDisposable
         _recentWindow = recentWindow;
         _leaseLost = leaseLost;
         Lease = stored.Lease ?? throw new ArgumentException("The stored session was read without a lease.", nameof(stored));
-        foreach (var entry in stored.Outbox)
-        {
-            _nextPosition = Math.Max(_nextPosition, entry.Position);
-        }
-
         // A third of the lease: two renewals may fail (a slow database) before another owner could take over.
         var period = Lease.Duration / 3;
         _renewal = time.CreateTimer(static state => _ = ((SessionPersistence)state!).RenewAsync(), this, period, period);
@@ -53,7 +47,7 @@ internal sealed class SessionPersistence : IAsyncDisposable
     /// <summary>Stores a message accepted for sending; returns once it is durable.</summary>
     public async ValueTask AcceptAsync(string clientEventId, ReadOnlyMemory<byte> frame, DateTimeOffset acceptedAt)
     {
-        var entry = new OutboxEntry(clientEventId, Interlocked.Increment(ref _nextPosition), Encoding.UTF8.GetString(frame.Span), acceptedAt, 0);
+        var entry = new OutboxEntry(clientEventId, Encoding.UTF8.GetString(frame.Span), acceptedAt, 0);
         await WriteAsync(lease => _store.AddToOutboxAsync(lease, entry)).ConfigureAwait(false);
     }
 
@@ -61,10 +55,10 @@ internal sealed class SessionPersistence : IAsyncDisposable
     public ValueTask RecordAttemptAsync(string clientEventId, int attempts) =>
         WriteAsync(lease => _store.RecordAttemptAsync(lease, clientEventId, attempts));
 
-    /// <summary>A message settled: removed from the outbox with the next commit, or by a flush soon after.</summary>
-    public void Settled(string clientEventId)
+    /// <summary>A message settled: marked in the outbox with the next commit, or by a flush soon after.</summary>
+    public void Settled(string clientEventId, DeliveryStatus status)
     {
-        _settled.Enqueue(clientEventId);
+        _settled.Enqueue(new SettledMessage(clientEventId, status));
         ScheduleFlush();
     }
 
@@ -139,9 +133,9 @@ internal sealed class SessionPersistence : IAsyncDisposable
         };
     }
 
-    private static List<string> Drain(ConcurrentQueue<string> queue)
+    private static List<T> Drain<T>(ConcurrentQueue<T> queue)
     {
-        var drained = new List<string>();
+        var drained = new List<T>();
         while (queue.TryDequeue(out var item))
         {
             drained.Add(item);
@@ -201,9 +195,9 @@ internal sealed class SessionPersistence : IAsyncDisposable
 
     private void Requeue(SessionCommit commit)
     {
-        foreach (var id in commit.Settled)
+        foreach (var settled in commit.Settled)
         {
-            _settled.Enqueue(id);
+            _settled.Enqueue(settled);
         }
 
         foreach (var id in commit.CompletedStreams)

@@ -51,7 +51,10 @@ public interface ISessionStore
     /// <returns>A task that completes when the lease is released.</returns>
     ValueTask ReleaseAsync(SessionLease lease, CancellationToken cancellationToken = default);
 
-    /// <summary>Adds a message accepted for sending to the outbox, before its first attempt.</summary>
+    /// <summary>
+    /// Adds a message accepted for sending to the outbox, before its first attempt, after every message added before
+    /// it (the outbox keeps the order of acceptance: the order owed attempts go out in).
+    /// </summary>
     /// <param name="lease">The lease.</param>
     /// <param name="entry">The message.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

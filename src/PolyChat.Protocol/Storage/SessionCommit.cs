@@ -12,11 +12,14 @@ public sealed class SessionCommit
     /// <summary>Events handled, oldest first, for the recent-id window.</summary>
     public IReadOnlyList<HandledEvent> Handled { get; init; } = [];
 
-    /// <summary>How many of the most recent handled events the window keeps.</summary>
+    /// <summary>How many of the most recent handled events, and of the most recent settled messages, are kept.</summary>
     public int RecentWindow { get; init; } = 256;
 
-    /// <summary>The <c>client_event_id</c>s of outbox entries that settled (sent or failed): removed.</summary>
-    public IReadOnlyList<string> Settled { get; init; } = [];
+    /// <summary>
+    /// Outbox entries that settled (sent or failed): they leave the outbox, and their ids stay known among the most
+    /// recent <see cref="RecentWindow"/> messages.
+    /// </summary>
+    public IReadOnlyList<SettledMessage> Settled { get; init; } = [];
 
     /// <summary>The capabilities from <c>SESSION_START</c>, when they are new; null leaves them as stored.</summary>
     public Capabilities? Capabilities { get; init; }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Data.Common;
 using System.Threading;
 using System.Threading.Tasks;
+using PolyChat.Protocol.Delivery;
 
 namespace PolyChat.Protocol.Storage;
 
@@ -31,15 +32,29 @@ public abstract partial class SqlSessionStore
             ("@joined", commit.AgentJoined ? 1L : 0L),
             ("@ended", commit.EndReason)).ConfigureAwait(false);
 
-        foreach (var clientEventId in commit.Settled)
+        foreach (var settled in commit.Settled)
         {
             await ExecuteAsync(
                 connection,
                 transaction,
-                "DELETE FROM polychat_outbox WHERE session_id = @id AND client_event_id = @client",
+                "UPDATE polychat_outbox SET settled = @status WHERE session_id = @id AND client_event_id = @client",
                 cancellationToken,
                 ("@id", id),
-                ("@client", clientEventId)).ConfigureAwait(false);
+                ("@client", settled.ClientEventId),
+                ("@status", settled.Status == DeliveryStatus.Sent ? "sent" : "failed")).ConfigureAwait(false);
+        }
+
+        if (commit.Settled.Count > 0)
+        {
+            // Settled ids are remembered among the most recent messages only.
+            await ExecuteAsync(
+                connection,
+                transaction,
+                "DELETE FROM polychat_outbox WHERE session_id = @id AND settled IS NOT NULL AND ordinal <= " +
+                "(SELECT MAX(ordinal) FROM polychat_outbox WHERE session_id = @id) - @window",
+                cancellationToken,
+                ("@id", id),
+                ("@window", (long)Math.Max(commit.RecentWindow, 0))).ConfigureAwait(false);
         }
 
         foreach (var messageId in commit.CompletedStreams)
@@ -159,19 +174,26 @@ public abstract partial class SqlSessionStore
         }
 
         var outbox = new List<OutboxEntry>();
+        var settled = new List<SettledMessage>();
         await using (var command = Command(
             connection,
             transaction,
-            "SELECT client_event_id, ordinal, frame, accepted_at, attempts FROM polychat_outbox WHERE session_id = @id ORDER BY ordinal",
+            "SELECT client_event_id, ordinal, frame, accepted_at, attempts, settled FROM polychat_outbox WHERE session_id = @id ORDER BY ordinal",
             ("@id", sessionId)))
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                outbox.Add(new OutboxEntry(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), Instant(reader.GetInt64(3)), (int)reader.GetInt64(4)));
+                if (!reader.IsDBNull(5))
+                {
+                    settled.Add(new SettledMessage(reader.GetString(0), reader.GetString(5) == "sent" ? DeliveryStatus.Sent : DeliveryStatus.Failed));
+                    continue;
+                }
+
+                outbox.Add(new OutboxEntry(reader.GetString(0), reader.GetString(2), Instant(reader.GetInt64(3)), (int)reader.GetInt64(4)));
             }
         }
 
-        return (session with { RecentEvents = recent, OpenChunks = chunks, Outbox = outbox }, token);
+        return (session with { RecentEvents = recent, OpenChunks = chunks, Outbox = outbox, RecentlySettled = settled }, token);
     }
 }

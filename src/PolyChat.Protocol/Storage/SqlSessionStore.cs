@@ -53,7 +53,7 @@ public abstract partial class SqlSessionStore : ISessionStore
         "CREATE TABLE IF NOT EXISTS polychat_recent (session_id TEXT NOT NULL, ordinal BIGINT NOT NULL, event_id TEXT NOT NULL, " +
         "sequence BIGINT NULL, PRIMARY KEY (session_id, ordinal))",
         "CREATE TABLE IF NOT EXISTS polychat_outbox (session_id TEXT NOT NULL, client_event_id TEXT NOT NULL, ordinal BIGINT NOT NULL, " +
-        "frame TEXT NOT NULL, accepted_at BIGINT NOT NULL, attempts BIGINT NOT NULL, PRIMARY KEY (session_id, client_event_id))",
+        "frame TEXT NOT NULL, accepted_at BIGINT NOT NULL, attempts BIGINT NOT NULL, settled TEXT NULL, PRIMARY KEY (session_id, client_event_id))",
         "CREATE TABLE IF NOT EXISTS polychat_chunks (session_id TEXT NOT NULL, ordinal BIGINT NOT NULL, message_id TEXT NOT NULL, " +
         "frame TEXT NOT NULL, PRIMARY KEY (session_id, ordinal))",
     ];
@@ -130,12 +130,12 @@ public abstract partial class SqlSessionStore : ISessionStore
             connection,
             transaction,
             "INSERT INTO polychat_outbox (session_id, client_event_id, ordinal, frame, accepted_at, attempts) " +
-            "VALUES (@id, @client, @position, @frame, @accepted, @attempts) " +
-            "ON CONFLICT (session_id, client_event_id) DO UPDATE SET ordinal = @position, frame = @frame, accepted_at = @accepted, attempts = @attempts",
+            "VALUES (@id, @client, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM polychat_outbox WHERE session_id = @id), @frame, @accepted, @attempts) " +
+            "ON CONFLICT (session_id, client_event_id) DO UPDATE SET ordinal = excluded.ordinal, frame = excluded.frame, " +
+            "accepted_at = excluded.accepted_at, attempts = excluded.attempts, settled = NULL",
             cancellationToken,
             ("@id", lease.SessionId),
             ("@client", entry.ClientEventId),
-            ("@position", entry.Position),
             ("@frame", entry.Frame),
             ("@accepted", entry.AcceptedAt.ToUnixTimeMilliseconds()),
             ("@attempts", (long)entry.Attempts)).ConfigureAwait(false);
@@ -152,7 +152,7 @@ public abstract partial class SqlSessionStore : ISessionStore
         await ExecuteAsync(
             connection,
             transaction,
-            "UPDATE polychat_outbox SET attempts = @attempts WHERE session_id = @id AND client_event_id = @client AND attempts < @attempts",
+            "UPDATE polychat_outbox SET attempts = @attempts WHERE session_id = @id AND client_event_id = @client AND attempts < @attempts AND settled IS NULL",
             cancellationToken,
             ("@id", lease.SessionId),
             ("@client", clientEventId),
@@ -176,7 +176,7 @@ public abstract partial class SqlSessionStore : ISessionStore
             connection,
             null,
             "SELECT s.session_id, s.handled_cursor, s.owner, s.lease_expires_at, " +
-            "(SELECT COUNT(*) FROM polychat_outbox o WHERE o.session_id = s.session_id), s.end_reason, s.updated_at " +
+            "(SELECT COUNT(*) FROM polychat_outbox o WHERE o.session_id = s.session_id AND o.settled IS NULL), s.end_reason, s.updated_at " +
             "FROM polychat_sessions s ORDER BY s.updated_at DESC, s.session_id");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var sessions = new List<StoredSessionSummary>();

@@ -40,6 +40,9 @@ public sealed record StoredSession
     /// <summary>The handled chunks of replies still open, in the order they were handled.</summary>
     public IReadOnlyList<StreamChunk> OpenChunks { get; init; } = [];
 
+    /// <summary>The most recent messages that settled, oldest first: a send repeated with one of these ids is not sent again.</summary>
+    public IReadOnlyList<SettledMessage> RecentlySettled { get; init; } = [];
+
     /// <summary>Messages accepted and not settled, in the order they were accepted.</summary>
     public IReadOnlyList<OutboxEntry> Outbox { get; init; } = [];
 

@@ -8,6 +8,7 @@ using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Sequencing;
+using PolyChat.Protocol.Storage;
 using PolyChat.Protocol.Streaming;
 
 namespace PolyChat.Testing.Tests.Support;
@@ -48,7 +49,8 @@ internal static class ClientSessions
         StreamAssemblyOptions? streaming = null,
         SequencerOptions? sequencing = null,
         TimeSpan? gapReconnectDelay = null,
-        Func<Uri, CancellationToken, ValueTask<WebSocket>>? webSocketFactory = null) =>
+        Func<Uri, CancellationToken, ValueTask<WebSocket>>? webSocketFactory = null,
+        StorageOptions? storage = null) =>
         new()
         {
             WebSocketAddress = address,
@@ -64,5 +66,6 @@ internal static class ClientSessions
             Logger = logger,
             Streaming = streaming,
             WebSocketFactory = webSocketFactory,
+            Storage = storage,
         };
 }
