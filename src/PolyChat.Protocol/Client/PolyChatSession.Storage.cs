@@ -94,6 +94,11 @@ public sealed partial class PolyChatSession
             {
                 _join = AgentJoin.Requested;
             }
+            else if (sent is UserEndSessionEvent)
+            {
+                // The end was asked for before the restart: a 404 or 4001 now is that end, not a lost session.
+                _endRequested = true;
+            }
 
             var age = now - entry.AcceptedAt;
             var message = _deliveries.Restore(sent, age < TimeSpan.Zero ? TimeSpan.Zero : age, entry.Attempts);

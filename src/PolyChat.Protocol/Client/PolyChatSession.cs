@@ -226,6 +226,12 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     /// <exception cref="ArgumentException">The event is not one the server echoes, or the frame is too large.</exception>
     public ValueTask<TrackedMessage> SendAsync(Event clientEvent)
     {
+        if (clientEvent is UserEndSessionEvent)
+        {
+            // However the end is asked for (EndAsync, or this event directly), a 404 or 4001 afterwards is the end asked for.
+            Volatile.Write(ref _endRequested, true);
+        }
+
         // Stamped here, as the tracker would, so the frame is written once: measured now, sent as it is on every attempt.
         var stamped = ClientEventStamp.Stamp(clientEvent, out var clientEventId);
         var frame = Write(stamped);
@@ -281,11 +287,7 @@ public sealed partial class PolyChatSession : IAsyncDisposable
     /// reason saying so.
     /// </summary>
     /// <returns>The tracked end-session message.</returns>
-    public ValueTask<TrackedMessage> EndAsync()
-    {
-        Volatile.Write(ref _endRequested, true);
-        return SendAsync(new UserEndSessionEvent(new UserEndSessionPayload()));
-    }
+    public ValueTask<TrackedMessage> EndAsync() => SendAsync(new UserEndSessionEvent(new UserEndSessionPayload()));
 
     /// <summary>
     /// Closes the connection (normal closure) and stops every loop and timer; pending messages fail saying the

@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using PolyChat.Protocol.Delivery;
+using PolyChat.Protocol.Events;
+using PolyChat.Protocol.Storage;
+using PolyChat.Protocol.Streaming;
+using PolyChat.Testing;
+
+namespace PolyChat.Session.CrashTests;
+
+/// <summary>
+/// The issue's promises, checked against the simulator's journal and frame record after a crash run: every event
+/// handled, each once apart from the one in hand at each kill, in order; every accepted message settled, never sent
+/// more than the schedule's 4 attempts across restarts, and none after its deadline.
+/// </summary>
+internal static class CrashVerdict
+{
+    public static List<string> Check(CrashRun run, SimulatorSession server, StoredSession? stored, IReadOnlyList<string> messages, TimeSpan deadline)
+    {
+        var problems = new List<string>();
+        var events = run.Lines.Where(l => l.Kind == "event").ToList();
+        if (run.FinalExitCode is not (0 or 3))
+        {
+            problems.Add($"The last child did not finish the conversation (exit {run.FinalExitCode?.ToString() ?? "none: timed out"}).");
+        }
+
+        // A child killed after its end request reached the server leaves a session the server no longer lets anyone
+        // reconnect to (§5g): what followed its last handled event is out of every client's reach.
+        // The child asks for the end only after handling the reply to its last message, so what can be lost so is the
+        // end's own echo, SESSION_END, and a heartbeat echo that slipped in between; anything else still counts.
+        var endedUnderfoot = run.FinalExitCode == 3 && server.ReceivedFrames.Any(f => f.Type == "EVENT_TYPE_USER_END_SESSION");
+        var lastHandled = events.Select(e => e.Sequence).OfType<long>().DefaultIfEmpty(0).Max();
+
+        if (!endedUnderfoot && !events.Any(e => e.Type == "EVENT_TYPE_SESSION_END"))
+        {
+            problems.Add("SESSION_END was never handled.");
+        }
+
+        // Every journaled event was handled, but for a copy of a message the server stored twice (shown only as an ExtraCopy receipt).
+        var handledIds = events.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+        var echoed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var journaled in server.Journal)
+        {
+            var clientEventId = journaled.Metadata?.Custom is { } custom && custom.TryGetValue(DeliveryTracker.ClientEventIdKey, out var id) ? id : null;
+            var extraCopy = clientEventId is not null && journaled.Direction == PolyChat.Protocol.EventDirection.Both && !echoed.Add(clientEventId);
+            var unreachable = endedUnderfoot && journaled.Sequence > lastHandled
+                && journaled is HeartbeatEvent or UserEndSessionEvent or SessionEndEvent;
+            if (journaled.Id is { } eventId && !extraCopy && !unreachable && !handledIds.Contains(eventId))
+            {
+                problems.Add($"Journaled {journaled.Type.Value} {eventId} (sequence {journaled.Sequence}) was never handled.");
+            }
+        }
+
+        // Each once, apart from the one in hand at a kill, once per such kill.
+        var inHand = run.Kills.Where(k => k.InHand is not null).GroupBy(k => k.InHand!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        foreach (var group in events.GroupBy(e => e.EventId).Where(g => g.Count() > 1))
+        {
+            var allowed = 1 + inHand.GetValueOrDefault(group.Key);
+            if (group.Count() > allowed)
+            {
+                problems.Add($"{group.First().Type} {group.Key} was handled {group.Count()} times; it was in hand at {allowed - 1} kills.");
+            }
+        }
+
+        // In order: the first handling of each sequenced event follows the one before it.
+        var sequences = events.DistinctBy(e => e.EventId).Select(e => e.Sequence).OfType<long>().ToList();
+        for (var i = 1; i < sequences.Count; i++)
+        {
+            if (sequences[i] <= sequences[i - 1])
+            {
+                problems.Add($"Sequence {sequences[i]} was handled after {sequences[i - 1]}.");
+            }
+        }
+
+        // Every streamed reply the journal holds was assembled.
+        var replies = server.Journal.OfType<PolyAgentMessageChunkEvent>().GroupBy(c => c.Payload.MessageId);
+        foreach (var reply in replies.Where(r => !endedUnderfoot || r.All(c => c.Sequence <= lastHandled)).Select(r => r.Key))
+        {
+            if (!handledIds.Contains(StreamingMessage.AssembledIdPrefix + reply))
+            {
+                problems.Add($"The streamed reply {reply} was never handed over assembled.");
+            }
+        }
+
+        // Every message: settled, at most 4 sends in all, none after its deadline.
+        var failed = stored?.RecentlySettled.Where(s => s.Status == DeliveryStatus.Failed).Select(s => s.ClientEventId).ToHashSet() ?? [];
+        foreach (var clientEventId in messages)
+        {
+            var sends = server.ReceivedFrames.Where(f => f.ClientEventId == clientEventId).ToList();
+            if (sends.Count > 4)
+            {
+                problems.Add($"{clientEventId} was sent {sends.Count} times.");
+            }
+
+            if (sends.Count > 1 && sends[^1].ReceivedAt - sends[0].ReceivedAt > deadline)
+            {
+                problems.Add($"{clientEventId} was still sent {sends[^1].ReceivedAt - sends[0].ReceivedAt} after its first send (deadline {deadline}).");
+            }
+
+            var accepted = run.Lines.Any(l => l.Kind == "accepted" && l.Field(0) == clientEventId) || sends.Count > 0;
+            if (accepted && !echoed.Contains(clientEventId) && !failed.Contains(clientEventId) && !endedUnderfoot)
+            {
+                problems.Add($"{clientEventId} was accepted but neither echoed nor failed.");
+            }
+        }
+
+        if (stored is { Outbox.Count: > 0 } && !endedUnderfoot)
+        {
+            problems.Add($"The store still holds {stored.Outbox.Count} unsettled messages: {string.Join(", ", stored.Outbox.Select(o => o.ClientEventId))}.");
+        }
+
+        return problems;
+    }
+}
