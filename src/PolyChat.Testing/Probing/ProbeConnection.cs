@@ -198,7 +198,7 @@ internal sealed class ProbeConnection : IAsyncDisposable
     private void Take(string text, int socket, List<ProbeEvent> arrivals)
     {
         var frame = ServerFrame.Read(text, socket);
-        _sockets.Record(frame, text, socket);
+        _sockets.Record(frame, socket);
         foreach (var value in frame.Events)
         {
             var repeat = value.Id is { } id && !_seen.Add(id);

@@ -50,12 +50,11 @@ internal sealed class ProbeSockets
     public void NoteDrop(string line) => Drops.Add(line);
 
     /// <summary>Notes what a received frame shows beyond its events.</summary>
-    public void Record(ServerFrame frame, string text, int socket)
+    public void Record(ServerFrame frame, int socket)
     {
         if (frame.IsBatch && FirstBatchWrapper is null)
         {
-            var head = text.Length > 160 ? text[..160] + "…" : text;
-            FirstBatchWrapper = ($"socket {socket}: {head}", frame.WrapperFields);
+            FirstBatchWrapper = ($"socket {socket}: EVENT_BATCH wrapper keys: {string.Join(", ", frame.WrapperKeys)}", frame.WrapperFields);
         }
     }
 

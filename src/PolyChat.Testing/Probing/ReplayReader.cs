@@ -63,7 +63,7 @@ internal static class ReplayReader
                 }
 
                 var read = ServerFrame.Read(frame.Text!, socket.Ordinal);
-                sockets.Record(read, frame.Text!, socket.Ordinal);
+                sockets.Record(read, socket.Ordinal);
                 if (read.IsBatch)
                 {
                     if (answered)

@@ -14,6 +14,9 @@ internal sealed record ServerFrame
     /// <summary>The envelope fields (<c>id</c>, <c>sequence</c>, <c>timestamp</c>) the batch wrapper had, in that order.</summary>
     public IReadOnlyList<string> WrapperFields { get; init; } = [];
 
+    /// <summary>Every top-level key of the batch wrapper, in the frame's order.</summary>
+    public IReadOnlyList<string> WrapperKeys { get; init; } = [];
+
     /// <summary>The inner events of a batch, or the one event of another frame; empty when unreadable.</summary>
     public IReadOnlyList<ProbeEvent> Events { get; init; } = [];
 
@@ -47,6 +50,12 @@ internal sealed record ServerFrame
                 }
             }
 
+            var keys = new List<string>();
+            foreach (var property in root.EnumerateObject())
+            {
+                keys.Add(property.Name);
+            }
+
             var events = new List<ProbeEvent>();
             if (root.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.Object
                 && payload.TryGetProperty("events", out var inner) && inner.ValueKind == JsonValueKind.Array)
@@ -60,7 +69,7 @@ internal sealed record ServerFrame
                 }
             }
 
-            return new ServerFrame { IsBatch = true, WrapperFields = wrapper, Events = events };
+            return new ServerFrame { IsBatch = true, WrapperFields = wrapper, WrapperKeys = keys, Events = events };
         }
         catch (JsonException)
         {

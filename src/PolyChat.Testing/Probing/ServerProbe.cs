@@ -20,7 +20,7 @@ namespace PolyChat.Testing.Probing;
 /// </summary>
 public static class ServerProbe
 {
-    private const string UserText = "Hello, this is an automated protocol check of this chat connection; no answer is needed.";
+    private const string UserText = "Automated protocol check, please ignore.";
 
     /// <summary>Runs the probe.</summary>
     /// <param name="options">Where, with which token, and the time limits.</param>
@@ -376,10 +376,10 @@ public static class ServerProbe
                 while (atOnce < _options.MaxSockets)
                 {
                     var result = await _sockets.ConnectAsync(Highest(), token).ConfigureAwait(false);
-                    if (result.Socket is null && result.Status == 429)
+                    var retried = result.Socket is null && result.Status == 429;
+                    if (retried)
                     {
                         // A slot may be released a moment after its socket closed: one more try before taking the refusal.
-                        Observed.LimitEvidence.Add($"socket {_sockets.SocketsOpened}: {result.DescribeRefusal()}; trying once more");
                         await Task.Delay(TimeSpan.FromMilliseconds(250), _sockets.Time, token).ConfigureAwait(false);
                         result = await _sockets.ConnectAsync(Highest(), token).ConfigureAwait(false);
                     }
@@ -388,13 +388,13 @@ public static class ServerProbe
                     {
                         Observed.LimitRefusal = result.DescribeRefusal();
                         Observed.LimitRefusalStatus = result.Status;
-                        Observed.LimitEvidence.Add($"socket {_sockets.SocketsOpened}: {result.DescribeRefusal()} with {atOnce} open");
+                        Observed.LimitEvidence.Add($"one more socket: {result.DescribeRefusal()}{(retried ? " twice, 250 ms apart," : string.Empty)} with {atOnce} open");
                         break;
                     }
 
                     open.Add(socket);
                     atOnce++;
-                    Observed.LimitEvidence.Add($"socket {socket.Ordinal}: open ({atOnce} at once)");
+                    Observed.LimitEvidence.Add($"one more socket: open ({atOnce} at once)");
                 }
 
                 Observed.SocketsAtOnce = atOnce;
