@@ -16,8 +16,9 @@ internal static partial class CliApp
     /// <param name="stdout">Data: events, verdicts, the demo's conversation.</param>
     /// <param name="stderr">Diagnostics.</param>
     /// <param name="stop">Cancelled on SIGINT or SIGTERM (see <see cref="ShutdownSignals"/>): <c>serve</c> and <c>demo</c> stop and exit 0.</param>
+    /// <param name="interactive">Whether stdin is a terminal a person can answer at (<c>probe</c>'s confirmation).</param>
     /// <returns>The process exit code (<see cref="ExitCodes"/>).</returns>
-    public static int Run(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken stop = default)
+    public static int Run(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken stop = default, bool interactive = false)
     {
         var output = new StreamWriter(stdout) { AutoFlush = true };
         var root = new RootCommand("polychat: conformance and debugging tool for PolyAI chat (Messaging) sessions.");
@@ -76,6 +77,7 @@ internal static partial class CliApp
         root.Subcommands.Add(check);
         root.Subcommands.Add(SchemaCommand(output, stderr));
         AddSimulatorCommands(root, output, stderr);
+        AddProbeCommand(root, stdin, output, stderr, interactive);
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -96,6 +98,9 @@ internal static partial class CliApp
 
     /// <summary>Adds <c>serve</c> and <c>demo</c>, the commands that host the simulator (<c>Simulator/</c>).</summary>
     static partial void AddSimulatorCommands(RootCommand root, TextWriter output, TextWriter stderr);
+
+    /// <summary>Adds <c>probe</c>, which asks a real PolyAI server the protocol's open questions (<c>Probe/</c>).</summary>
+    static partial void AddProbeCommand(RootCommand root, Stream stdin, TextWriter output, TextWriter stderr, bool interactive);
 
     private static Stream? OpenOrNull(string path, TextWriter stderr)
     {

@@ -17,4 +17,10 @@ internal static class ExitCodes
 
     /// <summary><c>schema diff</c> found a breaking change that is not accepted.</summary>
     public const int Breaking = 4;
+
+    /// <summary><c>probe</c> was not confirmed (no <c>--yes</c>, and no "y" at the prompt): nothing was sent.</summary>
+    public const int NotConfirmed = 5;
+
+    /// <summary><c>probe</c> could not get a token or create a session: nothing was sent over a socket.</summary>
+    public const int ProbeFailed = 6;
 }

@@ -9,7 +9,7 @@ namespace PolyChat.Testing;
 /// once, in order, and every message settled. Use the named presets to test one answer at a time, or
 /// <see cref="Random(int)"/> to have each session draw its own mix from a seed.
 /// </summary>
-public sealed record ServerBehavior
+public sealed partial record ServerBehavior
 {
     /// <summary>The documented happy path: one replay batch, an empty batch when nothing is new, contiguous sequences.</summary>
     public static ServerBehavior Default { get; } = new();
@@ -116,6 +116,13 @@ public sealed record ServerBehavior
     /// <summary>Journal a <c>POLY_AGENT_MESSAGE</c> right after <c>SESSION_START</c> that replays with an empty payload (<c>{}</c>).</summary>
     public bool LenientShapesInReplay { get; init; }
 
+    /// <summary>
+    /// The text of the error that answers a client frame over the size limit. The docs give the limit (§5d) but not
+    /// the text; the default is <c>Message too large</c>, the one PolyAI's SDK knows (§6, [SDK]). A profile built from a
+    /// probe report (<see cref="FromProbeReport(string)"/>) sets the text the probed server sent.
+    /// </summary>
+    public string OversizedFrameMessage { get; init; } = "Message too large";
+
     /// <summary>A behaviour where every session draws each open answer at random from <paramref name="seed"/>.</summary>
     /// <param name="seed">The seed; the same seed gives the same answers to the same sessions in the same order.</param>
     /// <returns>The behaviour, named <c>random:&lt;seed&gt;</c>.</returns>
@@ -177,6 +184,7 @@ public sealed record ServerBehavior
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(Name);
+        ArgumentException.ThrowIfNullOrEmpty(OversizedFrameMessage);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxDropsPerSession);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReplayBatchDelay, TimeSpan.Zero, nameof(ReplayBatchDelay));

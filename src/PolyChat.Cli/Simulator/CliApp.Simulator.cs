@@ -19,6 +19,10 @@ internal static partial class CliApp
                           ") or 'random' (each session draws its own, seeded by --faults or 0).",
         };
         profile.AcceptOnlyFromAmong([.. ServerBehavior.Presets.Select(p => p.Name), "random"]);
+        var profileFrom = new Option<string?>("--profile-from")
+        {
+            Description = "Behave as a probed server did: a report written by 'polychat probe' (its .json). Undecided points keep the defaults.",
+        };
         var serve = new Command(
             "serve",
             "Run a local PolyAI-compatible chat server on 127.0.0.1 until Ctrl+C (SIGINT) or SIGTERM, " +
@@ -27,9 +31,17 @@ internal static partial class CliApp
             port,
             faultSeed,
             profile,
+            profileFrom,
         };
+        serve.Validators.Add(result =>
+        {
+            if (result.GetResult(profile) is not null && result.GetResult(profileFrom) is not null)
+            {
+                result.AddError("--profile and --profile-from cannot be used together.");
+            }
+        });
         serve.SetAction((parse, cancellationToken) =>
-            ServeCommand.RunAsync(parse.GetValue(port), parse.GetValue(faultSeed), parse.GetValue(profile), output, cancellationToken));
+            ServeCommand.RunAsync(parse.GetValue(port), parse.GetValue(faultSeed), parse.GetValue(profile), parse.GetValue(profileFrom), output, stderr, cancellationToken));
 
         var seed = new Option<int>("--seed") { Description = "Random seed of the injected faults.", DefaultValueFactory = _ => 42 };
         var noFaults = new Option<bool>("--no-faults") { Description = "Run the conversation without injected faults." };

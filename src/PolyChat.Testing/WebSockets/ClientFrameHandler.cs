@@ -21,8 +21,8 @@ internal sealed class ClientFrameHandler
     public const string NotAllowedPrefix = "Event type not allowed: ";
 
     /// <summary>
-    /// The message for a frame larger than the session's limit. The docs give the 128 KB limit (§5d) but no
-    /// message; this is the one PolyAI's SDK knows (§6, [SDK]).
+    /// The default message for a frame larger than the session's limit (<see cref="ServerBehavior.OversizedFrameMessage"/>).
+    /// The docs give the 128 KB limit (§5d) but no message; this is the one PolyAI's SDK knows (§6, [SDK]).
     /// </summary>
     public const string TooLargeMessage = "Message too large";
 
@@ -100,8 +100,9 @@ internal sealed class ClientFrameHandler
     /// <summary>Reports a frame over the size limit; its content was never read.</summary>
     public void RejectTooLarge(SimulatedSession session, SocketConnection connection)
     {
-        SendError(session, connection, TooLargeMessage, metadata: null);
-        session.Record(new ReceivedClientFrame(connection.Ordinal, string.Empty, null, ClientFrameFlags.Oversized, null, TooLargeMessage, null, _time.GetUtcNow()));
+        var message = session.Behavior.OversizedFrameMessage;
+        SendError(session, connection, message, metadata: null);
+        session.Record(new ReceivedClientFrame(connection.Ordinal, string.Empty, null, ClientFrameFlags.Oversized, null, message, null, _time.GetUtcNow()));
     }
 
     private (Event? Echo, string? Error, ClientFrameFlags Flags) Dispatch(SimulatedSession session, SocketConnection connection, Event inbound, string? clientEventId)
