@@ -28,18 +28,31 @@ public sealed class NeedsPostgresAttribute : Attribute
 {
 }
 
+/// <summary>Marks a test class whose facts (<see cref="StoreFactAttribute"/>) pause and resume processes with Unix signals: skipped on Windows.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class NeedsUnixSignalsAttribute : Attribute
+{
+}
+
 /// <summary>A fact of a test class that may need the PostgreSQL server (<see cref="NeedsPostgresAttribute"/>): skipped when that class does and it is not available.</summary>
 [XunitTestCaseDiscoverer("PolyChat.Storage.Tests.PostgreSql.StoreFactDiscoverer", "PolyChat.Storage.Tests")]
 public sealed class StoreFactAttribute : FactAttribute
 {
 }
 
-/// <summary>Discovers a <see cref="StoreFactAttribute"/> fact, as skipped when its class needs PostgreSQL and there is none.</summary>
+/// <summary>Discovers a <see cref="StoreFactAttribute"/> fact, as skipped when its class needs what this machine does not have.</summary>
 public sealed class StoreFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
 {
     public override IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
     {
-        if (testMethod.TestClass.Class.GetCustomAttributes(typeof(NeedsPostgresAttribute)).Any() && PostgresServer.UnavailableReason is { } reason)
+        var type = testMethod.TestClass.Class;
+        var reason = type.GetCustomAttributes(typeof(NeedsPostgresAttribute)).Any() ? PostgresServer.UnavailableReason : null;
+        if (reason is null && OperatingSystem.IsWindows() && type.GetCustomAttributes(typeof(NeedsUnixSignalsAttribute)).Any())
+        {
+            reason = "The test pauses a process with SIGSTOP, which Windows does not have.";
+        }
+
+        if (reason is not null)
         {
             return [new SkippedTestCase(DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, reason)];
         }

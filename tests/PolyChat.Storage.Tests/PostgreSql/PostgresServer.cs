@@ -153,8 +153,10 @@ public sealed class PostgresServer : IAsyncLifetime
             return Unavailable($"set {EnvironmentVariable} to a PostgreSQL connection string to run them on Windows");
         }
 
-        var binDirectory = Candidates().FirstOrDefault(directory =>
-            File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl")));
+        // A directory on the PATH may only hold links to the binaries (to a version since removed, even): use the
+        // directory the links lead to, where initdb and pg_ctl find the server program.
+        var binDirectory = Candidates().Select(directory => Path.GetDirectoryName(RealPath(Path.Combine(directory, "initdb"))))
+            .FirstOrDefault(directory => directory is not null && File.Exists(Path.Combine(directory, "initdb")) && File.Exists(RealPath(Path.Combine(directory, "pg_ctl"))));
         if (binDirectory is null)
         {
             return Unavailable("no PostgreSQL server binaries (initdb, pg_ctl) were found; install PostgreSQL (apt-get install postgresql) " +
@@ -170,6 +172,18 @@ public sealed class PostgresServer : IAsyncLifetime
         return new Availability(null, binDirectory, null, asServerUser);
 
         static Availability Unavailable(string why) => new($"PostgreSQL is not available: {why}.", null, null, false);
+    }
+
+    private static string RealPath(string path)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
     }
 
     private static IEnumerable<string> Candidates()
