@@ -22,6 +22,11 @@ public static class Program
             return Density.SimulatorProcess.ServeAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)).GetAwaiter().GetResult();
         }
 
+        if (args.Length > 2 && args[0] == "--sessions")
+        {
+            return SessionStoreBenchmarks.SessionsPerSecondAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)).GetAwaiter().GetResult();
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
