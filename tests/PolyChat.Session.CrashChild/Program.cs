@@ -8,12 +8,13 @@ using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Storage;
 using PolyChat.Session.CrashChild;
+using PolyChat.Storage.PostgreSql;
 using PolyChat.Storage.Sqlite;
 
 // Usage: <store> <websocket address> <session id> <access token> <log file> <messages>
-//   store: sqlite:<file> (the parent may add more kinds)
+//   store: sqlite:<file> or postgres:<connection string>
 // Chats through a stored session: once the agent has greeted, sends m1..mN one after another (each once its receipt
-// came), then ends the session once the reply to the last one was handled. Every handled event, acceptance and receipt is a line of the log. Restarted after a
+// came), then ends the session once the reply to each one that got through was handled. Every handled event, acceptance and receipt is a line of the log. Restarted after a
 // kill with the same arguments, it resumes: a send repeated under its id is not sent again, and a message the store
 // knows failed is not retried.
 const int EndedBeforeStart = 3;
@@ -22,16 +23,21 @@ var (storeArgument, address, sessionId, tokenValue, logPath, messageCount) =
 
 using var log = new HandledLog(logPath);
 log.Write("start", Environment.ProcessId);
-ISessionStore store = storeArgument.StartsWith("sqlite:", StringComparison.Ordinal)
-    ? new SqliteSessionStore($"Data Source={storeArgument["sqlite:".Length..]}")
-    : throw new ArgumentException($"Unknown store '{storeArgument}'.");
+ISessionStore store = storeArgument.Split(':', 2) switch
+{
+    ["sqlite", var file] => new SqliteSessionStore($"Data Source={file}"),
+    ["postgres", var connectionString] => new PostgreSqlSessionStore(connectionString),
+    _ => throw new ArgumentException($"Unknown store '{storeArgument}'."),
+};
 
 var stored = await store.ReadAsync(sessionId);
 var settledBefore = stored?.RecentlySettled.Select(s => s.ClientEventId).ToHashSet(StringComparer.Ordinal) ?? [];
 var handledBefore = System.IO.File.ReadLines(logPath).Where(line => line.StartsWith("event\t", StringComparison.Ordinal)).ToList();
 var greetedBefore = handledBefore.Any(line => line.Contains("\tEVENT_TYPE_POLY_AGENT_MESSAGE\t", StringComparison.Ordinal));
-var lastReply = $"You said: message {messageCount}";
-var lastReplyBefore = handledBefore.Any(line => line.EndsWith($":reply:{lastReply}", StringComparison.Ordinal));
+var replied = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(
+    handledBefore.Select(line => line.Split(":reply:You said: ")).Where(parts => parts.Length == 2).Select(parts => KeyValuePair.Create(parts[1], true)));
+var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(
+    stored?.RecentlySettled.Where(s => s.Status == DeliveryStatus.Failed).Select(s => KeyValuePair.Create(s.ClientEventId, true)) ?? []);
 
 PolyChatSession session;
 try
@@ -69,13 +75,6 @@ await using (session)
 
     var greeted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // The end is asked for only once the reply to the last message was handled: the server refuses a reconnect to an
-    // ended session (§5g), so whatever a killed process had not handled by then would be out of reach.
-    var repliedToLast = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-    if (lastReplyBefore)
-    {
-        repliedToLast.TrySetResult();
-    }
 
     if (greetedBefore)
     {
@@ -98,10 +97,19 @@ await using (session)
                 Metadata = new Metadata { Custom = new Dictionary<string, string> { [DeliveryTracker.ClientEventIdKey] = clientEventId } },
             });
             log.Write("accepted", clientEventId);
-            await message.Completion;
+            if (await message.Completion == DeliveryStatus.Failed)
+            {
+                failed[clientEventId] = true;
+            }
         }
 
-        await repliedToLast.Task;
+        // The end is asked for only once the reply to every message that got through was handled: the server refuses a
+        // reconnect to an ended session (§5g), so whatever a killed process had not handled by then would be out of reach.
+        while (!Enumerable.Range(1, messageCount).All(i => failed.ContainsKey($"m{i}") || replied.ContainsKey($"message {i}")))
+        {
+            await Task.Delay(20);
+        }
+
         await session.SendAsync(new UserEndSessionEvent(new UserEndSessionPayload())
         {
             Metadata = new Metadata { Custom = new Dictionary<string, string> { [DeliveryTracker.ClientEventIdKey] = "end" } },
@@ -122,9 +130,9 @@ await using (session)
         if (value is PolyAgentMessageEvent reply)
         {
             greeted.TrySetResult();
-            if (reply.Payload.Text == lastReply)
+            if (reply.Payload.Text is { } text && text.StartsWith("You said: ", StringComparison.Ordinal))
             {
-                repliedToLast.TrySetResult();
+                replied[text["You said: ".Length..]] = true;
             }
         }
     }

@@ -45,7 +45,7 @@ public interface ISessionStore
     /// <exception cref="SessionLeaseException">Another owner has taken the session (<see cref="SessionLeaseFailure.Lost"/>).</exception>
     ValueTask RenewAsync(SessionLease lease, CancellationToken cancellationToken = default);
 
-    /// <summary>Gives the lease up, so another owner may take the session at once; nothing else changes.</summary>
+    /// <summary>Gives the lease up, so another owner may take the session at once; nothing more can be written under it.</summary>
     /// <param name="lease">The lease; a lease lost already is ignored.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the lease is released.</returns>

@@ -113,7 +113,8 @@ public abstract partial class SqlSessionStore : ISessionStore
         await ExecuteAsync(
             connection,
             null,
-            "UPDATE polychat_sessions SET owner = NULL, lease_expires_at = NULL WHERE session_id = @id AND lease_token = @token",
+            // The token moves on too, so nothing more can be written under the released lease.
+            "UPDATE polychat_sessions SET owner = NULL, lease_expires_at = NULL, lease_token = lease_token + 1 WHERE session_id = @id AND lease_token = @token",
             cancellationToken,
             ("@id", lease.SessionId),
             ("@token", lease.Token)).ConfigureAwait(false);
@@ -201,12 +202,13 @@ public abstract partial class SqlSessionStore : ISessionStore
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // The session's row first, as every write takes it first: a concurrent commit waits, then finds no lease to fence.
+        var deleted = await ExecuteAsync(connection, transaction, "DELETE FROM polychat_sessions WHERE session_id = @id", cancellationToken, ("@id", sessionId)).ConfigureAwait(false);
         foreach (var table in (string[])["polychat_recent", "polychat_outbox", "polychat_chunks"])
         {
             await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE session_id = @id", cancellationToken, ("@id", sessionId)).ConfigureAwait(false);
         }
 
-        var deleted = await ExecuteAsync(connection, transaction, "DELETE FROM polychat_sessions WHERE session_id = @id", cancellationToken, ("@id", sessionId)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return deleted > 0;
     }

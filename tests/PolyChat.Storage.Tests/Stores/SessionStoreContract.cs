@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
+using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Storage;
 using PolyChat.Storage.Tests.PostgreSql;
@@ -147,7 +148,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
     {
         var id = NewSessionId();
         var old = (await Store.AcquireAsync(id, "worker-a", Lease)).Lease!.Value;
-        await Store.AddToOutboxAsync(old, Entry("m1", 1));
+        await Store.AddToOutboxAsync(old, Entry("m1"));
         await Store.CommitAsync(old, new SessionCommit { Cursor = 3, Handled = [new("e3", 3)], OpenChunks = [new("r1", "{\"c\":1}")] });
         Clock.Advance(Lease);
         var successor = (await Store.AcquireAsync(id, "worker-b", Lease)).Lease!.Value;
@@ -158,11 +159,11 @@ public abstract class SessionStoreContract : IAsyncLifetime
         {
             ("commit", () => Store.CommitAsync(old, new SessionCommit
             {
-                Cursor = 99, Handled = [new("e99", 99)], Settled = ["m1"], CompletedStreams = ["r1"], OpenChunks = [new("r2", "{}")],
+                Cursor = 99, Handled = [new("e99", 99)], Settled = [new("m1", DeliveryStatus.Sent)], CompletedStreams = ["r1"], OpenChunks = [new("r2", "{}")],
                 Capabilities = new Capabilities { Streaming = true }, AgentJoined = true, EndReason = "late",
             }).AsTask()),
-            ("outbox add", () => Store.AddToOutboxAsync(old, Entry("m2", 2)).AsTask()),
-            ("outbox add over an entry", () => Store.AddToOutboxAsync(old, Entry("m1", 1) with { Frame = "{\"late\":true}", Attempts = 5 }).AsTask()),
+            ("outbox add", () => Store.AddToOutboxAsync(old, Entry("m2")).AsTask()),
+            ("outbox add over an entry", () => Store.AddToOutboxAsync(old, Entry("m1") with { Frame = "{\"late\":true}", Attempts = 5 }).AsTask()),
             ("attempt", () => Store.RecordAttemptAsync(old, "m1", 4).AsTask()),
             ("renew", () => Store.RenewAsync(old).AsTask()),
         };
@@ -212,6 +213,11 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Null(released.Owner);
         Assert.Null(released.LeaseExpiresAt);
         Assert.Equal(2, released.Cursor);
+
+        // Released is given up: a late write under it is refused, and leaves the session unowned.
+        var late = await Assert.ThrowsAsync<SessionLeaseException>(() => Store.CommitAsync(first, new SessionCommit { Cursor = 7 }).AsTask());
+        Assert.Equal(SessionLeaseFailure.Lost, late.Failure);
+        Assert.Null((await Store.ReadAsync(id))!.LeaseExpiresAt);
         var taken = await Store.AcquireAsync(id, "worker-b", Lease);
         Assert.Equal("worker-b", taken.Owner);
         Assert.True(taken.Lease!.Value.Token > first.Token);
@@ -219,15 +225,16 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [StoreFact]
-    public async Task The_outbox_keeps_entries_in_order_counts_attempts_without_going_down_and_drops_settled_ones()
+    public async Task The_outbox_keeps_the_order_of_acceptance_counts_attempts_without_going_down_and_remembers_settled_ids()
     {
         var id = NewSessionId();
         var lease = (await Store.AcquireAsync(id, "worker-a", Lease)).Lease!.Value;
-        var second = Entry("m2", 2);
-        var first = Entry("m1", 1) with { AcceptedAt = Clock.GetUtcNow().AddMinutes(-1) };
-        await Store.AddToOutboxAsync(lease, second);
+        var second = Entry("m2") with { AcceptedAt = Clock.GetUtcNow().AddMinutes(-1) };
+        var first = Entry("m1");
         await Store.AddToOutboxAsync(lease, first);
+        await Store.AddToOutboxAsync(lease, second);
 
+        // The order of acceptance, whatever the timestamps say.
         Assert.Equal([first, second], (await Store.ReadAsync(id))!.Outbox);
 
         await Store.RecordAttemptAsync(lease, "m1", 3);
@@ -236,12 +243,23 @@ public abstract class SessionStoreContract : IAsyncLifetime
         Assert.Equal([first with { Attempts = 3 }, second], (await Store.ReadAsync(id))!.Outbox);
         Assert.Equal(2, Summary(await Store.ListAsync(), id).OutboxSize);
 
-        await Store.CommitAsync(lease, new SessionCommit { Settled = ["m1", "never-added"] });
+        await Store.CommitAsync(lease, new SessionCommit { Settled = [new("m1", DeliveryStatus.Sent), new("never-added", DeliveryStatus.Failed)] });
 
         Assert.Equal([second], (await Store.ReadAsync(id))!.Outbox);
         Assert.Equal(1, Summary(await Store.ListAsync(), id).OutboxSize);
         var resumed = await Store.AcquireAsync(id, "worker-a", Lease);
         Assert.Equal([second], resumed.Outbox);
+
+        // A settled id stays known (so a repeated send is not a second message); one the outbox never held does not.
+        Assert.Equal([new SettledMessage("m1", DeliveryStatus.Sent)], resumed.RecentlySettled);
+
+        // An attempt recorded for a settled entry changes nothing, and re-adding its id (a re-send) makes it pending again.
+        await Store.RecordAttemptAsync(resumed.Lease!.Value, "m1", 4);
+        Assert.Equal([second], (await Store.ReadAsync(id))!.Outbox);
+        await Store.AddToOutboxAsync(resumed.Lease!.Value, first with { Attempts = 0 });
+        var again = (await Store.ReadAsync(id))!;
+        Assert.Equal([second, first with { Attempts = 0 }], again.Outbox);
+        Assert.Empty(again.RecentlySettled);
     }
 
     [StoreFact]
@@ -331,7 +349,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
         var older = NewSessionId();
         var newer = NewSessionId();
         var olderLease = (await Store.AcquireAsync(older, "worker-a", Lease)).Lease!.Value;
-        await Store.AddToOutboxAsync(olderLease, Entry("m1", 1));
+        await Store.AddToOutboxAsync(olderLease, Entry("m1"));
         await Store.CommitAsync(olderLease, new SessionCommit { Cursor = 3, Handled = [new("e3", 3)], OpenChunks = [new("r", "{}")] });
         Clock.Advance(TimeSpan.FromSeconds(1));
         await Store.AcquireAsync(newer, "worker-b", Lease);
@@ -361,7 +379,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
     {
         var id = NewSessionId();
         var lease = (await Store.AcquireAsync(id, "worker-a", Lease)).Lease!.Value;
-        await Store.AddToOutboxAsync(lease, Entry("m1", 1));
+        await Store.AddToOutboxAsync(lease, Entry("m1"));
         await Store.CommitAsync(lease, new SessionCommit { Cursor = 1, Handled = [new("e1", 1)], OpenChunks = [new("r1", "{}")] });
         Clock.Advance(TimeSpan.FromSeconds(1));
         var before = (await Store.ReadAsync(id))!;
@@ -374,7 +392,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
             Capabilities = new Capabilities { Streaming = true },
             AgentJoined = true,
             EndReason = "done",
-            Settled = ["m1"],
+            Settled = [new("m1", DeliveryStatus.Sent)],
             CompletedStreams = ["r1"],
             OpenChunks = [new("r2", "{}")],
             Handled = [new("e9", 9), new(null!, 10)],
@@ -384,7 +402,7 @@ public abstract class SessionStoreContract : IAsyncLifetime
         AssertSameState(before, (await Store.ReadAsync(id))!);
 
         // The store is still usable, and the same changes without the bad event are stored whole.
-        await Store.CommitAsync(lease, new SessionCommit { Cursor = 9, Settled = ["m1"], Handled = [new("e9", 9)] });
+        await Store.CommitAsync(lease, new SessionCommit { Cursor = 9, Settled = [new("m1", DeliveryStatus.Sent)], Handled = [new("e9", 9)] });
         var after = (await Store.ReadAsync(id))!;
         Assert.Equal(9, after.Cursor);
         Assert.Empty(after.Outbox);
@@ -480,8 +498,8 @@ public abstract class SessionStoreContract : IAsyncLifetime
         }
     }
 
-    protected static OutboxEntry Entry(string clientEventId, long position) =>
-        new(clientEventId, position, $"{{\"type\":\"MESSAGE\",\"client_event_id\":\"{clientEventId}\"}}", new DateTimeOffset(2025, 6, 1, 11, 59, 0, 123, TimeSpan.Zero), 0);
+    protected static OutboxEntry Entry(string clientEventId) =>
+        new(clientEventId, $"{{\"type\":\"MESSAGE\",\"client_event_id\":\"{clientEventId}\"}}", new DateTimeOffset(2025, 6, 1, 11, 59, 0, 123, TimeSpan.Zero), 0);
 
     private static StoredSessionSummary Summary(IReadOnlyList<StoredSessionSummary> list, string id) => Assert.Single(list, summary => summary.SessionId == id);
 

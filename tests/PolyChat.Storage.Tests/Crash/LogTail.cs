@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 
-namespace PolyChat.Session.CrashTests;
+namespace PolyChat.Storage.Tests.Crash;
 
 /// <summary>Reads the lines appended to the child's log since the last read; a partly written last line waits for its end.</summary>
 internal sealed class LogTail(string path)

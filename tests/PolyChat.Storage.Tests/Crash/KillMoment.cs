@@ -1,4 +1,4 @@
-namespace PolyChat.Session.CrashTests;
+namespace PolyChat.Storage.Tests.Crash;
 
 /// <summary>When, in a child's life, the parent kills it: the points of the lifecycle, plus any time at all.</summary>
 public enum KillMoment

@@ -1,6 +1,6 @@
 using System;
 
-namespace PolyChat.Session.CrashTests;
+namespace PolyChat.Storage.Tests.Crash;
 
 /// <summary>One line of the child's log (see the child's <c>HandledLog</c>): a kind and its fields.</summary>
 public sealed record HandledLine(string Kind, string[] Fields)

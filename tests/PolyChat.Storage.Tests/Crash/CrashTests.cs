@@ -6,48 +6,45 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using PolyChat.Protocol.Storage;
+using PolyChat.Storage.PostgreSql;
 using PolyChat.Storage.Sqlite;
+using PolyChat.Storage.Tests.PostgreSql;
 using PolyChat.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace PolyChat.Session.CrashTests;
+namespace PolyChat.Storage.Tests.Crash;
 
 /// <summary>
 /// Sessions that survive SIGKILL: a child process chats with the simulator (hosted here) through a stored session and
 /// logs what it handles; it is killed at seeded moments and a new child resumes, until one finishes. Seeds:
 /// <c>POLYCHAT_CRASH_SEEDS=start:count</c> (default 1:10) and <c>POLYCHAT_CRASH_KILLS</c> kills per seed (default 11).
 /// </summary>
-public sealed class CrashTests(ITestOutputHelper output)
+public abstract class CrashTests(ITestOutputHelper output)
 {
-    private const int Messages = 4;
+    private const int Messages = 5;
 
     // RetryDelay 300 ms in the child: attempts at 0, 0.3, 0.6, 1.2 s, failed at 2.1 s; a send's trip adds a little.
     private static readonly TimeSpan Deadline = TimeSpan.FromMilliseconds(2100 + 500);
 
-    [Fact]
-    public async Task SqliteSessionsSurviveSigkillAtEveryPointOfTheirLife()
+    /// <summary>Runs every seed against a store: <paramref name="open"/> gives the child's store argument, the store, and its cleanup.</summary>
+    protected async Task RunCampaignAsync(Func<int, (string Argument, ISessionStore Store, Func<ValueTask> Cleanup)> open)
     {
         var (first, count) = Seeds();
         var kills = new List<(KillMoment Moment, bool Reached, string? InHand)>();
         var failures = new List<string>();
         for (var seed = first; seed < first + count; seed++)
         {
-            var file = Path.Combine(Path.GetTempPath(), $"polychat-crash-{seed}-{Guid.NewGuid():N}.db");
+            var (argument, store, cleanup) = open(seed);
             try
             {
-                var store = new SqliteSessionStore($"Data Source={file}");
-                var run = await RunSeedAsync(seed, $"sqlite:{file}", store);
+                var run = await RunSeedAsync(seed, argument, store);
                 kills.AddRange(run.Kills);
                 failures.AddRange(run.Problems.Select(p => $"seed {seed}: {p}"));
             }
             finally
             {
-                SqliteConnection.ClearAllPools();
-                foreach (var suffix in (string[])["", "-wal", "-shm"])
-                {
-                    File.Delete(file + suffix);
-                }
+                await cleanup();
             }
         }
 
@@ -130,4 +127,36 @@ public sealed class CrashTests(ITestOutputHelper output)
 
     private static int KillsPerSeed() =>
         int.TryParse(Environment.GetEnvironmentVariable("POLYCHAT_CRASH_KILLS"), out var kills) ? kills : 11;
+}
+
+/// <summary>The crash campaign on one SQLite file per seed.</summary>
+public sealed class SqliteCrashTests(ITestOutputHelper output) : CrashTests(output)
+{
+    [Fact]
+    public Task SqliteSessionsSurviveSigkillAtEveryPointOfTheirLife() => RunCampaignAsync(seed =>
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"polychat-crash-{seed}-{Guid.NewGuid():N}.db");
+        return ($"sqlite:{file}", new SqliteSessionStore($"Data Source={file}"), () =>
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in (string[])["", "-wal", "-shm"])
+            {
+                File.Delete(file + suffix);
+            }
+
+            return ValueTask.CompletedTask;
+        });
+    });
+}
+
+/// <summary>The crash campaign on the test run's PostgreSQL server (one database, a session per seed).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlCrashTests(PostgresServer server, ITestOutputHelper output) : CrashTests(output)
+{
+    [PostgresFact]
+    public Task PostgreSqlSessionsSurviveSigkillAtEveryPointOfTheirLife() => RunCampaignAsync(_ =>
+    {
+        var store = new PostgreSqlSessionStore(server.ConnectionString);
+        return ($"postgres:{server.ConnectionString}", store, store.DisposeAsync);
+    });
 }

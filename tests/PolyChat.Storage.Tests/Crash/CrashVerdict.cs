@@ -7,7 +7,7 @@ using PolyChat.Protocol.Storage;
 using PolyChat.Protocol.Streaming;
 using PolyChat.Testing;
 
-namespace PolyChat.Session.CrashTests;
+namespace PolyChat.Storage.Tests.Crash;
 
 /// <summary>
 /// The promises, checked against the simulator's journal and frame record after a crash run: every event

@@ -7,7 +7,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace PolyChat.Session.CrashTests;
+namespace PolyChat.Storage.Tests.Crash;
 
 /// <summary>One run of the child program (<c>dotnet PolyChat.Session.CrashChild.dll …</c>), killable with SIGKILL.</summary>
 internal sealed class CrashChildProcess : IDisposable
