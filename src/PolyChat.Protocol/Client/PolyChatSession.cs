@@ -306,6 +306,10 @@ public sealed partial class PolyChatSession : IAsyncDisposable
             _disposing = true;
         }
 
+        // The process lets go of a stored session; the session itself goes on: what is pending stays in the outbox for
+        // the next process, and a reply still streaming stays open, rather than being settled as failed by this end.
+        _persistence?.Detach();
+
         // The close handshake first: cancelling a pending receive aborts the socket, after which no close can go out.
         if (Volatile.Read(ref _connection)?.Socket is { State: WebSocketState.Open } socket)
         {

@@ -29,6 +29,7 @@ internal sealed class SessionPersistence : IAsyncDisposable
     private readonly ITimer _renewal;
     private int _flushScheduled;
     private bool _released;
+    private volatile bool _detached;
 
     public SessionPersistence(ISessionStore store, StoredSession stored, TimeProvider time, int recentWindow, Action<SessionLeaseException> leaseLost)
     {
@@ -58,6 +59,11 @@ internal sealed class SessionPersistence : IAsyncDisposable
     /// <summary>A message settled: marked in the outbox with the next commit, or by a flush soon after.</summary>
     public void Settled(string clientEventId, DeliveryStatus status)
     {
+        if (_detached)
+        {
+            return;
+        }
+
         _settled.Enqueue(new SettledMessage(clientEventId, status));
         ScheduleFlush();
     }
@@ -65,9 +71,20 @@ internal sealed class SessionPersistence : IAsyncDisposable
     /// <summary>A streamed reply was given up: its stored chunks are removed.</summary>
     public void StreamClosed(string messageId)
     {
+        if (_detached)
+        {
+            return;
+        }
+
         _completedStreams.Enqueue(messageId);
         ScheduleFlush();
     }
+
+    /// <summary>
+    /// The application disposed the session: from now on nothing settles in the store (pending messages stay pending,
+    /// open replies stay open), since the session goes on without this process. What settled before is still written.
+    /// </summary>
+    public void Detach() => _detached = true;
 
     /// <summary>Commits an event the application handled, with everything that settled before it.</summary>
     public ValueTask HandledAsync(Event handled) => CommitAsync(handled);

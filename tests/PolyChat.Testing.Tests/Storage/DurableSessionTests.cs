@@ -226,6 +226,57 @@ public sealed class DurableSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task DisposingLeavesAPendingMessageInTheOutboxForTheNextProcess()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        var (token, sessionId) = await StartedSessionAsync(harness);
+        var server = harness.Simulator.GetSession(sessionId);
+        var connects = 0;
+        var options = ClientSessions.Fast(
+            harness.Simulator.WebSocketAddress,
+            sessionId,
+            token,
+            storage: new StorageOptions { Store = Store, Owner = "worker-1" },
+            webSocketFactory: async (uri, cancellationToken) =>
+            {
+                // The first connection works; every later one fails, as a network that went away.
+                if (Interlocked.Increment(ref connects) > 1)
+                {
+                    throw new System.Net.WebSockets.WebSocketException("The network is gone.");
+                }
+
+                var socket = new System.Net.WebSockets.ClientWebSocket();
+                await socket.ConnectAsync(uri, cancellationToken);
+                return socket;
+            });
+        await using (var first = await PolyChatSession.ConnectAsync(options, harness.Token))
+        {
+            _ = DrainAsync(first, harness.Token);
+
+            // Cut off: the message is accepted (stored) and queued for a connection that does not come back in time.
+            server.DropConnections();
+            while (Volatile.Read(ref connects) < 2)
+            {
+                await Task.Delay(5, harness.Token);
+            }
+
+            var queued = await first.SendAsync(UserMessage("sent by the next process", "handed-over"));
+            Assert.Equal(DeliveryStatus.Sending, queued.Status);
+        }
+
+        // Disposed, not failed in the store: the session goes on without that process.
+        Assert.Equal("handed-over", Assert.Single((await Store.ReadAsync(sessionId))!.Outbox).ClientEventId);
+        Assert.DoesNotContain((await Store.ReadAsync(sessionId))!.RecentlySettled, settled => settled.ClientEventId == "handed-over");
+
+        await using var second = await ConnectAsync(harness, sessionId, token, "worker-1");
+        Assert.True(second.Deliveries.TryGetMessage("handed-over", out var message));
+        _ = DrainAsync(second, harness.Token);
+
+        Assert.Equal(DeliveryStatus.Sent, await message.Completion.WaitAsync(harness.Token));
+        Assert.Single(server.ReceivedFrames, f => f.ClientEventId == "handed-over");
+    }
+
+    [Fact]
     public async Task ASessionWhoseEndWasHandledIsNotResumed()
     {
         await using var harness = await SimulatorHarness.StartAsync();
