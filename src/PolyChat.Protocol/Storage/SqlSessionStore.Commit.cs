@@ -11,13 +11,14 @@ namespace PolyChat.Protocol.Storage;
 public abstract partial class SqlSessionStore
 {
     /// <inheritdoc/>
-    public async ValueTask CommitAsync(SessionLease lease, SessionCommit commit, CancellationToken cancellationToken = default)
+    public ValueTask CommitAsync(SessionLease lease, SessionCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await FenceAsync(connection, transaction, lease, cancellationToken).ConfigureAwait(false);
-        var id = lease.SessionId;
+        return UnderLeaseAsync(lease, (connection, transaction, token) => WriteCommitAsync(connection, transaction, lease.SessionId, commit, token), cancellationToken);
+    }
+
+    private static async ValueTask WriteCommitAsync(DbConnection connection, DbTransaction transaction, string id, SessionCommit commit, CancellationToken cancellationToken)
+    {
         await ExecuteAsync(
             connection,
             transaction,
@@ -109,8 +110,6 @@ public abstract partial class SqlSessionStore
                 ("@id", id),
                 ("@keep", ordinal - Math.Max(commit.RecentWindow, 0))).ConfigureAwait(false);
         }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async ValueTask<long> NextPositionAsync(

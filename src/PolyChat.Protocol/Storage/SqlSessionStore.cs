@@ -98,13 +98,8 @@ public abstract partial class SqlSessionStore : ISessionStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask RenewAsync(SessionLease lease, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await FenceAsync(connection, transaction, lease, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask RenewAsync(SessionLease lease, CancellationToken cancellationToken = default) =>
+        UnderLeaseAsync(lease, static (_, _, _) => ValueTask.CompletedTask, cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask ReleaseAsync(SessionLease lease, CancellationToken cancellationToken = default)
@@ -121,44 +116,36 @@ public abstract partial class SqlSessionStore : ISessionStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask AddToOutboxAsync(SessionLease lease, OutboxEntry entry, CancellationToken cancellationToken = default)
+    public ValueTask AddToOutboxAsync(SessionLease lease, OutboxEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await FenceAsync(connection, transaction, lease, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
+        return UnderLeaseAsync(lease, async (connection, transaction, token) => await ExecuteAsync(
             connection,
             transaction,
             "INSERT INTO polychat_outbox (session_id, client_event_id, ordinal, frame, accepted_at, attempts) " +
             "VALUES (@id, @client, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM polychat_outbox WHERE session_id = @id), @frame, @accepted, @attempts) " +
             "ON CONFLICT (session_id, client_event_id) DO UPDATE SET ordinal = excluded.ordinal, frame = excluded.frame, " +
             "accepted_at = excluded.accepted_at, attempts = excluded.attempts, settled = NULL",
-            cancellationToken,
+            token,
             ("@id", lease.SessionId),
             ("@client", entry.ClientEventId),
             ("@frame", entry.Frame),
             ("@accepted", entry.AcceptedAt.ToUnixTimeMilliseconds()),
-            ("@attempts", (long)entry.Attempts)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            ("@attempts", (long)entry.Attempts)).ConfigureAwait(false), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async ValueTask RecordAttemptAsync(SessionLease lease, string clientEventId, int attempts, CancellationToken cancellationToken = default)
+    public ValueTask RecordAttemptAsync(SessionLease lease, string clientEventId, int attempts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(clientEventId);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await FenceAsync(connection, transaction, lease, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
+        return UnderLeaseAsync(lease, async (connection, transaction, token) => await ExecuteAsync(
             connection,
             transaction,
             "UPDATE polychat_outbox SET attempts = @attempts WHERE session_id = @id AND client_event_id = @client AND attempts < @attempts AND settled IS NULL",
-            cancellationToken,
+            token,
             ("@id", lease.SessionId),
             ("@client", clientEventId),
-            ("@attempts", (long)attempts)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            ("@attempts", (long)attempts)).ConfigureAwait(false), cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -252,6 +239,17 @@ public abstract partial class SqlSessionStore : ISessionStore
         }
 
         return connection;
+    }
+
+    /// <summary>One transaction under a lease: fenced first (<see cref="FenceAsync"/>), then <paramref name="body"/>, then committed.</summary>
+    private async ValueTask UnderLeaseAsync(
+        SessionLease lease, Func<DbConnection, DbTransaction, CancellationToken, ValueTask> body, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await FenceAsync(connection, transaction, lease, cancellationToken).ConfigureAwait(false);
+        await body(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
