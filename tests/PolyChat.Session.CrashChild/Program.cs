@@ -35,7 +35,8 @@ var settledBefore = stored?.RecentlySettled.Select(s => s.ClientEventId).ToHashS
 var handledBefore = System.IO.File.ReadLines(logPath).Where(line => line.StartsWith("event\t", StringComparison.Ordinal)).ToList();
 var greetedBefore = handledBefore.Any(line => line.Contains("\tEVENT_TYPE_POLY_AGENT_MESSAGE\t", StringComparison.Ordinal));
 var replied = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(
-    handledBefore.Select(line => line.Split(":reply:You said: ")).Where(parts => parts.Length == 2).Select(parts => KeyValuePair.Create(parts[1], true)));
+    handledBefore.Select(line => line.Split(":reply:You said: ")).Where(parts => parts.Length == 2).Select(parts => parts[1])
+        .Distinct().Select(text => KeyValuePair.Create(text, true)));
 var failed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(
     stored?.RecentlySettled.Where(s => s.Status == DeliveryStatus.Failed).Select(s => KeyValuePair.Create(s.ClientEventId, true)) ?? []);
 
