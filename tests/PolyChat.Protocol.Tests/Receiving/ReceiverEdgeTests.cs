@@ -74,5 +74,41 @@ public class ReceiverEdgeTests
         Assert.Equal([1, 3, 5], arrived);
     }
 
+    [Fact]
+    public void ABatchWhoseWrapperIsBadButWhoseEventsAreGoodIsInvalidWhole()
+    {
+        // Every inner event reads on its own: the fault is the wrapper's, so no event is taken from the frame.
+        var receiver = NewReceiver();
+        var frame = $$$"""{"timestamp":"not a time","type":"EVENT_TYPE_EVENT_BATCH","payload":{"events":[{{{Message(1)}}},{{{Message(2)}}}]}}""";
+
+        Assert.Equal(FrameOutcome.Invalid, receiver.Receive(frame));
+
+        Assert.Empty(receiver.Drain());
+        Assert.Equal(1, receiver.InvalidFrames);
+        Assert.Equal(0, receiver.InvalidEvents);
+    }
+
+    [Fact]
+    public void ManyEventsWithoutASequenceInOneBatchKeepTheirOrder()
+    {
+        // More than 16, where List.Sort stops being stable: ties are broken by position in the batch.
+        var typing = new string[20];
+        for (var i = 0; i < typing.Length; i++)
+        {
+            typing[i] = Typing("agent_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), 100 + i);
+        }
+
+        var receiver = NewReceiver();
+        receiver.Receive(Batch(typing));
+
+        var expected = new string[typing.Length];
+        for (var i = 0; i < expected.Length; i++)
+        {
+            expected[i] = "typing:agent_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.Equal(string.Join(", ", expected), receiver.Drain().Render());
+    }
+
     private static EventReceiver NewReceiver() => new(new SequencerOptions(), new FakeTimeProvider());
 }
