@@ -65,6 +65,25 @@ internal static class Naming
     public static string AvoidOwnMembers(string name, string owner, HashSet<string> reserved) =>
         reserved.Contains(name) || name == owner ? name + "Value" : name;
 
+    /// <summary>
+    /// The C# type name of a schema definition: its name as written, except a name of lower-case ASCII letters only,
+    /// which C# reserves for keywords (CS8981, and <c>record</c>, <c>file</c>, <c>required</c>, <c>scoped</c> outright):
+    /// that one takes an upper-case first letter (<c>sample</c> → <c>Sample</c>). The wire name is never changed; two
+    /// definitions that end with the same type name are refused as a duplicate type name.
+    /// </summary>
+    public static string TypeName(string definitionName)
+    {
+        foreach (var c in definitionName)
+        {
+            if (c < 'a' || c > 'z')
+            {
+                return definitionName;
+            }
+        }
+
+        return definitionName.Length == 0 ? definitionName : ToUpper(definitionName[0]) + definitionName.Substring(1);
+    }
+
     /// <summary><c>UserMessageEvent</c> → <c>UserMessage</c>: the name of an event's <c>EventType</c> member and Match case.</summary>
     public static string EventCaseName(string eventName) =>
         eventName.EndsWith("Event", StringComparison.Ordinal) && eventName.Length > "Event".Length

@@ -118,11 +118,11 @@ internal sealed class SchemaParser
 
             if (kind == DefinitionKind.Enum)
             {
-                ParseEnum(definition.Name, definition.NamePosition, (JsonObjectNode)definition.Value, DefinitionPath(definition.Name));
+                ParseEnum(Naming.TypeName(definition.Name), definition.NamePosition, (JsonObjectNode)definition.Value, DefinitionPath(definition.Name));
             }
             else if (kind == DefinitionKind.Shape)
             {
-                ParseShape(definition.Name, definition.NamePosition, (JsonObjectNode)definition.Value, DefinitionPath(definition.Name));
+                ParseShape(Naming.TypeName(definition.Name), definition.NamePosition, (JsonObjectNode)definition.Value, DefinitionPath(definition.Name));
             }
         }
 
@@ -131,7 +131,8 @@ internal sealed class SchemaParser
         foreach (var (name, position) in eventNames)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (definitions.Get(name) is JsonObjectNode node && ParseEvent(name, position, node) is { } spec)
+            // A definition already refused (PCP005, PCP016) is not read again as an event.
+            if (_definitionKinds.ContainsKey(name) && definitions.Get(name) is JsonObjectNode node && ParseEvent(name, position, node) is { } spec)
             {
                 if (!wireTypes.Add(spec.WireType))
                 {
@@ -273,13 +274,14 @@ internal sealed class SchemaParser
             }
 
             // A type cannot have a member of its own name (CS0542), and each kind has members of its own.
+            var typeName = Naming.TypeName(definition.Name);
             var clash = kind switch
             {
                 // An event also names a member of the EventType struct.
-                DefinitionKind.Event => Naming.EventMembers.Contains(definition.Name) || Naming.ReservedShapeMembers.Contains(definition.Name)
-                    || Naming.ReservedEnumMembers.Contains(Naming.EventCaseName(definition.Name)),
-                DefinitionKind.Enum => Naming.ReservedEnumMembers.Contains(definition.Name),
-                _ => Naming.ReservedShapeMembers.Contains(definition.Name),
+                DefinitionKind.Event => Naming.EventMembers.Contains(typeName) || Naming.ReservedShapeMembers.Contains(typeName)
+                    || Naming.ReservedEnumMembers.Contains(Naming.EventCaseName(typeName)),
+                DefinitionKind.Enum => Naming.ReservedEnumMembers.Contains(typeName),
+                _ => Naming.ReservedShapeMembers.Contains(typeName),
             };
             if (clash)
             {
@@ -294,7 +296,8 @@ internal sealed class SchemaParser
 
     private EventSpec? ParseEvent(string name, TextPosition position, JsonObjectNode node)
     {
-        ClaimTypeName(name, position);
+        var typeName = Naming.TypeName(name);
+        ClaimTypeName(typeName, position);
         var properties = GetObject(node, "properties");
         var wireType = properties?.Get("type") is JsonObjectNode typeNode ? GetString(typeNode, "const") : null;
         if (wireType is null || wireType.Length == 0)
@@ -336,7 +339,7 @@ internal sealed class SchemaParser
             }
         }
 
-        var baseName = Naming.EventCaseName(name);
+        var baseName = Naming.EventCaseName(typeName);
         string payloadType;
         switch (properties?.Get("payload"))
         {
@@ -348,6 +351,8 @@ internal sealed class SchemaParser
                         $"its payload '$ref': '{reference}' must name an object definition in $defs");
                     return null;
                 }
+
+                payloadType = Naming.TypeName(payloadType);
 
                 break;
             case JsonObjectNode payloadNode:
@@ -365,7 +370,7 @@ internal sealed class SchemaParser
 
         var payloadShape = _shapes.FirstOrDefault(s => s.Name == payloadType);
         var payloadHasRequired = payloadShape?.Properties.Any(p => p.IsRequired) ?? false;
-        return new EventSpec(name, wireType!, direction, transient, payloadType, payloadHasRequired, GetString(node, "description"), DefinitionPath(name));
+        return new EventSpec(typeName, wireType!, direction, transient, payloadType, payloadHasRequired, GetString(node, "description"), DefinitionPath(name));
     }
 
     private void ParseShape(string name, TextPosition position, JsonObjectNode node, string path)
@@ -573,7 +578,7 @@ internal sealed class SchemaParser
         if (reference.StartsWith(DefsPrefix, StringComparison.Ordinal)
             && _definitionKinds.TryGetValue(reference.Substring(DefsPrefix.Length), out var kind))
         {
-            var name = reference.Substring(DefsPrefix.Length);
+            var name = Naming.TypeName(reference.Substring(DefsPrefix.Length));
             switch (kind)
             {
                 case DefinitionKind.Shape:

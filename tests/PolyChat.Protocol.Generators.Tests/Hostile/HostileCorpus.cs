@@ -175,10 +175,19 @@ public static class HostileCorpus
         data.Add("event 1Event", new HostileSchema(EventName: "1Event"), Refused("PCP005", 5, 5));
         data.Add("event Event Name", new HostileSchema(EventName: "Event Name"), Refused("PCP005", 5, 5));
 
-        // Found by the random schemas once compiled at warning level 9999: the generator accepts a lower-case ASCII
-        // definition name and emits a type of that name, which is CS8981 (warning wave 7), an error where warnings are.
-        data.Add("event a", new HostileSchema(EventName: "a"), DoesNotCompile("CS8981"));
-        data.Add("event sample", new HostileSchema(EventName: "sample"), DoesNotCompile("CS8981"));
+        // Lower-case ASCII names are C#'s for keywords (CS8981, warning wave 7; record, file, required and scoped outright):
+        // the type takes an upper-case first letter, the definition name stays as written. Found by the random schemas.
+        data.Add("event a", new HostileSchema(EventName: "a"), Compiles(eventType: "A"));
+        data.Add("event sample", new HostileSchema(EventName: "sample"), Compiles(eventType: "Sample"));
+        data.Add("event record", new HostileSchema(EventName: "record"), Compiles(eventType: "Record"));
+        data.Add("event file", new HostileSchema(EventName: "file"), Compiles(eventType: "File"));
+        data.Add("event required", new HostileSchema(EventName: "required"), Compiles(eventType: "Required"));
+        data.Add("event scoped", new HostileSchema(EventName: "scoped"), Compiles(eventType: "Scoped"));
+        data.Add("event sampleEvent", new HostileSchema(EventName: "sampleEvent"), Compiles(eventType: "sampleEvent"));
+        data.Add("event event", new HostileSchema(EventName: "event"), Refused("PCP005", 5, 5));
+        data.Add("event unknownevent", new HostileSchema(EventName: "unknownevent"), Compiles(eventType: "Unknownevent"));
+        data.Add("event payload", new HostileSchema(EventName: "payload"), Refused("PCP016", 5, 5));
+        data.Add("event tostring", new HostileSchema(EventName: "tostring"), Compiles(eventType: "Tostring"));
 
         // Text that reaches string literals and doc comments.
         data.Add("description */ evil /*", new HostileSchema(Description: "*/ evil /*"), Compiles());
@@ -305,8 +314,6 @@ public static class HostileCorpus
         HostileOutcome.Compiles(eventType, property, second, member, secondMember);
 
     private static HostileOutcome Refused(string id, int line, int column) => HostileOutcome.Refused(id, line, column);
-
-    private static HostileOutcome DoesNotCompile(string compilerId) => HostileOutcome.DoesNotCompile(compilerId);
 }
 
 /// <summary>
@@ -315,7 +322,7 @@ public static class HostileCorpus
 /// <see cref="EventType"/>, the payload record SamplePayload with the schema's properties named <see cref="Property"/>,
 /// <see cref="SecondProperty"/> and Kind, and the open enum SamplePayloadKind with members <see cref="Member"/> and
 /// <see cref="SecondMember"/>. Refused: exactly the diagnostic <see cref="DiagnosticId"/> at <see cref="Line"/>:<see cref="Column"/>
-/// (1-based, in the schema file) and no generated source. DoesNotCompile: a generator bug on record.
+/// (1-based, in the schema file) and no generated source.
 /// </summary>
 public sealed record HostileOutcome(
     string? DiagnosticId,
@@ -334,22 +341,12 @@ public sealed record HostileOutcome(
     public static HostileOutcome Refused(string id, int line, int column) =>
         new(id, line, column, Emits: false, "", "", "", "", "");
 
-    /// <summary>
-    /// A generator bug on record: no PCP diagnostic, and the output fails to compile with exactly this compiler id.
-    /// When the generator is fixed the row fails, and is then restated as Compiles or Refused.
-    /// </summary>
-    public static HostileOutcome DoesNotCompile(string compilerId) =>
-        new(null, 0, 0, Emits: true, "", "", "", "", "") { CompilerId = compilerId };
-
-    /// <summary>The compiler error a <see cref="DoesNotCompile"/> row's output has; null otherwise.</summary>
-    public string? CompilerId { get; init; }
-
     /// <summary>The output still compiles, but the generator reports this warning (an error where warnings are errors).</summary>
     public HostileOutcome Warning(string id, int line, int column) => this with { DiagnosticId = id, Line = line, Column = column };
 
     /// <summary>The diagnostic as the tests print it: <c>PCP006 at 3:14</c>.</summary>
     public string? Diagnostic => DiagnosticId is null ? null : $"{DiagnosticId} at {Line}:{Column}";
 
-    public override string ToString() => CompilerId is not null ? $"does not compile ({CompilerId})" : (Emits ? $"compiles to {EventType}({Property}, {SecondProperty}; {Member}, {SecondMember})" : "refused")
+    public override string ToString() => (Emits ? $"compiles to {EventType}({Property}, {SecondProperty}; {Member}, {SecondMember})" : "refused")
         + (DiagnosticId is null ? "" : $" with {Diagnostic}");
 }

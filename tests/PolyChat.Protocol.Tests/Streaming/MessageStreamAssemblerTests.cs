@@ -517,6 +517,107 @@ public class MessageStreamAssemblerTests
         Assert.Equal("near", message.Text);
     }
 
+    [Fact]
+    public void ANullChunkIsRefused()
+    {
+        var assembler = new MessageStreamAssembler();
+
+        Assert.Throws<ArgumentNullException>(() => assembler.Add(null!, out _));
+    }
+
+    [Fact]
+    public void EveryMessageIdlePastTheTimeoutIsAbandonedByOnePoll()
+    {
+        var time = new FakeTimeProvider();
+        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { IncompleteTimeout = TimeSpan.FromSeconds(30) }, time);
+        assembler.Add(Chunk("a", 1, "A"), out _);
+        assembler.Add(Chunk("b", 1, "B"), out _);
+        assembler.Add(Chunk("c", 1, "C"), out _);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        assembler.Poll();
+
+        Assert.Equal(0, assembler.OpenMessages);
+        Assert.Equal(3, assembler.AbandonedCount);
+        var abandoned = new List<string>();
+        while (assembler.TryTakeAbandoned(out AbandonedMessage report))
+        {
+            Assert.Equal(AbandonReason.Timeout, report.Reason);
+            abandoned.Add(report.Message.MessageId);
+        }
+
+        Assert.Equal(["a", "b", "c"], abandoned.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void OnATiedClockWithNothingClosedTheFirstOpenedMessageIsTheOneAbandoned()
+    {
+        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { MaxOpenMessages = 3 }, new FakeTimeProvider());
+        assembler.Add(Chunk("a", 1, "A"), out _);
+        assembler.Add(Chunk("b", 1, "B"), out _);
+        assembler.Add(Chunk("c", 1, "C"), out _);
+
+        assembler.Add(Chunk("d", 1, "D"), out _);
+
+        Assert.True(assembler.TryTakeAbandoned(out AbandonedMessage abandoned));
+        Assert.Equal("a", abandoned.Message.MessageId);
+        Assert.True(assembler.TryGetOpen("b", out _));
+        Assert.True(assembler.TryGetOpen("c", out _));
+    }
+
+    [Fact]
+    public void TheMessageIdleLongestIsAbandonedEvenWhenItWasOpenedLater()
+    {
+        var time = new FakeTimeProvider();
+        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { MaxOpenMessages = 2 }, time);
+        assembler.Add(Chunk("x", 1, "X"), out _);
+        assembler.Add(Chunk("early", 1, "opened "), out _);
+        assembler.Add(Chunk("x", 2, "!", complete: true), out _);
+        time.Advance(TimeSpan.FromSeconds(1));
+        assembler.Add(Chunk("late", 1, "opened later"), out _);
+        time.Advance(TimeSpan.FromSeconds(1));
+        assembler.Add(Chunk("early", 2, "first, active since"), out _);
+
+        // "late" was opened after "early" but has been idle longer: it is the one to go.
+        assembler.Add(Chunk("new", 1, "N"), out _);
+
+        Assert.True(assembler.TryTakeAbandoned(out AbandonedMessage abandoned));
+        Assert.Equal(AbandonReason.TooManyOpenMessages, abandoned.Reason);
+        Assert.Equal("late", abandoned.Message.MessageId);
+        Assert.True(assembler.TryGetOpen("early", out _));
+    }
+
+    [Fact]
+    public void TheCompletedIdWindowRemembersExactlyItsSize()
+    {
+        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { CompletedIdWindow = 2 });
+        assembler.Add(Chunk("m1", 1, "one", complete: true), out _);
+        assembler.Add(Chunk("m2", 1, "two", complete: true), out _);
+        assembler.Add(Chunk("m3", 1, "three", complete: true), out _);
+
+        // m2 and m3 are remembered; m1 has left the window, so a late copy of it opens a new message.
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m3", 1, "three", complete: true), out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m2", 1, "two", complete: true), out _));
+        Assert.Equal(ChunkResult.Applied, assembler.Add(Chunk("m1", 1, "one"), out _));
+        Assert.True(assembler.TryGetOpen("m1", out _));
+    }
+
+    [Fact]
+    public void TheTextIsBuiltOnceAndOnlyRebuiltWhenItGrows()
+    {
+        var assembler = new MessageStreamAssembler();
+        assembler.Add(Chunk("m1", 1, "Hel"), out StreamingMessage? message);
+        var first = message!.Text;
+        Assert.Same(first, message.Text);
+
+        assembler.Add(Chunk("m1", 2, ""), out _);
+        Assert.Same(first, message.Text);
+
+        assembler.Add(Chunk("m1", 3, "lo"), out _);
+        Assert.Equal("Hello", message.Text);
+        Assert.Equal(3, message.AppliedChunks);
+    }
+
     public static TheoryData<Func<StreamAssemblyOptions>, string> OutOfRangeOptions() => new()
     {
         { () => new StreamAssemblyOptions { MaxOpenMessages = 0 }, nameof(StreamAssemblyOptions.MaxOpenMessages) },

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Streaming;
@@ -94,6 +95,103 @@ public class ZeroBasedStreamTests
         Assert.Equal(ChunkResult.InvalidIndex, assembler.Add(Chunk("m2", -3, "?"), out _));
 
         Assert.Equal(3, assembler.IgnoredChunks);
+    }
+
+    [Fact]
+    public void ALateChunk0IsAppliedOnceAndARepeatOfItIsIgnored()
+    {
+        var assembler = new MessageStreamAssembler();
+        assembler.Add(Chunk("m0", 1, "lo"), out _);
+        Assert.Equal(ChunkResult.Applied, assembler.Add(Chunk("m0", 0, "Hel"), out StreamingMessage? message));
+
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m0", 0, "Hel"), out _));
+
+        Assert.Equal("Hello", message!.Text);
+        Assert.Equal(2, message.AppliedChunks);
+        Assert.Equal(1, assembler.IgnoredChunks);
+    }
+
+    [Fact]
+    public void ALateChunk0ThatCompletesTheMessageClosesIt()
+    {
+        // A two-piece 0-based reply whose pieces swapped places: chunk 1, then chunk 0 with is_complete.
+        var assembler = new MessageStreamAssembler();
+        assembler.Add(Chunk("m0", 1, "lo"), out _);
+
+        Assert.Equal(ChunkResult.Applied, assembler.Add(Chunk("m0", 0, "Hel", complete: true), out StreamingMessage? done));
+
+        Assert.True(done!.IsComplete);
+        Assert.Equal("Hello", done.Text);
+        Assert.Equal(0, assembler.OpenMessages);
+        Assert.False(assembler.TryGetOpen("m0", out _));
+        Assert.Equal(ChunkResult.Ignored, assembler.Add(Chunk("m0", 2, "!"), out _));
+    }
+
+    [Fact]
+    public void ALateChunk0KeepsTheEnvelopeOfTheChunkAppliedBeforeIt()
+    {
+        // The assembled message carries the last applied chunk's timestamp and metadata; chunk 0 is the first piece,
+        // so it does not take that place when it comes late.
+        var assembler = new MessageStreamAssembler();
+        var second = new DateTimeOffset(2026, 5, 20, 9, 15, 42, TimeSpan.Zero);
+        assembler.Add(Chunk("m0", 1, "lo") with { Timestamp = second }, out _);
+        assembler.Add(Chunk("m0", 0, "Hel") with { Timestamp = second.AddSeconds(-1) }, out StreamingMessage? message);
+
+        Assert.Equal(second, message!.ToMessageEvent().Timestamp);
+    }
+
+    [Fact]
+    public void AttachmentsOfALateChunk0GoInFrontOfThoseAlreadyApplied()
+    {
+        var map = new Attachment { Title = "map", ContentUrl = new Uri("https://cdn.example.org/map.png"), ContentType = AttachmentContentType.Image };
+        var card = new Attachment { Title = "card", ContentUrl = new Uri("https://shop.example.org/card"), ContentType = AttachmentContentType.Url };
+        var assembler = new MessageStreamAssembler();
+        assembler.Add(Chunk("m0", 1, "lo", attachments: [card]), out _);
+
+        assembler.Add(Chunk("m0", 0, "Hel", attachments: [map]), out StreamingMessage? message);
+
+        Assert.Equal(["map", "card"], message!.Attachments.Select(a => a.Title));
+    }
+
+    [Fact]
+    public void ALateChunk0WithoutTextAddsItsListsAndLeavesTheTextAsItWas()
+    {
+        var assembler = new MessageStreamAssembler();
+        assembler.Add(Chunk("m0", 1, "lo"), out StreamingMessage? message);
+        var before = message!.Text;
+        var noText = new PolyAgentMessageChunkEvent(new PolyAgentMessageChunkPayload
+        {
+            MessageId = "m0",
+            ChunkIndex = 0,
+            Text = null,
+            ResponseSuggestions = [new ResponseSuggestion { MessageText = "ok" }],
+        });
+
+        Assert.Equal(ChunkResult.Applied, assembler.Add(noText, out _));
+
+        Assert.Same(before, message.Text);
+        Assert.Equal(2, message.TextLength);
+        Assert.Equal(["ok"], message.ResponseSuggestions.Select(s => s.MessageText));
+        Assert.Equal(2, message.AppliedChunks);
+    }
+
+    [Fact]
+    public void ALateChunk0IsHeldToTheTextLimitLikeAnyOther()
+    {
+        var assembler = new MessageStreamAssembler(new StreamAssemblyOptions { MaxTextLength = 5 });
+        assembler.Add(Chunk("fits", 1, "lo"), out _);
+        Assert.Equal(ChunkResult.Applied, assembler.Add(Chunk("fits", 0, "Hel"), out StreamingMessage? fits));
+        Assert.Equal("Hello", fits!.Text);
+
+        assembler.Add(Chunk("long", 1, "abc"), out _);
+        Assert.Equal(ChunkResult.Rejected, assembler.Add(Chunk("long", 0, "def"), out _));
+
+        Assert.True(assembler.TryTakeAbandoned(out AbandonedMessage abandoned));
+        Assert.Equal(AbandonReason.TextTooLong, abandoned.Reason);
+        Assert.Equal("long", abandoned.Message.MessageId);
+        Assert.Equal("abc", abandoned.Message.Text);
+        Assert.False(assembler.TryGetOpen("long", out _));
+        Assert.True(assembler.TryGetOpen("fits", out _));
     }
 
     private static PolyAgentMessageChunkEvent Read(string frame) => Assert.IsType<PolyAgentMessageChunkEvent>(PolyChatJson.Read(frame));
