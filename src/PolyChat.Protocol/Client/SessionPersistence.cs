@@ -125,6 +125,15 @@ internal sealed class SessionPersistence : IAsyncDisposable
             return new SessionCommit { Settled = settled, CompletedStreams = completed, RecentWindow = _recentWindow };
         }
 
+        // An echo settles its message in the commit that handles it, whatever the receipt's own write is doing: the
+        // cursor must never pass an echo while the store still holds its message as pending (a restart would send it
+        // again, and the server would keep a second copy).
+        if (handled.Direction == EventDirection.Both && handled.Id is not null
+            && handled.Metadata?.Custom is { } custom && custom.TryGetValue(DeliveryTracker.ClientEventIdKey, out var clientEventId))
+        {
+            settled.Add(new SettledMessage(clientEventId, DeliveryStatus.Sent));
+        }
+
         var chunks = new List<StreamChunk>(1);
         switch (handled)
         {

@@ -27,9 +27,13 @@ internal static class CrashVerdict
 
         // A child killed after its end request reached the server leaves a session the server no longer lets anyone
         // reconnect to (§5g): what followed its last handled event is out of every client's reach.
+        // The server refuses a reconnect to a session once it has ended (§5g): a child killed after its end request
+        // reached the server, or one that reconnected (a gap repair) just as the end came, cannot get the end's events.
         // The child asks for the end only after handling the reply to its last message, so what can be lost so is the
         // end's own echo, SESSION_END, and a heartbeat echo that slipped in between; anything else still counts.
-        var endedUnderfoot = run.FinalExitCode == 3 && server.ReceivedFrames.Any(f => f.Type == "EVENT_TYPE_USER_END_SESSION");
+        var endedUnderfoot = run.FinalExitCode is 0 or 3
+            && server.ReceivedFrames.Any(f => f.Type == "EVENT_TYPE_USER_END_SESSION")
+            && !events.Any(e => e.Type == "EVENT_TYPE_SESSION_END");
         var lastHandled = events.Select(e => e.Sequence).OfType<long>().DefaultIfEmpty(0).Max();
 
         if (!endedUnderfoot && !events.Any(e => e.Type == "EVENT_TYPE_SESSION_END"))

@@ -277,6 +277,44 @@ public sealed class DurableSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEchoTheApplicationHandledIsSettledInTheStoreEvenWhileItsReceiptWaits()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        var (token, sessionId) = await StartedSessionAsync(harness);
+        await using var session = await ConnectAsync(harness, sessionId, token, "worker-1");
+        await using var events = session.ReadEventsAsync(harness.Token).GetAsyncEnumerator(harness.Token);
+
+        // An application handler that holds the update dispatch on the message's first update: its Sent receipt then
+        // waits behind it, while the receive loop goes on and hands the echo over.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.Deliveries.Updated += (_, update) =>
+        {
+            if (update.Message.ClientEventId == "receipt-held" && update.Kind == DeliveryUpdateKind.Sending)
+            {
+                release.Task.Wait(harness.Token);
+            }
+        };
+        var send = Task.Run(() => session.SendAsync(UserMessage("held receipt", "receipt-held")).AsTask(), harness.Token);
+        await ReadUntilAsync(events, e => e.Metadata?.Custom?.GetValueOrDefault(DeliveryTracker.ClientEventIdKey) == "receipt-held");
+
+        // Asking for the next event commits the echo; its message must no longer be pending in the store, or a process
+        // that died now would send it again on restart.
+        var next = events.MoveNextAsync().AsTask();
+        var stored = (await Store.ReadAsync(sessionId))!;
+        while (stored.Outbox.Any(o => o.ClientEventId == "receipt-held"))
+        {
+            await Task.Delay(5, harness.Token);
+            stored = (await Store.ReadAsync(sessionId))!;
+        }
+
+        Assert.False(release.Task.IsCompleted);
+        Assert.Contains(new SettledMessage("receipt-held", DeliveryStatus.Sent), stored.RecentlySettled);
+        release.SetResult();
+        await send.WaitAsync(harness.Token);
+        Assert.True(await next.WaitAsync(harness.Token));
+    }
+
+    [Fact]
     public async Task ASessionWhoseEndWasHandledIsNotResumed()
     {
         await using var harness = await SimulatorHarness.StartAsync();
