@@ -206,7 +206,7 @@ internal sealed class SessionsCommand
 
             return await body(reader, location).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is DbException or SocketException or TimeoutException or IOException or JsonException or ArgumentException)
+        catch (Exception exception) when (exception is DbException or SocketException or TimeoutException or IOException or JsonException or ArgumentException or InvalidOperationException)
         {
             _stderr.WriteLine(location.Redact($"polychat: cannot read {location.Display}: {exception.Message}"));
             return ExitCodes.StoreUnavailable;
