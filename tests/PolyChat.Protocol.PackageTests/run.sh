@@ -190,11 +190,12 @@ check cli-aot bash -c "
   sessions_store '$artifacts/cli-aot-sessions.db'
   same_as_jit '$artifacts/cli-aot/polychat' sessions --store '$artifacts/cli-aot-sessions.db'
   same_as_jit '$artifacts/cli-aot/polychat' sessions --store 'Data Source=$artifacts/cli-aot-sessions.db' --json
-  '$artifacts/cli-aot/polychat' sessions show aot-session --store '$artifacts/cli-aot-sessions.db' --json | grep -q '"attempts": 2'
+  '$artifacts/cli-aot/polychat' sessions show aot-session --store '$artifacts/cli-aot-sessions.db' --json | grep -q 'attempts.: 2,'
   '$artifacts/cli-aot/polychat' sessions show aot-session --store '$artifacts/cli-aot-sessions.db' | grep -q '^capabilities  *streaming, heartbeat 30s$'
-  same_as_jit '$artifacts/cli-aot/polychat' sessions show no-such-session --store '$artifacts/cli-aot-sessions.db'
+  # Commands that exit non-zero: called in a || list, so set -e lets same_as_jit collect both exit codes.
+  same_as_jit '$artifacts/cli-aot/polychat' sessions show no-such-session --store '$artifacts/cli-aot-sessions.db' || exit 1
   code=0; '$artifacts/cli-aot/polychat' sessions show no-such-session --store '$artifacts/cli-aot-sessions.db' 2>/dev/null || code=\$?; [ \$code -eq 8 ]
-  same_as_jit '$artifacts/cli-aot/polychat' sessions --store '$artifacts/cli-aot-missing.db'
+  same_as_jit '$artifacts/cli-aot/polychat' sessions --store '$artifacts/cli-aot-missing.db' || exit 1
   code=0; '$artifacts/cli-aot/polychat' sessions --store '$artifacts/cli-aot-missing.db' 2>/dev/null || code=\$?; [ \$code -eq 7 ]
   ! test -e '$artifacts/cli-aot-missing.db'
   for signal in INT TERM; do
