@@ -76,6 +76,7 @@ internal static partial class CliApp
         root.Subcommands.Add(replay);
         root.Subcommands.Add(check);
         root.Subcommands.Add(SchemaCommand(output, stderr));
+        root.Subcommands.Add(SessionsCommand(output, stderr));
         AddSimulatorCommands(root, output, stderr);
         AddProbeCommand(root, stdin, output, stderr, interactive);
 

@@ -23,4 +23,10 @@ internal static class ExitCodes
 
     /// <summary><c>probe</c> could not get a token or create a session: nothing was sent over a socket.</summary>
     public const int ProbeFailed = 6;
+
+    /// <summary><c>sessions</c> could not read the store: a missing SQLite file, a database that is not a session store, a server that refused.</summary>
+    public const int StoreUnavailable = 7;
+
+    /// <summary><c>sessions show</c>: the store holds no session with that id.</summary>
+    public const int SessionNotFound = 8;
 }

@@ -53,7 +53,7 @@ public class SessionStoreBenchmarks
     public ValueTask AddToOutbox()
     {
         var position = ++_position;
-        return _store.AddToOutboxAsync(_lease, new OutboxEntry("c-" + position.ToString(CultureInfo.InvariantCulture), position, Frame, DateTimeOffset.UtcNow, 0));
+        return _store.AddToOutboxAsync(_lease, new OutboxEntry("c-" + position.ToString(CultureInfo.InvariantCulture), Frame, DateTimeOffset.UtcNow, 0));
     }
 
     /// <summary>Acquire a new session and commit one handled event, for <paramref name="count"/> sessions: sequentially, then from 8 workers.</summary>

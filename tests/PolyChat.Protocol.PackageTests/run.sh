@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 artifacts="$root/artifacts"
-rm -rf "$artifacts/packages" "$artifacts/consumer-packages" "$artifacts/aot" "$artifacts/cli-aot"
+rm -rf "$artifacts/packages" "$artifacts/consumer-packages" "$artifacts/aot" "$artifacts/cli-aot" "$artifacts"/cli-aot-sessions.db* "$artifacts/cli-aot-missing.db"
 mkdir -p "$artifacts"
 # The one version (Directory.Build.props), as MSBuild resolves it: the package is looked up under it.
 version=$(dotnet msbuild src/PolyChat.Protocol/PolyChat.Protocol.csproj -getProperty:Version -nologo 2>/dev/null | tr -d '[:space:]')
@@ -155,6 +155,27 @@ stops_on() {
   [ "$code" -eq 0 ]
 }
 
+# A SQLite session store with one session (the tables of SqlSessionStore.DefaultSchema), for polychat sessions: written
+# here with Python's sqlite3, so the native tool reads a file no .NET code of this run wrote. Fixed instants in the past.
+sessions_store() {
+  python3 - "$1" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript("""
+PRAGMA journal_mode = WAL;
+CREATE TABLE polychat_sessions (session_id TEXT NOT NULL PRIMARY KEY, handled_cursor BIGINT NOT NULL, capabilities TEXT NULL, agent_joined BIGINT NOT NULL, end_reason TEXT NULL, owner TEXT NULL, lease_token BIGINT NOT NULL, lease_expires_at BIGINT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE TABLE polychat_recent (session_id TEXT NOT NULL, ordinal BIGINT NOT NULL, event_id TEXT NOT NULL, sequence BIGINT NULL, PRIMARY KEY (session_id, ordinal));
+CREATE TABLE polychat_outbox (session_id TEXT NOT NULL, client_event_id TEXT NOT NULL, ordinal BIGINT NOT NULL, frame TEXT NOT NULL, accepted_at BIGINT NOT NULL, attempts BIGINT NOT NULL, settled TEXT NULL, PRIMARY KEY (session_id, client_event_id));
+CREATE TABLE polychat_chunks (session_id TEXT NOT NULL, ordinal BIGINT NOT NULL, message_id TEXT NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (session_id, ordinal));
+INSERT INTO polychat_sessions VALUES ('aot-session', 7, '{"streaming":true,"heartbeat_interval_seconds":30}', 1, NULL, 'worker-1', 3, 1740823230000, 1740823200000, 1740823205000);
+INSERT INTO polychat_recent VALUES ('aot-session', 1, 'e-7', 7);
+INSERT INTO polychat_outbox VALUES ('aot-session', 'aot-c-1', 1, '{}', 1740823200000, 2, NULL);
+INSERT INTO polychat_outbox VALUES ('aot-session', 'aot-c-0', 0, '{}', 1740823100000, 1, 'sent');
+""")
+db.commit()
+PY
+}
+
 # The conventional Native AOT publish, as any .NET user runs it.
 check cli-aot bash -c "
   set -e
@@ -165,6 +186,18 @@ check cli-aot bash -c "
   '$artifacts/cli-aot/polychat' replay '$artifacts/cli-aot/samples/session.jsonl' >/dev/null
   same_as_jit '$artifacts/cli-aot/polychat' replay '$artifacts/cli-aot/samples/session.jsonl'
   same_as_jit '$artifacts/cli-aot/polychat' replay --cursor 5 src/PolyChat.Cli/samples/session.jsonl
+  $(declare -f sessions_store)
+  sessions_store '$artifacts/cli-aot-sessions.db'
+  same_as_jit '$artifacts/cli-aot/polychat' sessions --store '$artifacts/cli-aot-sessions.db'
+  same_as_jit '$artifacts/cli-aot/polychat' sessions --store 'Data Source=$artifacts/cli-aot-sessions.db' --json
+  '$artifacts/cli-aot/polychat' sessions show aot-session --store '$artifacts/cli-aot-sessions.db' --json | grep -q 'attempts.: 2,'
+  '$artifacts/cli-aot/polychat' sessions show aot-session --store '$artifacts/cli-aot-sessions.db' | grep -q '^capabilities  *streaming, heartbeat 30s$'
+  # Commands that exit non-zero: called in a || list, so set -e lets same_as_jit collect both exit codes.
+  same_as_jit '$artifacts/cli-aot/polychat' sessions show no-such-session --store '$artifacts/cli-aot-sessions.db' || exit 1
+  code=0; '$artifacts/cli-aot/polychat' sessions show no-such-session --store '$artifacts/cli-aot-sessions.db' 2>/dev/null || code=\$?; [ \$code -eq 8 ]
+  same_as_jit '$artifacts/cli-aot/polychat' sessions --store '$artifacts/cli-aot-missing.db' || exit 1
+  code=0; '$artifacts/cli-aot/polychat' sessions --store '$artifacts/cli-aot-missing.db' 2>/dev/null || code=\$?; [ \$code -eq 7 ]
+  ! test -e '$artifacts/cli-aot-missing.db'
   for signal in INT TERM; do
     stops_on \$signal 'Press Ctrl+C to stop.' '$artifacts/cli-aot/polychat' serve --port 0
     stops_on \$signal 'simulator on ' '$artifacts/cli-aot/polychat' demo --pace 60000
