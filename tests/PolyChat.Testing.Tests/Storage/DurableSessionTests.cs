@@ -284,17 +284,23 @@ public sealed class DurableSessionTests : IDisposable
         await using var session = await ConnectAsync(harness, sessionId, token, "worker-1");
         await using var events = session.ReadEventsAsync(harness.Token).GetAsyncEnumerator(harness.Token);
 
-        // An application handler that holds the update dispatch on the message's first update: its Sent receipt then
-        // waits behind it, while the receive loop goes on and hands the echo over.
+        // An application handler that holds the update dispatch on another message's first update. Updates are raised
+        // one at a time, so every later one, the Sent receipt of "receipt-held" included, waits behind it, while the
+        // receive loop goes on and hands that message's echo over. (The holder's own thread is the one held: its frame
+        // goes out only when a retry or the release comes, which this test does not need.)
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         session.Deliveries.Updated += (_, update) =>
         {
-            if (update.Message.ClientEventId == "receipt-held" && update.Kind == DeliveryUpdateKind.Sending)
+            if (update.Message.ClientEventId == "holder" && update.Kind == DeliveryUpdateKind.Sending && update.Attempts == 1)
             {
+                holding.TrySetResult();
                 release.Task.Wait(harness.Token);
             }
         };
-        var send = Task.Run(() => session.SendAsync(UserMessage("held receipt", "receipt-held")).AsTask(), harness.Token);
+        var holder = Task.Run(() => session.SendAsync(UserMessage("holds the dispatch", "holder")).AsTask(), harness.Token);
+        await holding.Task.WaitAsync(harness.Token);
+        var held = await session.SendAsync(UserMessage("held receipt", "receipt-held"));
         await ReadUntilAsync(events, e => e.Metadata?.Custom?.GetValueOrDefault(DeliveryTracker.ClientEventIdKey) == "receipt-held");
 
         // Asking for the next event commits the echo; its message must no longer be pending in the store, or a process
@@ -310,7 +316,8 @@ public sealed class DurableSessionTests : IDisposable
         Assert.False(release.Task.IsCompleted);
         Assert.Contains(new SettledMessage("receipt-held", DeliveryStatus.Sent), stored.RecentlySettled);
         release.SetResult();
-        await send.WaitAsync(harness.Token);
+        await holder.WaitAsync(harness.Token);
+        Assert.Equal(DeliveryStatus.Sent, await held.Completion.WaitAsync(harness.Token));
         Assert.True(await next.WaitAsync(harness.Token));
     }
 
