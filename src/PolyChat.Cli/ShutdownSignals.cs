@@ -45,6 +45,21 @@ internal sealed class ShutdownSignals : IDisposable
         }
 
         context.Cancel = true;
-        _stop.Cancel();
+
+        // Not on this thread: the runtime raises signals one after another on it, so callbacks that ran here (the
+        // command's stop, inline) would hold back a second signal until the stop was over, or for good if it hung.
+        ThreadPool.UnsafeQueueUserWorkItem(static stop => CancelUnlessDisposed(stop), _stop, preferLocal: false);
+    }
+
+    private static void CancelUnlessDisposed(CancellationTokenSource stop)
+    {
+        try
+        {
+            stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The command had already ended and disposed the signals: there is nothing left to stop.
+        }
     }
 }
