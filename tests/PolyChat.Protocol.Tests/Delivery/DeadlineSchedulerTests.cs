@@ -135,4 +135,60 @@ public class DeadlineSchedulerTests
         Assert.Empty(_wakeUps);
         Assert.Equal(0, _clock.Alive);
     }
+
+    [Fact]
+    public void AnApplyWithTheWishUnchangedLeavesTheTimerAlone()
+    {
+        // Apply is called after every change of the owner's state; re-arming each time would be timer work for nothing.
+        var clock = new ManualTimeProvider();
+        using var scheduler = new DeadlineScheduler(clock, () => { });
+        scheduler.Request(TimeSpan.FromSeconds(5));
+        scheduler.Apply();
+        Assert.Equal(1, clock.Timer.Changes);
+
+        scheduler.Apply();
+        scheduler.Request(TimeSpan.FromSeconds(8));
+        scheduler.Apply();
+        scheduler.Reset(TimeSpan.FromSeconds(5));
+        scheduler.Apply();
+
+        Assert.Equal(1, clock.Timer.Changes);
+        Assert.Equal(TimeSpan.FromSeconds(5), clock.Timer.DueTime);
+    }
+
+    [Fact]
+    public void AfterDisposeTheTimerIsNeitherChangedNorDisposedAgain()
+    {
+        var clock = new ManualTimeProvider();
+        var wakeUps = 0;
+        var scheduler = new DeadlineScheduler(clock, () => wakeUps++);
+        scheduler.Request(TimeSpan.FromSeconds(5));
+        scheduler.Apply();
+
+        scheduler.Dispose();
+        scheduler.Dispose();
+        scheduler.Request(TimeSpan.FromSeconds(1));
+        scheduler.Apply();
+
+        Assert.Equal(1, clock.Timer.Disposals);
+        Assert.Equal(1, clock.Timer.Changes);
+        Assert.Equal(0, wakeUps);
+    }
+
+    [Fact]
+    public void ACallbackThatStartsAfterDisposeDoesNotWakeTheOwner()
+    {
+        // A system timer's callback may already be queued when Dispose runs: it must find the scheduler disposed.
+        var clock = new ManualTimeProvider();
+        var wakeUps = 0;
+        var scheduler = new DeadlineScheduler(clock, () => wakeUps++);
+        scheduler.Request(TimeSpan.FromSeconds(5));
+        scheduler.Apply();
+        clock.Pass(TimeSpan.FromSeconds(5));
+
+        scheduler.Dispose();
+        clock.Timer.Fire();
+
+        Assert.Equal(0, wakeUps);
+    }
 }

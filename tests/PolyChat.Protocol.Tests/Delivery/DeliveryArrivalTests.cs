@@ -40,6 +40,24 @@ public class DeliveryArrivalTests
     }
 
     [Fact]
+    public async Task AnEchoArrivingAheadOfItsTurnIsReportedAndDisarmsTheTimerAtOnce()
+    {
+        var clock = new CountingTimeProvider(_clock);
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), clock);
+        var log = new UpdateLog(tracker);
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        Assert.Equal(1, clock.Armed);
+
+        tracker.OnEchoArrived(Echo(message.Event, "srv-1", 7));
+
+        // Nothing else is pending: no wake-up is left for the old deadline, and the Sent update is not left queued.
+        Assert.Equal(0, clock.Armed);
+        Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent], log.KindsFor(message));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, clock.Fired);
+    }
+
+    [Fact]
     public async Task WhenACopyArrivesFirstTheCopyFirstInOrderIsShownAndTheOtherIsTheExtraCopy()
     {
         using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
@@ -90,8 +108,9 @@ public class DeliveryArrivalTests
 
         _clock.Advance(TimeSpan.FromSeconds(5));
         tracker.OnDisconnected();
-        release.SetResult();
-        await Task.Delay(50);
+
+        // Released with no synchronization context, so the held send and b's turn after it finish inline, here.
+        PostRecordingContext.RunWithoutContext(release.SetResult);
         await tracker.OnReconnectedAsync();
 
         Assert.Equal(2, calls[a.ClientEventId]);

@@ -129,6 +129,23 @@ public class DeliveryConnectionTests
     }
 
     [Fact]
+    public async Task AMessageQueuedWhileDisconnectedAndSentOnReconnectIsRetriedFiveSecondsAfterAcceptance()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
+        tracker.OnDisconnected();
+        var message = await tracker.SendAsync(UserMessage("queued"));
+
+        // Connected at 1 s: the first attempt; the 5 s instant still lies ahead, counted from acceptance.
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await tracker.OnReconnectedAsync());
+        _clock.Advance(TimeSpan.FromSeconds(4) - TimeSpan.FromMilliseconds(1));
+        Assert.Single(_transport.Sent);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(2, _transport.Sent.Count);
+        Assert.Equal(2, message.Attempts);
+    }
+
+    [Fact]
     public async Task AMessageQueuedWhileDisconnectedCountsItsDeadlineFromAcceptance()
     {
         using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
@@ -212,11 +229,14 @@ public class DeliveryConnectionTests
         Assert.Equal(DeliveryStatus.Failed, await b.Completion);
         Assert.Equal(0, tracker.PendingCount);
 
-        // Nothing is retried afterwards, and a send after the end fails at once without reaching the transport.
+        // Nothing is retried afterwards, and a send after the end fails at once without reaching the transport, for
+        // the end's reason even once the connection has closed too.
         _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, tracker.OnClosed("Closed with 1000 (normal closure)."));
         var late = await tracker.SendAsync(UserMessage("anyone there?"));
         Assert.Equal(DeliveryStatus.Failed, late.Status);
         Assert.Equal(DeliveryFailure.SessionEnded, late.Failure);
+        Assert.Equal(b.FailureReason, late.FailureReason);
         Assert.Equal(0, late.Attempts);
         Assert.Equal(2, _transport.Sent.Count);
         Assert.Equal(0, await tracker.OnReconnectedAsync());
@@ -243,6 +263,7 @@ public class DeliveryConnectionTests
         Assert.Equal(0, tracker.OnClosed("again"));
         var late = await tracker.SendAsync(UserMessage("c"));
         Assert.Equal(DeliveryFailure.ConnectionClosed, late.Failure);
+        Assert.Equal("Closed with 1000 (normal closure).", late.FailureReason);
         Assert.Equal([DeliveryUpdateKind.Failed], log.KindsFor(late));
         Assert.Equal(2, _transport.Sent.Count);
     }
@@ -294,16 +315,19 @@ public class DeliveryConnectionTests
     public async Task DisposeFailsPendingMessagesCancelsTheTransportAndRefusesNewSends()
     {
         var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
+        var log = new UpdateLog(tracker);
         var message = await tracker.SendAsync(UserMessage("hi"));
         var token = _transport.LastToken;
         Assert.False(token.IsCancellationRequested);
 
         tracker.Dispose();
+        Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Failed], log.KindsFor(message));
         tracker.Dispose();
 
         Assert.True(token.IsCancellationRequested);
         Assert.Equal(DeliveryStatus.Failed, message.Status);
         Assert.Equal(DeliveryFailure.Disposed, message.Failure);
+        Assert.Equal("The delivery tracker was disposed before the server echoed the message.", message.FailureReason);
         Assert.Throws<ObjectDisposedException>(() => tracker.SendAsync(UserMessage("late")));
         Assert.Equal(EchoMatch.None, tracker.OnEventReceived(Echo(message.Event, "srv-1", 1)));
         Assert.Equal(0, tracker.OnClosed("closed"));
@@ -311,6 +335,18 @@ public class DeliveryConnectionTests
         tracker.OnDisconnected();
         _clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Single(_transport.Sent);
+    }
+
+    [Fact]
+    public async Task ASessionEndWithoutAReasonSaysSo()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
+        var message = await tracker.SendAsync(UserMessage("hi"));
+
+        tracker.OnEventReceived(new SessionEndEvent(new SessionEndPayload()) { Id = "end-1", Sequence = 9 });
+
+        Assert.Equal(DeliveryFailure.SessionEnded, message.Failure);
+        Assert.Equal("The session ended (no reason given) before the server echoed the message.", message.FailureReason);
     }
 
     private static string Text(Event sent) => ((UserMessageEvent)sent).Payload.Text;

@@ -124,6 +124,23 @@ public class DeliveryResourceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TheEndDisarmsTheTimerAtOnce()
+    {
+        var fake = new FakeTimeProvider();
+        var clock = new CountingTimeProvider(fake);
+        using var tracker = new DeliveryTracker(Discard, new DeliveryOptions(), clock);
+        await tracker.SendAsync(UserMessage("a"));
+        await tracker.SendAsync(UserMessage("b"));
+        Assert.Equal(1, clock.Armed);
+
+        Assert.Equal(2, tracker.OnClosed("Closed with 1000 (normal closure)."));
+
+        Assert.Equal(0, clock.Armed);
+        fake.Pass(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, clock.Fired);
+    }
+
+    [Fact]
     public void SettledMessagesAreReleasedOnceTheWindowMovesOn()
     {
         var clock = new FakeTimeProvider();

@@ -116,6 +116,69 @@ public sealed class DeliveryRestoreTests
         Assert.Equal(1, tracker.PendingCount);
     }
 
+    [Fact]
+    public async Task AMessageSentOnceBeforeTheStopIsNotOwedAnAttemptBeforeItsNextInstant()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
+        tracker.OnDisconnected();
+        var message = tracker.Restore(Stored("once"), TimeSpan.FromSeconds(2), attempts: 1);
+
+        // Its 5 s instant is 3 s away: a connection before then sends nothing; the instant itself sends the retry.
+        _clock.Pass(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await tracker.OnReconnectedAsync());
+        Assert.Empty(_transport.Sent);
+        _clock.Pass(TimeSpan.FromSeconds(1.9));
+        Assert.Empty(_transport.Sent);
+        _clock.Pass(TimeSpan.FromSeconds(0.2));
+        Assert.Equal("once", IdOf(Assert.Single(_transport.Sent)));
+        Assert.Equal(2, message.Attempts);
+    }
+
+    [Fact]
+    public async Task AMessageRestoredExactlyAtItsDeadlineFailsWithTheFirstReplay()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
+        tracker.OnDisconnected();
+        var message = tracker.Restore(Stored("due"), TimeSpan.FromSeconds(35), attempts: 4);
+
+        Assert.Equal(0, await tracker.OnReconnectedAsync());
+
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(DeliveryFailure.RetriesExhausted, message.Failure);
+    }
+
+    [Fact]
+    public async Task AReconnectWithNothingRestoredLeavesDeadlinesToTheTimer()
+    {
+        // The timer wakes late (a starved thread pool): the reconnect in between does not fail the message itself;
+        // only a restore's held deadlines are the reconnect's to release.
+        var clock = new ManualTimeProvider();
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), clock);
+        var log = new UpdateLog(tracker);
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        tracker.OnDisconnected();
+        clock.Pass(TimeSpan.FromSeconds(40));
+
+        Assert.Equal(0, await tracker.OnReconnectedAsync());
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+        Assert.Equal([DeliveryUpdateKind.Sending], log.KindsFor(message));
+
+        clock.Timer.Fire();
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(DeliveryFailure.RetriesExhausted, message.Failure);
+    }
+
+    [Fact]
+    public void ADisposedTrackerRestoresNothing()
+    {
+        var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
+        tracker.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => tracker.Restore(Stored("late"), TimeSpan.Zero, attempts: 1));
+        Assert.Equal(0, tracker.PendingCount);
+        Assert.False(tracker.TryGetMessage("late", out _));
+    }
+
     private static Event Stored(string clientEventId, params (string Key, string Value)[] more)
     {
         var custom = new Dictionary<string, string> { [DeliveryTracker.ClientEventIdKey] = clientEventId };

@@ -82,6 +82,56 @@ public class DeliveryRetryTests
     }
 
     [Fact]
+    public async Task AClockThatLandsExactlyOnALaterInstantGivesOneRetryNotTwo()
+    {
+        // The jump ends on the 10 s instant itself: that instant has come too, so the next is 20 s.
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
+        var message = await tracker.SendAsync(UserMessage("hi"));
+
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, _transport.Sent.Count);
+        _clock.Advance(TimeSpan.FromSeconds(10) - Ms);
+        Assert.Equal(2, _transport.Sent.Count);
+        _clock.Advance(Ms);
+
+        Assert.Equal(3, _transport.Sent.Count);
+        Assert.Equal(3, message.Attempts);
+    }
+
+    [Fact]
+    public async Task AMessageAcceptedLateInTheSessionCountsItsInstantsFromItsOwnAcceptance()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var message = await tracker.SendAsync(UserMessage("hi"));
+
+        // 65, 70 and 80 s: 5, 10 and 20 s after acceptance; failed at 95 s.
+        _clock.Pass(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, _transport.Sent.Count);
+        _clock.Pass(TimeSpan.FromSeconds(5));
+        Assert.Equal(3, _transport.Sent.Count);
+        _clock.Pass(TimeSpan.FromSeconds(10));
+        Assert.Equal(4, _transport.Sent.Count);
+        _clock.Pass(TimeSpan.FromSeconds(15) - Ms);
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+        _clock.Pass(Ms);
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+    }
+
+    [Fact]
+    public async Task EachRetryIsReportedAsItGoesOut()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);
+        var log = new UpdateLog(tracker);
+        var message = await tracker.SendAsync(UserMessage("hi"));
+
+        _clock.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sending], log.KindsFor(message));
+        Assert.Equal([1, 2], log.All.Select(update => update.Attempts));
+    }
+
+    [Fact]
     public async Task AClockThatJumpsPastTheDeadlineFailsTheMessageWithoutSendingAgain()
     {
         using var tracker = new DeliveryTracker(_transport.SendAsync, Options(), _clock);

@@ -95,6 +95,12 @@ internal sealed class RecordingTransport
     /// <summary>The token of the latest call.</summary>
     public CancellationToken LastToken { get; private set; }
 
+    /// <summary>When set, the next call records its event and returns a task still running (<see cref="Held"/>).</summary>
+    public bool HoldNext { get; set; }
+
+    /// <summary>The task of the latest held call: complete it (or fault it) to finish that call.</summary>
+    public TaskCompletionSource Held { get; private set; } = new();
+
     public IReadOnlyList<Event> Sent
     {
         get
@@ -122,6 +128,14 @@ internal sealed class RecordingTransport
         lock (_gate)
         {
             _sent.Add(clientEvent);
+        }
+
+        if (HoldNext)
+        {
+            // Continuations run inline when the test completes it, as a socket's write finishing on its own thread.
+            HoldNext = false;
+            Held = new TaskCompletionSource();
+            return new ValueTask(Held.Task);
         }
 
         return ValueTask.CompletedTask;

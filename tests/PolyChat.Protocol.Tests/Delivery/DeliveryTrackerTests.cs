@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
@@ -65,6 +66,27 @@ public class DeliveryTrackerTests
     }
 
     [Fact]
+    public async Task TheIdOnlyMetadataOfAnEventWithoutMetadataReadsAsAOnePairDictionary()
+    {
+        var message = await _tracker.SendAsync(UserMessage("hi"));
+        var custom = message.Event.Metadata!.Custom!;
+
+        Assert.Single(custom);
+        Assert.Equal([DeliveryTracker.ClientEventIdKey], custom.Keys);
+        Assert.Equal([message.ClientEventId], custom.Values);
+        Assert.Equal(
+            [new KeyValuePair<string, string>(DeliveryTracker.ClientEventIdKey, message.ClientEventId)],
+            ((System.Collections.IEnumerable)custom).Cast<KeyValuePair<string, string>>());
+        Assert.True(custom.ContainsKey(DeliveryTracker.ClientEventIdKey));
+        Assert.False(custom.ContainsKey("Client_Event_Id"));
+        Assert.False(custom.TryGetValue("locale", out var missing));
+        Assert.Null(missing);
+        var error = Assert.Throws<KeyNotFoundException>(() => custom["locale"]);
+        Assert.Contains("'locale'", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>("key", () => custom.TryGetValue(null!, out _));
+    }
+
+    [Fact]
     public async Task EnvelopeFieldsLeftOnTheCallersEventAreDropped()
     {
         var stale = UserMessage("again") with { Id = "old", Sequence = 4, Timestamp = DateTimeOffset.UnixEpoch };
@@ -112,7 +134,8 @@ public class DeliveryTrackerTests
         var system = SystemMessage(SystemMessageLevel.Info, "hello", clientEventId: null);
         var unknown = new UnknownEvent("EVENT_TYPE_FROM_THE_FUTURE", null);
 
-        Assert.Throws<ArgumentException>("clientEvent", () => _tracker.SendAsync(system));
+        var error = Assert.Throws<ArgumentException>("clientEvent", () => _tracker.SendAsync(system));
+        Assert.StartsWith("EVENT_TYPE_SYSTEM_MESSAGE is sent only by the server", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>("clientEvent", () => _tracker.SendAsync(unknown));
         Assert.Empty(_transport.Sent);
         Assert.Equal(0, _tracker.PendingCount);
@@ -136,6 +159,7 @@ public class DeliveryTrackerTests
         Assert.Throws<ArgumentNullException>("serverEvent", () => _tracker.OnEventReceived(null!));
         Assert.Throws<ArgumentNullException>("reason", () => _tracker.OnClosed(null!));
         Assert.Throws<ArgumentNullException>("transport", () => new DeliveryTracker(null!));
+        Assert.Throws<ArgumentNullException>("clientEventId", () => _tracker.TryGetMessage(null!, out _));
     }
 
     [Fact]
@@ -162,8 +186,10 @@ public class DeliveryTrackerTests
         var pending = await _tracker.SendAsync(UserMessage("hi"));
         var empty = UserMessage("x", new Dictionary<string, string> { [DeliveryTracker.ClientEventIdKey] = "" });
 
-        Assert.Throws<ArgumentException>("clientEvent", () => _tracker.SendAsync(pending.Event));
-        Assert.Throws<ArgumentException>("clientEvent", () => _tracker.SendAsync(empty));
+        var taken = Assert.Throws<ArgumentException>("clientEvent", () => _tracker.SendAsync(pending.Event));
+        Assert.Contains($"'{pending.ClientEventId}' belongs to a message still pending", taken.Message, StringComparison.Ordinal);
+        var blank = Assert.Throws<ArgumentException>("clientEvent", () => _tracker.SendAsync(empty));
+        Assert.StartsWith("metadata.custom.client_event_id is empty", blank.Message, StringComparison.Ordinal);
         Assert.Single(_transport.Sent);
         Assert.Equal(1, _tracker.PendingCount);
     }
@@ -331,6 +357,21 @@ public class DeliveryTrackerTests
         Assert.Equal(DeliveryStatus.Sent, message.Status);
         Assert.Equal(EchoMatch.Sent, _tracker.OnEventReceived(Echo(second.Event, "srv-2", 2)));
         Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent, DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent], seen);
+    }
+
+    [Fact]
+    public async Task AnUnsubscribedHandlerHearsNothingMore()
+    {
+        var heard = 0;
+        void Handler(object? sender, DeliveryUpdate update) => heard++;
+        _tracker.Updated += Handler;
+        await _tracker.SendAsync(UserMessage("one"));
+        Assert.Equal(1, heard);
+
+        _tracker.Updated -= Handler;
+        await _tracker.SendAsync(UserMessage("two"));
+
+        Assert.Equal(1, heard);
     }
 
     [Fact]

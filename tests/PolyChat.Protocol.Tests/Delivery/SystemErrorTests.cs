@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 using PolyChat.Protocol.Delivery;
+using PolyChat.Protocol.Events;
 using Xunit;
 using static PolyChat.Protocol.Tests.DeliveryTestKit;
 
@@ -94,6 +95,32 @@ public class SystemErrorTests
         Assert.Equal(4, _transport.Sent.Count);
     }
 
+    [Fact]
+    public async Task ATransientErrorAfterTheLastAttemptLeavesOnlyTheDeadlineToWakeFor()
+    {
+        // Nothing is left to send, so the error must not bring a wake-up forward: the next is the 35 s deadline.
+        var clock = new CountingTimeProvider(_clock);
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), clock);
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        for (var i = 0; i < 3; i++)
+        {
+            tracker.OnEventReceived(ErrorFrame(SystemErrors.HighLoad, message.ClientEventId, $"sys-{i}", 10 + i));
+            _clock.Advance(TimeSpan.FromSeconds(3));
+        }
+
+        Assert.Equal(4, _transport.Sent.Count);
+        Assert.Equal(3, clock.Fired);
+        Assert.Equal(EchoMatch.RetryScheduled, tracker.OnEventReceived(ErrorFrame(SystemErrors.HighLoad, message.ClientEventId, "sys-3", 13)));
+
+        _clock.Pass(TimeSpan.FromSeconds(35 - 9) - Tick);
+        Assert.Equal(3, clock.Fired);
+        Assert.Equal(DeliveryStatus.Sending, message.Status);
+        _clock.Advance(Tick);
+        Assert.Equal(4, clock.Fired);
+        Assert.Equal(DeliveryStatus.Failed, message.Status);
+        Assert.Equal(4, _transport.Sent.Count);
+    }
+
     [Theory]
     [InlineData("Unknown event type or invalid message format")]
     [InlineData("Event type not allowed: EVENT_TYPE_POLY_AGENT_MESSAGE")]
@@ -108,6 +135,7 @@ public class SystemErrorTests
         Assert.Equal(DeliveryStatus.Failed, message.Status);
         Assert.Equal(DeliveryFailure.ServerError, message.Failure);
         Assert.Equal(text, message.FailureReason);
+        Assert.Equal(text, message.LastServerError);
         _clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Single(_transport.Sent);
     }
@@ -130,6 +158,7 @@ public class SystemErrorTests
         Assert.Equal(DeliveryStatus.Failed, message.Status);
         Assert.Equal(DeliveryFailure.Lost, message.Failure);
         Assert.Contains("lost", message.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(SystemErrors.ForwardFailed, message.LastServerError);
         Assert.NotNull(message.Echo);
         Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Sent, DeliveryUpdateKind.Lost], log.KindsFor(message));
 
@@ -153,15 +182,75 @@ public class SystemErrorTests
         tracker.OnEventReceived(EchoFrame(first.Event, "0190a3f1-3333-7000-8000-000000000001", 2));
         tracker.OnEventReceived(EchoFrame(second.Event, "0190a3f1-3333-7000-8000-000000000002", 3));
 
+        var log = new UpdateLog(tracker);
+
         Assert.Equal(EchoMatch.Lost, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, clientEventId: null, "sys-1", 4), out var matched));
 
         Assert.Same(second, matched);
+        Assert.Equal([DeliveryUpdateKind.Lost], log.KindsFor(second));
         Assert.Equal(DeliveryStatus.Failed, second.Status);
         Assert.Equal(DeliveryStatus.Sent, first.Status);
 
         // The rule names one message once: a second untied report does not reach back to the earlier one.
         Assert.Equal(EchoMatch.None, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, clientEventId: null, "sys-2", 5)));
         Assert.Equal(DeliveryStatus.Sent, first.Status);
+    }
+
+    [Fact]
+    public async Task AForwardFailureNamingAnEarlierMessageLeavesTheMostRecentOneToTheRule()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
+        var first = await tracker.SendAsync(UserMessage("first"));
+        var second = await tracker.SendAsync(UserMessage("second"));
+        tracker.OnEventReceived(EchoFrame(first.Event, "0190a3f1-4444-7000-8000-000000000001", 2));
+        tracker.OnEventReceived(EchoFrame(second.Event, "0190a3f1-4444-7000-8000-000000000002", 3));
+
+        Assert.Equal(EchoMatch.Lost, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, first.ClientEventId, "sys-1", 4)));
+        Assert.Equal(EchoMatch.Lost, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, clientEventId: null, "sys-2", 5), out var matched));
+
+        Assert.Same(second, matched);
+        Assert.Equal(DeliveryFailure.Lost, second.Failure);
+    }
+
+    [Fact]
+    public async Task OnlyUserMessagesAreTheRulesMessageAndOtherSettlementsLeaveItInPlace()
+    {
+        // The rule names the most recently *sent user message*: a heartbeat echoed since, or a user message that
+        // failed since, is not it.
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
+        var said = await tracker.SendAsync(UserMessage("said"));
+        tracker.OnEventReceived(EchoFrame(said.Event, "0190a3f1-5555-7000-8000-000000000001", 2));
+        var heartbeat = await tracker.SendAsync(new HeartbeatEvent(new HeartbeatPayload()));
+        tracker.OnEventReceived(Echo(heartbeat.Event, "0190a3f1-5555-7000-8000-000000000002", 3));
+        var refused = await tracker.SendAsync(UserMessage("refused"));
+        tracker.OnEventReceived(ErrorFrame("Sorry, I encountered an error. Please try again.", refused.ClientEventId, "sys-1", 4));
+        Assert.Equal(DeliveryStatus.Sent, heartbeat.Status);
+        Assert.Equal(DeliveryStatus.Failed, refused.Status);
+
+        Assert.Equal(EchoMatch.Lost, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, clientEventId: null, "sys-2", 5), out var matched));
+
+        Assert.Same(said, matched);
+        Assert.Equal(DeliveryStatus.Sent, heartbeat.Status);
+        Assert.Equal(DeliveryFailure.ServerError, refused.Failure);
+    }
+
+    [Fact]
+    public async Task AnUntiedErrorOtherThanAForwardFailureIsTiedToNoMessage()
+    {
+        using var tracker = new DeliveryTracker(_transport.SendAsync, new DeliveryOptions(), _clock);
+        var message = await tracker.SendAsync(UserMessage("hi"));
+        tracker.OnEventReceived(EchoFrame(message.Event, "0190a3f1-6666-7000-8000-000000000001", 2));
+
+        var agentError = tracker.OnEventReceived(ErrorFrame("Sorry, I encountered an error. Please try again.", clientEventId: null, "sys-1", 3), out var byError);
+        var warning = tracker.OnEventReceived(
+            SystemMessage(SystemMessageLevel.Warning, SystemErrors.ForwardFailed, clientEventId: null), out var byWarning);
+
+        Assert.Equal(EchoMatch.None, agentError);
+        Assert.Null(byError);
+        Assert.Equal(EchoMatch.None, warning);
+        Assert.Null(byWarning);
+        Assert.Equal(DeliveryStatus.Sent, message.Status);
+        Assert.Null(message.LastServerError);
     }
 
     [Fact]
@@ -175,6 +264,7 @@ public class SystemErrorTests
         Assert.Equal(EchoMatch.Lost, tracker.OnEventReceived(ErrorFrame(SystemErrors.ForwardFailed, message.ClientEventId)));
 
         Assert.Equal(DeliveryFailure.Lost, message.Failure);
+        Assert.Equal(SystemErrors.ForwardFailed, message.LastServerError);
         Assert.Equal(DeliveryStatus.Failed, await message.Completion);
         Assert.Equal([DeliveryUpdateKind.Sending, DeliveryUpdateKind.Failed], log.KindsFor(message));
         _clock.Advance(TimeSpan.FromMinutes(10));
