@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Npgsql;
+using Orleans.TestingHost;
+using PolyChat.Storage.PostgreSql;
+using PolyChat.Storage.Tests.PostgreSql;
+using PolyChat.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace PolyChat.Orleans.Tests;
+
+/// <summary>One test's world: the simulator, a schema of its own in the PostgreSQL server, three silos, and the app's chats.</summary>
+internal sealed class ClusterRun : IAsyncDisposable
+{
+    private readonly PostgreSqlSessionStore _store;
+    private readonly int _seed;
+
+    private ClusterRun(PolyAiSimulator simulator, PostgreSqlSessionStore store, TestCluster cluster, ChatInbox inbox, IChatObserver observer, int seed)
+    {
+        Simulator = simulator;
+        _store = store;
+        Cluster = cluster;
+        Inbox = inbox;
+        Observer = observer;
+        _seed = seed;
+    }
+
+    public PolyAiSimulator Simulator { get; }
+
+    public TestCluster Cluster { get; }
+
+    public ChatInbox Inbox { get; }
+
+    public IChatObserver Observer { get; }
+
+    public static async Task<ClusterRun> StartAsync(PostgresServer server, int chats, int seed)
+    {
+        var simulator = await PolyAiSimulator.StartAsync(new SimulatorOptions { StreamingChunkSize = 6 });
+        // A schema of its own: the run's sessions and nothing else.
+        var schema = "orleans_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString))
+        await using (var create = dataSource.CreateCommand($"CREATE SCHEMA {schema}"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var store = new PostgreSqlSessionStore(server.WithSearchPath(schema));
+        ChatWorld.Current = new ChatWorld(store, simulator.WebSocketAddress);
+        var builder = new TestClusterBuilder(3);
+        builder.AddSiloBuilderConfigurator<ChatSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ChatClientConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+
+        var inbox = new ChatInbox();
+        var observer = cluster.Client.CreateObjectReference<IChatObserver>(inbox);
+        for (var i = 0; i < chats; i++)
+        {
+            var session = await simulator.CreateSessionAsync(streaming: true);
+            ChatWorld.Current.Tokens[session.SessionId] = session.AccessToken;
+            inbox.Chats[session.SessionId] = new ChatRecord(session.SessionId, cluster.Client.GetGrain<IChatGrain>(session.SessionId));
+        }
+
+        return new ClusterRun(simulator, store, cluster, inbox, observer, seed);
+    }
+
+    /// <summary>Every chat's conversation, each at its own seeded pace.</summary>
+    public Task Converse(int messages) =>
+        Task.WhenAll(Inbox.Chats.Values.OrderBy(c => c.ChatId, StringComparer.Ordinal).Select((chat, i) =>
+            Task.Run(() => ChatConversation.RunAsync(chat, Observer, messages, new Random(_seed * 1000 + i), CancellationToken.None))));
+
+    /// <summary>Which silo holds each chat's lease now (the owner names the silo, then the activation).</summary>
+    public async Task<Dictionary<string, string>> OwnersAsync() =>
+        (await _store.ListAsync()).Where(s => s.Owner is not null).ToDictionary(s => s.SessionId, s => s.Owner!.Split('/')[0], StringComparer.Ordinal);
+
+    public void AssertVerdicts(ITestOutputHelper output)
+    {
+        var problems = new List<string>();
+        foreach (var chat in Inbox.Chats.Values)
+        {
+            var found = ClusterVerdict.Check(chat, Simulator.GetSession(chat.ChatId));
+            problems.AddRange(found.Select(p => $"chat {chat.ChatId} ({chat.Failovers.Count} failovers): {p}"));
+        }
+
+        var deliveries = Inbox.Chats.Values.Sum(c => c.Deliveries.Count);
+        var distinct = Inbox.Chats.Values.Sum(c => c.Deliveries.Select(d => d.Event.Id).Distinct().Count());
+        output.WriteLine($"{Inbox.Chats.Count} chats, {distinct} events delivered, {deliveries - distinct} redeliveries, " +
+            $"{Inbox.Chats.Values.Count(c => c.EndedUnderfoot)} ended underfoot, {Inbox.Chats.Values.Sum(c => c.Receipts.Count)} receipts");
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems.Take(40)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        GC.KeepAlive(Inbox);
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        await _store.DisposeAsync();
+        await Simulator.DisposeAsync();
+    }
+}
