@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using PolyChat.Protocol.Client;
 using PolyChat.Protocol.Delivery;
 using PolyChat.Protocol.Events;
 
@@ -62,9 +61,10 @@ internal sealed partial class ChatGrain
         }
         catch (Exception exception) when (exception is not ChatException)
         {
-            // The library's exceptions are not Orleans types: the message crosses, the type does not.
-            var moving = _stopping.IsCancellationRequested || exception is ObjectDisposedException or SessionClosedException;
-            throw new ChatException($"Chat {_chatId} could not take {clientEventId}: {exception.Message}", canRetry: moving);
+            // The library's exceptions are not Orleans types: the message crosses, the type does not. Only an invalid
+            // message is refused for good; a store or session failure (this owner stopping, its store unreachable, too
+            // many messages pending) may pass, here or at the next owner.
+            throw new ChatException($"Chat {_chatId} could not take {clientEventId}: {exception.Message}", canRetry: exception is not ArgumentException);
         }
 
         var status = await message.Completion;

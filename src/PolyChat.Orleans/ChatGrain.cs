@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Concurrency;
+using Orleans.Placement;
 using Orleans.Runtime;
 using PolyChat.Protocol.Client;
 
@@ -19,8 +20,11 @@ namespace PolyChat.Orleans;
 /// Reentrant, so that a send waiting for its receipt, an acknowledgement and the event loop never wait for each other;
 /// Orleans still runs one turn at a time, so the fields need no locks. Its split: starting and restarting the session
 /// (<c>ChatGrain.Session.cs</c>), delivering events (<c>ChatGrain.Delivery.cs</c>) and sending (<c>ChatGrain.Sending.cs</c>).
+/// Placed at random, so chats spread evenly over the silos, including a silo that joins, for new chats and those that
+/// fail over (activation-count placement sends a burst of new chats to one silo, whose count it learns only later).
 /// </remarks>
 [Reentrant]
+[RandomPlacement]
 internal sealed partial class ChatGrain : Grain, IChatGrain
 {
     private readonly ChatHostOptions _options;

@@ -67,6 +67,7 @@ internal static class ChatConversation
                     chat.Receipts[clientEventId] = (null, acceptedAt, DateTimeOffset.UtcNow);
                 }
 
+                chat.EndedWhy = exception.Message;
                 chat.EndedUnderfoot = true;
                 return;
             }

@@ -23,11 +23,11 @@ internal sealed class ChatRecord(string chatId, IChatGrain grain)
     /// <summary>The chat answered that it has ended before its SESSION_END came (a failover after the end reached the server).</summary>
     public volatile bool EndedUnderfoot;
 
+    /// <summary>What the chat answered when it said it had ended.</summary>
+    public string? EndedWhy { get; set; }
+
     /// <summary>How many kills found this chat on the killed silo, and when each was.</summary>
     public List<DateTimeOffset> Failovers { get; } = [];
-
-    /// <summary>When a graceful stop of its silo moved this chat (no redelivery allowed for it, only time).</summary>
-    public List<DateTimeOffset> Drains { get; } = [];
 
     public IReadOnlyList<(ChatEvent Event, DateTimeOffset At)> Deliveries
     {

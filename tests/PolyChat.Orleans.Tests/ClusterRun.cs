@@ -77,12 +77,15 @@ internal sealed class ClusterRun : IAsyncDisposable
     public async Task<Dictionary<string, string>> OwnersAsync() =>
         (await _store.ListAsync()).Where(s => s.Owner is not null).ToDictionary(s => s.SessionId, s => s.Owner!.Split('/')[0], StringComparer.Ordinal);
 
+    /// <summary>When silos were killed or stopped.</summary>
+    public List<DateTimeOffset> Disruptions { get; } = [];
+
     public void AssertVerdicts(ITestOutputHelper output)
     {
         var problems = new List<string>();
         foreach (var chat in Inbox.Chats.Values)
         {
-            var found = ClusterVerdict.Check(chat, Simulator.GetSession(chat.ChatId));
+            var found = ClusterVerdict.Check(chat, Simulator.GetSession(chat.ChatId), Disruptions);
             problems.AddRange(found.Select(p => $"chat {chat.ChatId} ({chat.Failovers.Count} failovers): {p}"));
         }
 

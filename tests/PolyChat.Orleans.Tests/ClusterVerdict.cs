@@ -19,10 +19,15 @@ internal static class ClusterVerdict
     // RetryDelay 1 s (SiloFate): attempts at 0, 1, 2 and 4 s, failed at 7 s; a send's trip adds a little.
     public static readonly TimeSpan Deadline = TimeSpan.FromMilliseconds(7000 + 500);
 
-    // A chat without a live owner waits for the killed silo to be declared dead and for the dead owner's lease.
+    // A chat without a live owner waits for the killed silo to be declared dead and for the dead owner's lease; a call
+    // through a dead gateway waits for the client's response timeout (10 s) before it is repeated.
     public static readonly TimeSpan FailoverAllowance = TimeSpan.FromSeconds(20);
 
-    public static List<string> Check(ChatRecord chat, SimulatorSession server)
+    /// <param name="chat">What the app saw of the chat.</param>
+    /// <param name="server">The simulator's record of the chat.</param>
+    /// <param name="disruptions">When silos were killed or stopped: any call in flight through one (the chat's owner, or the
+    /// app client's gateway) waits for its timeout and is repeated, so a receipt around one may come later.</param>
+    public static List<string> Check(ChatRecord chat, SimulatorSession server, IReadOnlyList<DateTimeOffset> disruptions)
     {
         var problems = new List<string>();
         var deliveries = chat.Deliveries;
@@ -89,7 +94,7 @@ internal static class ClusterVerdict
             {
                 if (!endedUnderfoot)
                 {
-                    problems.Add($"{clientEventId} got no receipt: the chat answered that it had ended.");
+                    problems.Add($"{clientEventId} got no receipt: the chat answered that it had ended ({chat.EndedWhy}).");
                 }
 
                 continue;
@@ -100,7 +105,7 @@ internal static class ClusterVerdict
                 problems.Add($"{clientEventId} was receipted Sent but the server never stored it.");
             }
 
-            var inTime = Deadline + (chat.Failovers.Concat(chat.Drains).Any(at => at >= acceptedAt - Deadline && at <= answeredAt) ? FailoverAllowance : TimeSpan.FromSeconds(2));
+            var inTime = Deadline + (disruptions.Any(at => at >= acceptedAt - Deadline && at <= answeredAt) ? FailoverAllowance : TimeSpan.FromSeconds(2));
             if (answeredAt - acceptedAt > inTime)
             {
                 problems.Add($"{clientEventId}'s receipt ({receipt.Status}) came {answeredAt - acceptedAt} after the send (allowed {inTime}).");
