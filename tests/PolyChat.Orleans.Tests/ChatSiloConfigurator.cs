@@ -20,9 +20,12 @@ public sealed class ChatSiloConfigurator : ISiloConfigurator
         {
             options.Store = fate.Store;
             options.SessionOptions = fate.CreateOptionsAsync;
-            options.LeaseDuration = LeaseDuration;
-            options.KeepAlivePeriod = TimeSpan.FromSeconds(1);
-            options.MaxStartRetryDelay = TimeSpan.FromSeconds(1);
+            if (!ChatWorld.Current.Defaults)
+            {
+                options.LeaseDuration = LeaseDuration;
+                options.KeepAlivePeriod = TimeSpan.FromSeconds(1);
+                options.MaxStartRetryDelay = TimeSpan.FromSeconds(1);
+            }
         });
 
         // A killed silo is declared dead after two missed probes of a second each, by one vote: its chats' directory

@@ -10,7 +10,7 @@ namespace PolyChat.Orleans.Tests;
 /// configurators by type, so they find the running test's world here; the tests that use it run one at a time
 /// (one collection).
 /// </summary>
-internal sealed class ChatWorld(ISessionStore store, Uri webSocketAddress)
+internal sealed class ChatWorld(ISessionStore store, Uri webSocketAddress, bool defaults = false)
 {
     private static volatile ChatWorld? _current;
 
@@ -23,6 +23,9 @@ internal sealed class ChatWorld(ISessionStore store, Uri webSocketAddress)
     public ISessionStore Store { get; } = store;
 
     public Uri WebSocketAddress { get; } = webSocketAddress;
+
+    /// <summary>Chats run with the package's and the session's default timings (the measured run), not the tests' short ones.</summary>
+    public bool Defaults { get; } = defaults;
 
     /// <summary>Each chat's access token, as the app's backend would fetch one for a starting owner.</summary>
     public ConcurrentDictionary<string, AccessToken> Tokens { get; } = new(StringComparer.Ordinal);

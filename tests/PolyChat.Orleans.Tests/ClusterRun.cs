@@ -31,15 +31,17 @@ internal sealed class ClusterRun : IAsyncDisposable
 
     public PolyAiSimulator Simulator { get; }
 
+    public PostgreSqlSessionStore Store => _store;
+
     public TestCluster Cluster { get; }
 
     public ChatInbox Inbox { get; }
 
     public IChatObserver Observer { get; }
 
-    public static async Task<ClusterRun> StartAsync(PostgresServer server, int chats, int seed)
+    public static async Task<ClusterRun> StartAsync(PostgresServer server, int chats, int seed, bool defaults = false)
     {
-        var simulator = await PolyAiSimulator.StartAsync(new SimulatorOptions { StreamingChunkSize = 6 });
+        var simulator = await PolyAiSimulator.StartAsync(new SimulatorOptions { StreamingChunkSize = 6, MaxConnectionsPerSession = 10 });
         // A schema of its own: the run's sessions and nothing else.
         var schema = "orleans_" + Guid.NewGuid().ToString("N")[..12];
         await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString))
@@ -49,7 +51,7 @@ internal sealed class ClusterRun : IAsyncDisposable
         }
 
         var store = new PostgreSqlSessionStore(server.WithSearchPath(schema));
-        ChatWorld.Current = new ChatWorld(store, simulator.WebSocketAddress);
+        ChatWorld.Current = new ChatWorld(store, simulator.WebSocketAddress, defaults);
         var builder = new TestClusterBuilder(3);
         builder.AddSiloBuilderConfigurator<ChatSiloConfigurator>();
         builder.AddClientBuilderConfigurator<ChatClientConfigurator>();

@@ -50,6 +50,17 @@ internal sealed class SiloFate
     public ValueTask<SessionOptions> CreateOptionsAsync(string sessionId, StorageOptions storage, CancellationToken cancellationToken)
     {
         var world = ChatWorld.Current;
+        if (world.Defaults)
+        {
+            return ValueTask.FromResult(new SessionOptions
+            {
+                WebSocketAddress = world.WebSocketAddress,
+                SessionId = sessionId,
+                AccessToken = world.Tokens[sessionId],
+                Storage = storage,
+            });
+        }
+
         return ValueTask.FromResult(new SessionOptions
         {
             WebSocketAddress = world.WebSocketAddress,
