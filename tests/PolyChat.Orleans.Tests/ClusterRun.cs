@@ -82,7 +82,8 @@ internal sealed class ClusterRun : IAsyncDisposable
     /// <summary>When silos were killed or stopped.</summary>
     public List<DateTimeOffset> Disruptions { get; } = [];
 
-    public void AssertVerdicts(ITestOutputHelper output)
+    /// <summary>Checks every chat; returns how many deliveries were repeats.</summary>
+    public int AssertVerdicts(ITestOutputHelper output)
     {
         var problems = new List<string>();
         foreach (var chat in Inbox.Chats.Values)
@@ -96,6 +97,7 @@ internal sealed class ClusterRun : IAsyncDisposable
         output.WriteLine($"{Inbox.Chats.Count} chats, {distinct} events delivered, {deliveries - distinct} redeliveries, " +
             $"{Inbox.Chats.Values.Count(c => c.EndedUnderfoot)} ended underfoot, {Inbox.Chats.Values.Sum(c => c.Receipts.Count)} receipts");
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems.Take(40)));
+        return deliveries - distinct;
     }
 
     public async ValueTask DisposeAsync()
