@@ -85,7 +85,9 @@ internal static class ChatConversation
         {
             try
             {
-                if (await chat.Grain.SubscribeAsync(observer) == ChatState.Ended)
+                // Bounded: a renewal in flight to a silo that died would otherwise wait for the client's response
+                // timeout, and the renewal is what brings the chat back on a live silo.
+                if (await chat.Grain.SubscribeAsync(observer).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken) == ChatState.Ended)
                 {
                     if (!chat.HasDelivered(SessionEnd))
                     {
