@@ -109,8 +109,15 @@ internal sealed partial class ChatGrain
             }
             catch (SessionClosedException exception)
             {
-                Finish(exception.Message);
-                return null;
+                if (await HasEndedAsync(storage.Store, stopping))
+                {
+                    Finish(exception.Message);
+                    return null;
+                }
+
+                ChatLog.StartFailed(_logger, exception, _chatId, delay);
+                await Task.Delay(delay, stopping);
+                delay = NextDelay(delay);
             }
             catch (PolyChatApiException exception) when (exception.StatusCode is HttpStatusCode.NotFound)
             {
@@ -132,6 +139,22 @@ internal sealed partial class ChatGrain
                 await Task.Delay(delay, stopping);
                 delay = NextDelay(delay);
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether the store holds the chat's end as handled. A session that could not make its first connection (PolyAI
+    /// unreachable for longer than its reconnect budget) closes too, but that chat goes on: its start is retried.
+    /// </summary>
+    private async Task<bool> HasEndedAsync(ISessionStore store, CancellationToken stopping)
+    {
+        try
+        {
+            return (await store.ReadAsync(_chatId, stopping))?.EndReason is not null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return false;
         }
     }
 

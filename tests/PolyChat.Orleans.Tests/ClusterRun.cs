@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -90,6 +91,20 @@ internal sealed class ClusterRun : IAsyncDisposable
         {
             var found = ClusterVerdict.Check(chat, Simulator.GetSession(chat.ChatId), Disruptions);
             problems.AddRange(found.Select(p => $"chat {chat.ChatId} ({chat.Failovers.Count} failovers): {p}"));
+            if (found.Count > 0)
+            {
+                // What the app saw and what the server did, for the first chats that failed.
+                output.WriteLine($"chat {chat.ChatId}: kills at {string.Join(", ", Disruptions.Select(d => d.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)))}");
+                foreach (var (chatEvent, at) in chat.Deliveries)
+                {
+                    output.WriteLine($"  delivered {at:HH:mm:ss.fff} {chatEvent.Sequence} {chatEvent.Type} {chatEvent.Id}");
+                }
+
+                foreach (var frame in Simulator.GetSession(chat.ChatId).ReceivedFrames)
+                {
+                    output.WriteLine($"  frame {frame.Connection} {frame.Type} {frame.ClientEventId} {frame.ReceivedAt:HH:mm:ss.fff}");
+                }
+            }
         }
 
         var deliveries = Inbox.Chats.Values.Sum(c => c.Deliveries.Count);
