@@ -28,6 +28,19 @@ public sealed class ChatSiloConfigurator : ISiloConfigurator
             }
         });
 
+        // Nor does a dead silo call out: its grains (still in this process) reach no other silo and no client, as a
+        // killed process reaches nothing. Without this, a dead owner whose session gives up later could still push.
+        // Only the chats' own calls: the silo's system calls are how TestCluster's kill takes it out of the cluster.
+        siloBuilder.AddOutgoingGrainCallFilter(async context =>
+        {
+            if (context.Request.GetInterfaceType() is var called && (called == typeof(IChatObserver) || called == typeof(IChatGrain)))
+            {
+                fate.ThrowIfDead();
+            }
+
+            await context.Invoke();
+        });
+
         // A killed silo is declared dead after two missed probes of a second each, by one vote: its chats' directory
         // entries go, and the next call activates them on a live silo.
         siloBuilder.Configure<ClusterMembershipOptions>(options =>

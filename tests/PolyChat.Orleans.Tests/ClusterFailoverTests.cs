@@ -31,11 +31,11 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
         await using var run = await ClusterRun.StartAsync(server, chats: 100, seed);
         var random = new Random(seed);
         var failovers = new List<TimeSpan>();
-        var conversations = run.Converse(messages: 10);
+        var conversations = run.Converse(messages: 14);
 
         for (var kill = 1; kill <= Kills; kill++)
         {
-            await Task.Delay(random.Next(1000, 2500));
+            await Task.Delay(random.Next(500, 1500));
             // The busiest live secondary (the primary holds the development membership table): a silo started after a
             // kill holds only the chats that moved to it.
             var owners = await run.OwnersAsync();
@@ -69,9 +69,12 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
             output.WriteLine($"kill {kill} at {killedAt:HH:mm:ss.fff}: {victim.SiloAddress} with {hit.Count} live chats");
             Assert.NotEmpty(hit);
             await run.Cluster.StartAdditionalSiloAsync();
+
+            // The next kill comes once this one's chats have new owners, so that it can meet them again.
+            await run.WaitUntilMovedAsync(hit, victim.SiloAddress.ToString(), TimeSpan.FromSeconds(30));
         }
 
-        await conversations.WaitAsync(RunLimit);
+        await run.FinishAsync(conversations, RunLimit, output);
         foreach (var chat in run.Inbox.Chats.Values)
         {
             foreach (var killedAt in chat.Failovers)
@@ -104,7 +107,7 @@ public sealed class ClusterFailoverTests(PostgresServer server, ITestOutputHelpe
         await run.Cluster.StopSiloAsync(victim);
         output.WriteLine($"stopped {victim.SiloAddress} with {moved.Count} chats in {Ms(DateTimeOffset.UtcNow - stoppedAt)}");
         Assert.NotEmpty(moved);
-        await conversations.WaitAsync(RunLimit);
+        await run.FinishAsync(conversations, RunLimit, output);
         Assert.Equal(0, run.AssertVerdicts(output));
 
         // Every chat that was on the stopped silo finished on another.

@@ -80,6 +80,54 @@ internal sealed class ClusterRun : IAsyncDisposable
     public async Task<Dictionary<string, string>> OwnersAsync() =>
         (await _store.ListAsync()).Where(s => s.Owner is not null).ToDictionary(s => s.SessionId, s => s.Owner!.Split('/')[0], StringComparer.Ordinal);
 
+    /// <summary>Waits for every conversation; past <paramref name="limit"/>, prints where each unfinished chat stands and fails.</summary>
+    public async Task FinishAsync(Task conversations, TimeSpan limit, ITestOutputHelper output)
+    {
+        try
+        {
+            await conversations.WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            var owners = await OwnersAsync();
+            var unfinished = Inbox.Chats.Values.Where(c => !c.HasDelivered("EVENT_TYPE_SESSION_END") && !c.EndedUnderfoot).ToList();
+            foreach (var chat in unfinished.Take(5))
+            {
+                output.WriteLine($"unfinished chat {chat.ChatId} on {owners.GetValueOrDefault(chat.ChatId)}, {chat.Failovers.Count} failovers, " +
+                    $"receipts {string.Join(' ', chat.Receipts.Keys)}");
+                foreach (var (chatEvent, at) in chat.Deliveries.TakeLast(6))
+                {
+                    output.WriteLine($"  delivered {at:HH:mm:ss.fff} {chatEvent.Sequence} {chatEvent.Type} {chatEvent.Id}");
+                }
+
+                foreach (var journaled in Simulator.GetSession(chat.ChatId).Journal.TakeLast(6))
+                {
+                    output.WriteLine($"  journal {journaled.Sequence} {journaled.Type.Value} {journaled.Id}");
+                }
+            }
+
+            Assert.Fail($"{unfinished.Count} chats did not finish their conversation within {limit}.");
+        }
+    }
+
+    /// <summary>Waits until no live chat of <paramref name="chats"/> is still held by <paramref name="silo"/> in the store.</summary>
+    public async Task WaitUntilMovedAsync(IReadOnlyList<ChatRecord> chats, string silo, TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            var owners = await OwnersAsync();
+            if (chats.All(c => c.HasDelivered("EVENT_TYPE_SESSION_END") || c.EndedUnderfoot || owners.GetValueOrDefault(c.ChatId) != silo))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"The chats of {silo} did not move within {limit}.");
+    }
+
     /// <summary>When silos were killed or stopped.</summary>
     public List<DateTimeOffset> Disruptions { get; } = [];
 

@@ -12,8 +12,8 @@ namespace PolyChat.Orleans.Tests;
 /// <summary>
 /// One silo's process, as far as its chats can tell: its sockets to PolyAI and its connections to the store. Silos in a
 /// TestCluster share one process, so stopping a silo without grace leaves its chats' sessions running; <see cref="Kill"/>
-/// makes the silo as dead to the outside as SIGKILL would: every socket aborted, no new one, and no store call
-/// succeeds, so its leases are not renewed, not released, and expire.
+/// makes the silo as dead to the outside as SIGKILL would: every socket aborted, no new one, no store call succeeds
+/// (so its leases are not renewed, not released, and expire), and no grain call leaves it (ChatSiloConfigurator).
 /// </summary>
 internal sealed class SiloFate
 {
