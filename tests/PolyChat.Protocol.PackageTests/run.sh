@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Package checks for CI: pack PolyChat.Protocol to a local feed, build and run a fresh consumer from that
-# feed only, pack PolyChat.Testing and run a fresh xunit project over it, publish and run a Native AOT app
+# feed only, pack PolyChat.Testing and run a fresh xunit project over it, pack the store and cluster packages,
+# publish and run a Native AOT app
 # over the library, and publish the polychat CLI as Native AOT and run it: replays (same as JIT), signals, the demo.
 # Prints one "package-check: <name>: pass|fail" line per check and exits non-zero if any failed.
 set -uo pipefail
@@ -113,6 +114,24 @@ XML
 }
 check pack-testing dotnet pack src/PolyChat.Testing/PolyChat.Testing.csproj -c Release -o "$artifacts/packages" -p:Version=$version --nologo
 check testing-consumer bash -c "set -eo pipefail; $(declare -f testing_consumer); testing_consumer '$artifacts' '$version'"
+# The packages that build on the library (durable stores, the cluster): each packs, holds both targets with their XML
+# docs and its README, and depends on PolyChat.Protocol at this very version.
+extension_packages() {
+  local artifacts=$1 version=$2 name nupkg entries entry
+  for name in PolyChat.Storage.Sqlite PolyChat.Storage.PostgreSql PolyChat.Orleans; do
+    dotnet pack "src/$name/$name.csproj" -c Release -o "$artifacts/packages" -p:Version="$version" --nologo
+    nupkg="$artifacts/packages/$name.$version.nupkg"
+    entries=$(unzip -Z1 "$nupkg")
+    for entry in "lib/net8.0/$name.dll" "lib/net8.0/$name.xml" "lib/net10.0/$name.dll" "lib/net10.0/$name.xml" README.md; do
+      echo "$entries" | grep -qx "$entry" || { echo "$name: missing $entry"; return 1; }
+    done
+    unzip -p "$nupkg" "$name.nuspec" | grep -q "<dependency id=\"PolyChat.Protocol\" version=\"$version\"" \
+      || { echo "$name: no dependency on PolyChat.Protocol $version"; return 1; }
+    unzip -p "$nupkg" "$name.nuspec" | grep -q '<license type="expression">MIT</license>' || { echo "$name: no MIT license"; return 1; }
+    echo "$name $version: packed"
+  done
+}
+check pack-extensions bash -c "set -eo pipefail; $(declare -f extension_packages); extension_packages '$artifacts' '$version'"
 check aot-app bash -c "
   set -e
   dotnet publish tests/PolyChat.Protocol.PackageTests/AotApp/AotApp.csproj -c Release -r linux-x64 -o '$artifacts/aot' --nologo 2>&1 | tee '$artifacts/aot-publish.log'
