@@ -110,5 +110,27 @@ public class ReceiverEdgeTests
         Assert.Equal(string.Join(", ", expected), receiver.Drain().Render());
     }
 
+    [Fact]
+    public void AnEventRememberedWithASequenceDropsItsSequencedCopy()
+    {
+        var receiver = NewReceiver();
+        receiver.Remember(Id(2), 2);
+
+        Assert.Equal(FrameOutcome.Accepted, receiver.Receive(Message(1)));
+        Assert.Equal(FrameOutcome.Duplicate, receiver.Receive(Message(2)));
+        Assert.Equal("m1", receiver.Drain().Render());
+    }
+
+    [Fact]
+    public void AnEventRememberedWithoutASequenceDropsItsTransientCopy()
+    {
+        var receiver = NewReceiver();
+        receiver.Remember(Id(7), null);
+
+        Assert.Equal(FrameOutcome.Duplicate, receiver.Receive(Typing("agent_1", 7)));
+        Assert.Equal(FrameOutcome.Accepted, receiver.Receive(Message(1, Id(7))));
+        Assert.Equal("m1", receiver.Drain().Render());
+    }
+
     private static EventReceiver NewReceiver() => new(new SequencerOptions(), new FakeTimeProvider());
 }

@@ -220,6 +220,61 @@ public class EventKeyTests
     }
 
     [Fact]
+    public void EveryUnpairedSurrogateCountsAsAReplacementCharacter()
+    {
+        // In code, not [InlineData]: a lone surrogate does not survive the test case's serialisation.
+        (string Id, string Replaced)[] cases =
+        [
+            ("x\uD83D", "x\uFFFD"),
+            ("\uD83D", "\uFFFD"),
+            ("\uD83Dx", "\uFFFDx"),
+            ("\uD83D\uD83D", "\uFFFD\uFFFD"),
+            ("\uD83D\uD83D\uDE00", "\uFFFD\U0001F600"),
+            ("\U0001F600\uDE00", "\U0001F600\uFFFD"),
+            ("\U0001F600\uD83D", "\U0001F600\uFFFD"),
+            ("\uDE00\uD83D", "\uFFFD\uFFFD"),
+            ("\uDE00\U0001F600", "\uFFFD\U0001F600"),
+        ];
+
+        foreach (var (id, replaced) in cases)
+        {
+            EventKey key = EventKey.FromString(id);
+
+            Assert.Equal(replaced, key.ToString());
+            Assert.Equal(EventKey.FromString(replaced), key);
+            Assert.Equal(EventKey.FromUtf8(Encoding.UTF8.GetBytes(replaced)), key);
+        }
+    }
+
+    [Theory]
+    [InlineData("\U0001F600")]
+    [InlineData("a\U0001F600")]
+    [InlineData("\U0001F600a")]
+    [InlineData("\U0001F600\U0001F600")]
+    [InlineData("a\U0001F600b\U0001F600c")]
+    public void AnIdWithOnlyPairedSurrogatesIsKeptAsGiven(string id)
+    {
+        // "FromString keeps the string it is given": only an unpaired surrogate makes it build another.
+        Assert.Same(id, EventKey.FromString(id).ToString());
+    }
+
+    [Fact]
+    public void ALongIdOfInvalidUtf8IsTheDigestOfItsDecodedForm()
+    {
+        // Over 64 bytes, with a stray continuation byte, a truncated sequence and an invalid lead byte: each counts as
+        // U+FFFD, so the key is that of the decoded text, not a digest of the raw bytes.
+        byte[] invalid = [.. Encoding.UTF8.GetBytes(new string('a', 70)), 0x80, (byte)'b', 0xE2, 0x82, (byte)'c', 0xFF];
+        string decoded = Encoding.UTF8.GetString(invalid);
+        Assert.Contains('\uFFFD', decoded);
+
+        EventKey key = EventKey.FromUtf8(invalid);
+
+        Assert.Equal(EventKey.FromString(decoded), key);
+        Assert.Equal(EventKey.FromUtf8(Encoding.UTF8.GetBytes(decoded)), key);
+        Assert.StartsWith("sha256:", key.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EqualsHandlesBoxedValues()
     {
         EventKey id = EventKey.FromString(Uuid);

@@ -92,6 +92,39 @@ public class IdleMemoryTests(ITestOutputHelper output)
         Assert.Equal(0, sequencer.Counters.GapsDeclared);
     }
 
+    [Fact]
+    public void EventsHeldAndReleasedBehindOneThatKeepsWaitingDoNotGrowTheArrivalQueue()
+    {
+        // One event waits behind a hole throughout, so the hold buffer never empties, while others are held and
+        // released a step later: each of those leaves a dead entry in the arrival queue, which compaction drops, so
+        // once warm the churn allocates nothing. Without compaction the queue would grow with every event.
+        var sequencer = new EventSequencer<object>(new SequencerOptions(), new FakeTimeProvider());
+        Assert.Equal(SequencerDecision.Held, sequencer.Offer(default, 1_000_000_000, Payload));
+        long cursor = 0;
+        HeldThenReleased(sequencer, ref cursor, rounds: 1_000);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        HeldThenReleased(sequencer, ref cursor, rounds: 20_000);
+        long steady = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, steady);
+        Assert.Equal(cursor, sequencer.Cursor);
+        Assert.Equal(1, sequencer.HeldCount);
+    }
+
+    private static void HeldThenReleased(EventSequencer<object> sequencer, ref long cursor, int rounds)
+    {
+        for (int round = 0; round < rounds; round++)
+        {
+            sequencer.Offer(default, cursor + 2, Payload);
+            sequencer.Offer(default, cursor + 1, Payload);
+            cursor += 2;
+            while (sequencer.TryTake(out _))
+            {
+            }
+        }
+    }
+
     private static void InOrder(EventSequencer<object> sequencer, Span<byte> buffer, ref long sequence, int count)
     {
         for (int i = 0; i < count; i++)

@@ -168,6 +168,59 @@ public class SequencerEdgeTests
         Assert.False(gap.Equals(new SequenceGap(1, 4, GapReason.Timeout)));
     }
 
+    [Fact]
+    public void CompactingTheArrivalsKeepsTheOldestLiveArrivalFirst()
+    {
+        // 100 and 101 wait behind a hole; 2..33 arrive and are released by 1, leaving 32 dead arrival entries, so
+        // 200's arrival compacts the queue. 100, the oldest, must still time out first, 10 s after it arrived.
+        var sequencer = Create(new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(10) });
+        sequencer.Offer(Uuid(100), 100, "x");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        sequencer.Offer(Uuid(101), 101, "x");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        for (long sequence = 2; sequence <= 33; sequence++)
+        {
+            Assert.Equal(SequencerDecision.Held, sequencer.Offer(Uuid(sequence), sequence, "x"));
+        }
+
+        Assert.Equal(SequencerDecision.Ready, sequencer.Offer(Uuid(1), 1, "x"));
+        Assert.Equal(33, sequencer.Drain().Count);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(SequencerDecision.Held, sequencer.Offer(Uuid(200), 200, "x"));
+
+        _time.Advance(TimeSpan.FromSeconds(7) - TimeSpan.FromTicks(1));
+        sequencer.Poll();
+        Assert.Empty(sequencer.Drain());
+
+        _time.Advance(TimeSpan.FromTicks(1));
+        sequencer.Poll();
+        Assert.Equal("gap 34..99 Timeout, 100, 101", sequencer.Drain().Render());
+
+        _time.Advance(TimeSpan.FromSeconds(3));
+        sequencer.Poll();
+        Assert.Equal("gap 102..199 Timeout, 200", sequencer.Drain().Render());
+    }
+
+    [Fact]
+    public void ResumingTimeoutsWithNothingHeldDoesNothing()
+    {
+        var sequencer = Create(new SequencerOptions { GapTimeout = TimeSpan.FromSeconds(10) });
+        sequencer.PauseTimeouts();
+        sequencer.ResumeTimeouts();
+
+        // And after events were held and released, which empties the arrival queue.
+        sequencer.Offer(Uuid(2), 2, "b");
+        sequencer.Offer(Uuid(1), 1, "a");
+        sequencer.PauseTimeouts();
+        sequencer.ResumeTimeouts();
+        Assert.Equal("1, 2", sequencer.Drain().Render());
+
+        sequencer.Offer(Uuid(4), 4, "d");
+        _time.Advance(TimeSpan.FromSeconds(10));
+        sequencer.Poll();
+        Assert.Equal("gap 3..3 Timeout, 4", sequencer.Drain().Render());
+    }
+
     private EventSequencer<string> Create(SequencerOptions? options = null) =>
         new(options ?? new SequencerOptions(), _time);
 }
