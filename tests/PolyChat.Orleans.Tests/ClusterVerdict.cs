@@ -1,10 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using PolyChat.Protocol;
-using PolyChat.Protocol.Delivery;
-using PolyChat.Protocol.Events;
-using PolyChat.Protocol.Streaming;
+using PolyChat.Storage.Tests.Verdicts;
 using PolyChat.Testing;
 
 namespace PolyChat.Orleans.Tests;
@@ -47,18 +44,8 @@ internal static class ClusterVerdict
         }
 
         // Every journaled event delivered, but for a copy of a message the server stored twice, and, after an end that
-        // a failover met, the end's own events (the server lets no one reconnect to an ended session, §5g).
-        var echoed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var journaled in server.Journal)
-        {
-            var clientEventId = journaled.Metadata?.Custom is { } custom && custom.TryGetValue(DeliveryTracker.ClientEventIdKey, out var id) ? id : null;
-            var extraCopy = clientEventId is not null && journaled.Direction == EventDirection.Both && !echoed.Add(clientEventId);
-            var unreachable = endedUnderfoot && journaled.Sequence > lastDelivered && journaled is HeartbeatEvent or UserEndSessionEvent or SessionEndEvent;
-            if (journaled.Id is { } eventId && !extraCopy && !unreachable && !deliveredIds.Contains(eventId))
-            {
-                problems.Add($"Journaled {journaled.Type.Value} {eventId} (sequence {journaled.Sequence}) was never delivered.");
-            }
-        }
+        // a failover met, the end's own events.
+        var echoed = JournalChecks.CheckJournal(server, deliveredIds, endedUnderfoot, lastDelivered, "delivered", problems);
 
         // Only the event in hand at a kill may come again, once per such kill: it was delivered before the kill (or while
         // the killed silo stopped) and the chat's next event came after it. A kill of the silo that carried the push to
@@ -74,36 +61,12 @@ internal static class ClusterVerdict
             }
         }
 
-        var sequences = deliveries.DistinctBy(d => d.Event.Id).Select(d => d.Event.Sequence).OfType<long>().ToList();
-        for (var i = 1; i < sequences.Count; i++)
-        {
-            if (sequences[i] <= sequences[i - 1])
-            {
-                problems.Add($"Sequence {sequences[i]} was delivered after {sequences[i - 1]}.");
-            }
-        }
-
-        foreach (var reply in server.Journal.OfType<PolyAgentMessageChunkEvent>().GroupBy(c => c.Payload.MessageId))
-        {
-            if ((!endedUnderfoot || reply.All(c => c.Sequence <= lastDelivered)) && !deliveredIds.Contains(StreamingMessage.AssembledIdPrefix + reply.Key))
-            {
-                problems.Add($"The streamed reply {reply.Key} was never delivered assembled.");
-            }
-        }
+        JournalChecks.CheckOrder([.. deliveries.DistinctBy(d => d.Event.Id).Select(d => d.Event.Sequence).OfType<long>()], "delivered", problems);
+        JournalChecks.CheckReplies(server, deliveredIds, endedUnderfoot, lastDelivered, "delivered", problems);
 
         foreach (var (clientEventId, (receipt, acceptedAt, answeredAt)) in chat.Receipts)
         {
-            var sends = server.ReceivedFrames.Where(f => f.ClientEventId == clientEventId).ToList();
-            if (sends.Count > 4)
-            {
-                problems.Add($"{clientEventId} was sent {sends.Count} times.");
-            }
-
-            if (sends.Count > 1 && sends[^1].ReceivedAt - sends[0].ReceivedAt > Deadline)
-            {
-                problems.Add($"{clientEventId} was still sent {sends[^1].ReceivedAt - sends[0].ReceivedAt} after its first send (deadline {Deadline}).");
-            }
-
+            JournalChecks.CheckSends(server, clientEventId, Deadline, problems);
             if (receipt is null)
             {
                 if (!endedUnderfoot)

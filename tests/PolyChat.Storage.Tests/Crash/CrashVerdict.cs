@@ -2,9 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using PolyChat.Protocol.Delivery;
-using PolyChat.Protocol.Events;
 using PolyChat.Protocol.Storage;
-using PolyChat.Protocol.Streaming;
+using PolyChat.Storage.Tests.Verdicts;
 using PolyChat.Testing;
 
 namespace PolyChat.Storage.Tests.Crash;
@@ -43,18 +42,7 @@ internal static class CrashVerdict
 
         // Every journaled event was handled, but for a copy of a message the server stored twice (shown only as an ExtraCopy receipt).
         var handledIds = events.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
-        var echoed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var journaled in server.Journal)
-        {
-            var clientEventId = journaled.Metadata?.Custom is { } custom && custom.TryGetValue(DeliveryTracker.ClientEventIdKey, out var id) ? id : null;
-            var extraCopy = clientEventId is not null && journaled.Direction == PolyChat.Protocol.EventDirection.Both && !echoed.Add(clientEventId);
-            var unreachable = endedUnderfoot && journaled.Sequence > lastHandled
-                && journaled is HeartbeatEvent or UserEndSessionEvent or SessionEndEvent;
-            if (journaled.Id is { } eventId && !extraCopy && !unreachable && !handledIds.Contains(eventId))
-            {
-                problems.Add($"Journaled {journaled.Type.Value} {eventId} (sequence {journaled.Sequence}) was never handled.");
-            }
-        }
+        var echoed = JournalChecks.CheckJournal(server, handledIds, endedUnderfoot, lastHandled, "handled", problems);
 
         // Each once, apart from the one in hand at a kill, once per such kill.
         var inHand = run.Kills.Where(k => k.InHand is not null).GroupBy(k => k.InHand!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -68,39 +56,14 @@ internal static class CrashVerdict
         }
 
         // In order: the first handling of each sequenced event follows the one before it.
-        var sequences = events.DistinctBy(e => e.EventId).Select(e => e.Sequence).OfType<long>().ToList();
-        for (var i = 1; i < sequences.Count; i++)
-        {
-            if (sequences[i] <= sequences[i - 1])
-            {
-                problems.Add($"Sequence {sequences[i]} was handled after {sequences[i - 1]}.");
-            }
-        }
-
-        // Every streamed reply the journal holds was assembled.
-        var replies = server.Journal.OfType<PolyAgentMessageChunkEvent>().GroupBy(c => c.Payload.MessageId);
-        foreach (var reply in replies.Where(r => !endedUnderfoot || r.All(c => c.Sequence <= lastHandled)).Select(r => r.Key))
-        {
-            if (!handledIds.Contains(StreamingMessage.AssembledIdPrefix + reply))
-            {
-                problems.Add($"The streamed reply {reply} was never handed over assembled.");
-            }
-        }
+        JournalChecks.CheckOrder([.. events.DistinctBy(e => e.EventId).Select(e => e.Sequence).OfType<long>()], "handled", problems);
+        JournalChecks.CheckReplies(server, handledIds, endedUnderfoot, lastHandled, "handled", problems);
 
         // Every message: settled, at most 4 sends in all, none after its deadline.
         var failed = stored?.RecentlySettled.Where(s => s.Status == DeliveryStatus.Failed).Select(s => s.ClientEventId).ToHashSet() ?? [];
         foreach (var clientEventId in messages)
         {
-            var sends = server.ReceivedFrames.Where(f => f.ClientEventId == clientEventId).ToList();
-            if (sends.Count > 4)
-            {
-                problems.Add($"{clientEventId} was sent {sends.Count} times.");
-            }
-
-            if (sends.Count > 1 && sends[^1].ReceivedAt - sends[0].ReceivedAt > deadline)
-            {
-                problems.Add($"{clientEventId} was still sent {sends[^1].ReceivedAt - sends[0].ReceivedAt} after its first send (deadline {deadline}).");
-            }
+            var sends = JournalChecks.CheckSends(server, clientEventId, deadline, problems);
 
             var accepted = run.Lines.Any(l => l.Kind == "accepted" && l.Field(0) == clientEventId) || sends.Count > 0;
             if (accepted && !echoed.Contains(clientEventId) && !failed.Contains(clientEventId) && !endedUnderfoot)
